@@ -1,0 +1,94 @@
+from datetime import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.accounts.models import Organization
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DELIVERED = "delivered", _("Delivered")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+PUBLIC_STATUSES = frozenset(
+    {
+        CampaignStatus.OPEN,
+        CampaignStatus.CLOSED,
+        CampaignStatus.DELIVERED,
+        CampaignStatus.WON,
+        CampaignStatus.LOST,
+    }
+)
+SIGNABLE_STATUSES = frozenset({CampaignStatus.OPEN})
+
+
+class Campaign(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("host organization"),
+    )
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    ask = models.TextField(_("the ask"), max_length=2000, help_text=_("What the target must do."))
+    background = models.TextField(
+        _("background"), blank=True, max_length=20000, help_text=_("Markdown is supported.")
+    )
+    # Rendered and sanitised once when saved by campaign services; page views never run Markdown.
+    background_html = models.TextField(blank=True, editable=False)
+    target_name = models.CharField(_("target's name"), max_length=200)
+    target_title = models.CharField(_("target's title"), max_length=200, blank=True)
+    target_organization = models.CharField(_("target's organization"), max_length=200, blank=True)
+    goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    # Confirmed, deduplicated signatures; changed only by signature services in the same
+    # transaction as the signature itself, and checked by `recount_signatures`.
+    signature_count = models.PositiveIntegerField(default=0, editable=False)
+    last_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:petition", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.goal:
+            return 100
+        return min(100, self.signature_count * 100 // self.goal)
+
+    @property
+    def target_line(self) -> str:
+        return ", ".join(
+            part for part in (self.target_name, self.target_title, self.target_organization) if part
+        )
+
+    def accepts_signatures(self, now: datetime) -> bool:
+        if self.status not in SIGNABLE_STATUSES:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)

@@ -1,0 +1,73 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from groundswell.accounts.models import User
+from groundswell.accounts.selectors import membership_get
+from groundswell.campaigns.models import PUBLIC_STATUSES, Campaign, CampaignStatus
+
+
+def campaign_public_get(*, slug: str) -> Campaign:
+    """A campaign the public may see; drafts are 404 so their existence does not leak."""
+    try:
+        return Campaign.objects.select_related("organization").get(
+            slug=slug, status__in=PUBLIC_STATUSES
+        )
+    except Campaign.DoesNotExist:
+        raise Http404("No such petition") from None
+
+
+def campaign_public_summary(*, campaign: Campaign) -> dict[str, object]:
+    updated_at = max(filter(None, [campaign.updated_at, campaign.last_signed_at]))
+    return {
+        "slug": campaign.slug,
+        "title": campaign.title,
+        "status": campaign.status,
+        "goal": campaign.goal,
+        "signature_count": campaign.signature_count,
+        "target": {
+            "name": campaign.target_name,
+            "title": campaign.target_title,
+            "organization": campaign.target_organization,
+        },
+        "url": campaign.get_absolute_url(),
+        "updated_at": updated_at.isoformat(),
+    }
+
+
+def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
+    """Every campaign hosted by an organization the user is a member of."""
+    return (
+        Campaign.objects.filter(organization__memberships__user=user)
+        .select_related("organization")
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[:limit]
+
+
+def campaign_for_member(*, user: User, slug: str, roles: frozenset[str]) -> Campaign:
+    return campaign_and_role_for_member(user=user, slug=slug, roles=roles)[0]
+
+
+def campaign_and_role_for_member(
+    *, user: User, slug: str, roles: frozenset[str]
+) -> tuple[Campaign, str]:
+    """The campaign, and the user's role, if that role is one of `roles` in the host organization.
+
+    Non-members get 404 (the campaign may be an unpublished draft); members without the role 403.
+    """
+    campaign = (
+        Campaign.objects.select_related("organization").filter(slug=slug).first()
+        if user.is_authenticated
+        else None
+    )
+    membership = campaign and membership_get(user=user, organization=campaign.organization)
+    if campaign is None or membership is None:
+        raise Http404("No such campaign")
+    if membership.role not in roles:
+        raise PermissionDenied
+    return campaign, membership.role

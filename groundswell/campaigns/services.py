@@ -1,0 +1,81 @@
+"""Creating, editing and moving campaigns between states; each transition lives here once."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.accounts.models import Organization
+from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.core.text import markdown_to_safe_html
+
+EDITABLE_FIELDS = (
+    "title", "slug", "ask", "background", "target_name", "target_title", "target_organization",
+    "goal", "opens_at", "closes_at",
+)  # fmt: skip
+
+# Which status each transition may start from.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "publish": (frozenset({CampaignStatus.DRAFT}), CampaignStatus.OPEN),
+    "close": (frozenset({CampaignStatus.OPEN}), CampaignStatus.CLOSED),
+    "reopen": (frozenset({CampaignStatus.CLOSED}), CampaignStatus.OPEN),
+    "mark_delivered": (
+        frozenset({CampaignStatus.OPEN, CampaignStatus.CLOSED}),
+        CampaignStatus.DELIVERED,
+    ),
+    "mark_won": (
+        frozenset({CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.DELIVERED}),
+        CampaignStatus.WON,
+    ),
+    "mark_lost": (
+        frozenset({CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.DELIVERED}),
+        CampaignStatus.LOST,
+    ),
+}
+
+
+class CampaignTransitionError(Exception):
+    pass
+
+
+def campaign_create(*, organization: Organization, data: dict[str, Any]) -> Campaign:
+    campaign = Campaign(organization=organization, status=CampaignStatus.DRAFT)
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(campaign, field, data[field])
+    campaign.background_html = markdown_to_safe_html(campaign.background)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(campaign, field, data[field])
+    campaign.background_html = markdown_to_safe_html(campaign.background)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
+    """Move a campaign to its next status, refusing a move its current status does not allow."""
+    if action not in TRANSITIONS:
+        raise CampaignTransitionError(_("Unknown action."))
+    allowed_from, new_status = TRANSITIONS[action]
+    with transaction.atomic():
+        moved = Campaign.objects.filter(pk=campaign.pk, status__in=allowed_from).update(
+            status=new_status, updated_at=timezone.now()
+        )
+    if not moved:
+        raise CampaignTransitionError(
+            _("A %(status)s campaign cannot do that.") % {"status": campaign.get_status_display()}
+        )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def campaign_available_actions(*, campaign: Campaign) -> list[str]:
+    return [action for action, (starts, _end) in TRANSITIONS.items() if campaign.status in starts]

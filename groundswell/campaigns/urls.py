@@ -1,0 +1,10 @@
+from django.urls import path
+
+from groundswell.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("p/<slug:slug>/", views.petition, name="petition"),
+    path("p/<slug:slug>.json", views.petition_json, name="petition_json"),
+]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from groundswell.core.models import OutboundEmail
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["pk", "kind", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind"]
+    exclude = ["body"]
+    readonly_fields = ["to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts"]

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from groundswell.demo import ORGANIZER_PASSWORD, ORGANIZER_USERNAME, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo coalition campaign and serve it on 127.0.0.1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Prepare, print, and stop.")
+
+    def handle(self, *args: object, port: int, no_serve: bool, **options: object) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        summary = demo_seed()
+        base = f"http://127.0.0.1:{port}"
+        lines = [
+            "",
+            "Groundswell demo is ready.",
+            f"  Petition:        {base}/p/{summary.campaign.slug}/",
+            f"  Public JSON:     {base}/p/{summary.campaign.slug}.json",
+            f"  Organizer pages: {base}/organizer/",
+            f"  Organizer login: username {ORGANIZER_USERNAME!r}, password {ORGANIZER_PASSWORD!r}",
+            "  E-mail is printed in this terminal (set EMAIL_URL to send it).",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+        if not no_serve:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    """Every e-mail is stored here, in the transaction that caused it, before it is sent.
+
+    A task sends it after commit; `outbox_sweep` re-queues rows whose task was lost, so a broker
+    outage delays mail but never loses it. `claimed_at` lets one sender at a time own a row.
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Exception class and SMTP code only; never the message, which may quote the address.
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} e-mail #{self.pk}"

@@ -1,0 +1,72 @@
+"""The mail outbox: e-mails are rows first, messages second."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Q
+from django.utils import timezone
+
+from groundswell.core.jobs import enqueue_on_commit
+from groundswell.core.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# A sender that claimed a row and then died releases it after this long.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+
+
+def outbound_email_queue(*, to: str, subject: str, body: str, kind: str) -> OutboundEmail:
+    """Store an e-mail in the current transaction and send it once that commits."""
+    from groundswell.core.tasks import outbound_email_send_task
+
+    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind)
+    enqueue_on_commit(outbound_email_send_task, email.pk)
+    return email
+
+
+def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
+    """Send one stored e-mail unless it was sent or another sender holds it. True if sent now."""
+    now = now or timezone.now()
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    claimed = (
+        OutboundEmail.objects.filter(claimable, pk=email_id, sent_at__isnull=True)
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .update(claimed_at=now)
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMessage(
+        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+    )
+    try:
+        message.send()
+    except Exception as error:
+        reason = type(error).__name__
+        smtp_code = getattr(error, "smtp_code", None)
+        if smtp_code:
+            reason = f"{reason} {smtp_code}"
+        OutboundEmail.objects.filter(pk=email_id).update(
+            claimed_at=None, attempts=email.attempts + 1, last_error=reason[:200]
+        )
+        logger.warning("e-mail #%s (%s) not sent: %s", email_id, email.kind, reason)
+        return False
+    OutboundEmail.objects.filter(pk=email_id).update(
+        sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
+    )
+    return True
+
+
+def outbox_unsent_ids(*, older_than: timedelta, now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        OutboundEmail.objects.filter(
+            sent_at__isnull=True, created_at__lt=now - older_than, attempts__lt=MAX_ATTEMPTS
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5000]
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizerConfig(AppConfig):
+    name = "groundswell.organizer"
+    label = "organizer"

@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.accounts.models import Organization
+from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.services import EDITABLE_FIELDS
+from groundswell.core.text import reject_markup
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "ask": forms.Textarea(attrs={"rows": 3}),
+            "background": forms.Textarea(attrs={"rows": 10}),
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title", "ask", "target_name", "target_title", "target_organization"):
+            self.fields[name].validators.append(reject_markup)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        return cleaned
+
+
+class NewCampaignForm(CampaignForm):
+    organization = forms.ModelChoiceField(
+        label=_("Host organization"), queryset=Organization.objects.none(), empty_label=None
+    )
+
+    class Meta(CampaignForm.Meta):
+        fields = ("organization", *EDITABLE_FIELDS)
+
+    def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.accounts.selectors import organizations_for_user
+from groundswell.campaigns.selectors import (
+    campaign_and_role_for_member,
+    campaign_for_member,
+    campaigns_for_user,
+)
+from groundswell.campaigns.services import (
+    CampaignTransitionError,
+    campaign_available_actions,
+    campaign_create,
+    campaign_transition,
+    campaign_update,
+)
+from groundswell.campaigns.views import render_petition
+from groundswell.core.exports import csv_response
+from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
+from groundswell.organizer.forms import CampaignForm, NewCampaignForm
+from groundswell.signatures.selectors import (
+    EXPORT_COLUMNS,
+    daily_confirmed_counts,
+    pending_signature_count,
+    signatures_for_export,
+)
+
+ALL_ROLES = frozenset(Role)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_for_user(user=request.user)
+    can_create = organizations_for_user(user=request.user, roles=EDITING_ROLES).exists()
+    return render(
+        request, "organizer/dashboard.html", {"campaigns": campaigns, "can_create": can_create}
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for_user(user=request.user, roles=EDITING_ROLES)
+    if not organizations.exists():
+        messages.error(request, _("You need to be an organizer of an organization to do that."))
+        return redirect("organizer:dashboard")
+    form = NewCampaignForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campaign = campaign_create(organization=data.pop("organization"), data=data)
+        messages.success(request, _("Draft saved. Preview it, then publish when ready."))
+        return redirect("organizer:campaign", slug=campaign.slug)
+    return render(request, "organizer/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, role = campaign_and_role_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    counts = daily_confirmed_counts(campaign=campaign, days=30, today=timezone.localdate())
+    context = {
+        "campaign": campaign,
+        "pending_count": pending_signature_count(campaign=campaign),
+        "bars": daily_bars(counts),
+        "chart_width": CHART_WIDTH,
+        "chart_height": CHART_HEIGHT,
+        "actions": campaign_available_actions(campaign=campaign),
+        "can_edit": role in EDITING_ROLES,
+        "can_export": role in PERSONAL_DATA_ROLES,
+    }
+    return render(request, "organizer/campaign_detail.html", context)
+
+
+@login_required
+def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        campaign = campaign_update(campaign=campaign, data=form.cleaned_data)
+        messages.success(request, _("Changes saved."))
+        return redirect("organizer:campaign", slug=campaign.slug)
+    return render(request, "organizer/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    return render_petition(request, campaign, preview=True)
+
+
+@login_required
+@require_POST
+def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    try:
+        campaign_transition(campaign=campaign, action=action)
+    except CampaignTransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()}
+        )
+    return redirect("organizer:campaign", slug=campaign.slug)
+
+
+@login_required
+def campaign_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
+    return csv_response(
+        filename=f"{campaign.slug}-signatures.csv",
+        header=EXPORT_COLUMNS,
+        rows=signatures_for_export(campaign=campaign),
+    )

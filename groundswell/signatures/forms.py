@@ -1,0 +1,78 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from groundswell.core.text import reject_markup
+
+SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+POSTAL_CODE = re.compile(r"^[A-Za-z0-9 -]{1,16}$")
+
+
+def clean_source_code(raw: str | None) -> str:
+    """A ?source= tracking code, or "" when absent or malformed (never an error for the signer)."""
+    raw = (raw or "").strip()
+    return raw if SOURCE_CODE.match(raw) else ""
+
+
+class SignatureForm(forms.Form):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        validators=[reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send a link to confirm your signature."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=[("", _("Choose your country"))],
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=16,
+        required=False,
+        validators=[reject_markup],
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    comment = forms.CharField(
+        label=_("Why are you signing? (optional)"),
+        max_length=500,
+        required=False,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_name = forms.BooleanField(
+        label=_("Show my name on the list of signers"), required=False, initial=False
+    )
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose your country")), *countries]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."), code="required")
+        return name
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if value and not POSTAL_CODE.match(value):
+            raise forms.ValidationError(
+                _("A postal code has only letters, digits, spaces and hyphens."), code="invalid"
+            )
+        return value.upper()
+
+    def clean_comment(self) -> str:
+        return self.cleaned_data["comment"].strip()
+
+    def clean_source(self) -> str:
+        return clean_source_code(self.cleaned_data.get("source"))

@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groundswell.campaigns.selectors import campaign_public_get
+from groundswell.campaigns.views import render_petition
+from groundswell.core.http import client_address
+from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.signatures.forms import SignatureForm
+from groundswell.signatures.models import Signature
+from groundswell.signatures.services import (
+    CampaignNotSigning,
+    SigningError,
+    confirmation_token_read,
+    signature_confirm,
+    signature_create,
+)
+
+
+# Signing is CSRF-exempt on purpose: the form is embedded on partner sites, where browsers do
+# not send our cookies, and a forged submission gains nothing because every signature must be
+# confirmed from the signer's own inbox before it counts.
+@csrf_exempt
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_public_get(slug=slug)
+    form = SignatureForm(request.POST)
+    if rate_limit_exceeded(
+        scope="sign",
+        key=client_address(request),
+        limit=settings.SIGNING_RATE_LIMIT_PER_MINUTE,
+    ):
+        message = _("Too many signatures from your network. Please wait a minute and try again.")
+        return render_petition(request, campaign, form=form, status=429, error=message)
+    if not form.is_valid():
+        return render_petition(request, campaign, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        signature_create(
+            campaign=campaign,
+            name=data["name"],
+            email=data["email"],
+            country=data["country"],
+            postal_code=data["postal_code"],
+            comment=data["comment"],
+            show_name=data["show_name"],
+            source=data["source"],
+        )
+    except CampaignNotSigning as error:
+        return render_petition(request, campaign, form=form, status=409, error=str(error))
+    return redirect(reverse("signatures:thanks", kwargs={"slug": campaign.slug}), permanent=False)
+
+
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_public_get(slug=slug)
+    share_url = request.build_absolute_uri(campaign.get_absolute_url())
+    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": share_url})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """GET only shows a button: mail scanners open links, and must never confirm anyone."""
+    campaign = campaign_public_get(slug=slug)
+    context: dict[str, object] = {"campaign": campaign}
+    try:
+        if request.method == "POST":
+            outcome = signature_confirm(campaign=campaign, token=token)
+            context["newly_confirmed"] = outcome.newly_confirmed
+            campaign.refresh_from_db(fields=["signature_count"])
+            context["share_url"] = request.build_absolute_uri(campaign.get_absolute_url())
+            return render(request, "signatures/confirmed.html", context)
+        public_id = confirmation_token_read(token=token)
+        signature = (
+            Signature.objects.filter(public_id=public_id, campaign=campaign)
+            .only("confirmed_at")
+            .first()
+        )
+        if signature is None:
+            raise SigningError(_("This confirmation link does not match a signature here."))
+        context["already_confirmed"] = signature.confirmed_at is not None
+        return render(request, "signatures/confirm.html", context)
+    except SigningError as error:
+        context["message"] = str(error)
+        return render(request, "signatures/link_error.html", context, status=400)
