@@ -65,12 +65,18 @@ def demo_seed() -> DemoSummary:
         Organization.objects.get_or_create(slug=slug, defaults={"name": name})
     organizer, created_user = User.objects.get_or_create(
         username=ORGANIZER_USERNAME,
-        defaults={"first_name": "Olivia", "last_name": "Organizer", "email": "organizer@example.org"},
+        defaults={
+            "first_name": "Olivia",
+            "last_name": "Organizer",
+            "email": "organizer@example.org",
+        },
     )
     if created_user:
         organizer.set_password(ORGANIZER_PASSWORD)
         organizer.save()
-    Membership.objects.get_or_create(user=organizer, organization=host, defaults={"role": Role.OWNER})
+    Membership.objects.get_or_create(
+        user=organizer, organization=host, defaults={"role": Role.OWNER}
+    )
 
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:

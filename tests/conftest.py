@@ -61,14 +61,18 @@ def make_org(db: None) -> Callable[..., Organization]:
     def make(name: str | None = None, **fields: Any) -> Organization:
         number = next(_sequence)
         name = name or f"Organization {number}"
-        return Organization.objects.create(name=name, slug=fields.pop("slug", f"org-{number}"), **fields)
+        return Organization.objects.create(
+            name=name, slug=fields.pop("slug", f"org-{number}"), **fields
+        )
 
     return make
 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(organization: Organization | None = None, role: str = Role.ORGANIZER, **fields: Any) -> User:
+    def make(
+        organization: Organization | None = None, role: str = Role.ORGANIZER, **fields: Any
+    ) -> User:
         number = next(_sequence)
         user = User.objects.create_user(
             username=fields.pop("username", f"user{number}"), password="pw", **fields
@@ -82,7 +86,9 @@ def make_user(db: None) -> Callable[..., User]:
 
 @pytest.fixture
 def make_campaign(db: None, make_org: Callable[..., Organization]) -> Callable[..., Campaign]:
-    def make(organization: Organization | None = None, status: str = CampaignStatus.OPEN, **fields: Any) -> Campaign:
+    def make(
+        organization: Organization | None = None, status: str = CampaignStatus.OPEN, **fields: Any
+    ) -> Campaign:
         number = next(_sequence)
         data = {
             "slug": f"campaign-{number}",

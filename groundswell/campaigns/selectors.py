@@ -46,7 +46,9 @@ def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
 
 
 def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[:limit]
+    return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[
+        :limit
+    ]
 
 
 def campaign_for_member(*, user: User, slug: str, roles: frozenset[str]) -> Campaign:

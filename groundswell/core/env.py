@@ -71,7 +71,8 @@ def email_settings_from_url(url: str) -> dict[str, object]:
         return settings
     if scheme not in {"smtp", "smtp+tls", "smtps"}:
         raise ImproperlyConfigured(
-            f"EMAIL_URL scheme must be smtp, smtp+tls, smtps, console, locmem or dummy; got {scheme!r}"
+            "EMAIL_URL scheme must be smtp, smtp+tls, smtps, console, locmem or dummy; "
+            f"got {scheme!r}"
         )
     if not parts.hostname:
         raise ImproperlyConfigured("EMAIL_URL needs a host, e.g. smtp://127.0.0.1:1025")

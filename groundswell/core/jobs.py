@@ -19,6 +19,8 @@ def enqueue_on_commit(task: Any, *args: int | str) -> None:
         try:
             task.delay(*args)
         except Exception:
-            logger.warning("could not enqueue %s; the sweep will retry it", task.name, exc_info=True)
+            logger.warning(
+                "could not enqueue %s; the sweep will retry it", task.name, exc_info=True
+            )
 
     transaction.on_commit(send)

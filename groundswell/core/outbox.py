@@ -40,7 +40,10 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
     message = EmailMessage(
-        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
     )
     try:
         message.send()

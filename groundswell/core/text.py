@@ -24,7 +24,9 @@ def reject_markup(value: str) -> None:
             _("Please remove HTML tags (text between < and >) from this field."), code="markup"
         )
     if CONTROL_CHARACTERS.search(value or ""):
-        raise ValidationError(_("This field contains invisible control characters."), code="control")
+        raise ValidationError(
+            _("This field contains invisible control characters."), code="control"
+        )
 
 
 def markdown_to_safe_html(source: str) -> str:

@@ -10,7 +10,5 @@ urlpatterns = [
     path("campaigns/<slug:slug>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),
     path("campaigns/<slug:slug>/export.csv", views.campaign_export, name="campaign_export"),
-    path(
-        "campaigns/<slug:slug>/<slug:action>/", views.campaign_action, name="campaign_action"
-    ),
+    path("campaigns/<slug:slug>/<slug:action>/", views.campaign_action, name="campaign_action"),
 ]

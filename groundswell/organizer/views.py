@@ -102,7 +102,8 @@ def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpRespons
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()}
+            request,
+            _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()},
         )
     return redirect("organizer:campaign", slug=campaign.slug)
 

@@ -31,9 +31,13 @@ class Signature(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "email_key"], name="one_signature_per_person")
+            models.UniqueConstraint(
+                fields=["campaign", "email_key"], name="one_signature_per_person"
+            )
         ]
-        indexes = [models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx")
+        ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
 

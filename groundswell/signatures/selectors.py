@@ -12,9 +12,7 @@ from groundswell.signatures.models import Signature
 def recent_public_signers(*, campaign: Campaign, limit: int = 10) -> QuerySet[Signature]:
     """Confirmed signers who chose to show their name. Only public fields are loaded."""
     return (
-        Signature.objects.filter(
-            campaign=campaign, confirmed_at__isnull=False, show_name=True
-        )
+        Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False, show_name=True)
         .order_by("-confirmed_at")
         .only("name", "country", "confirmed_at")[:limit]
     )
@@ -39,7 +37,9 @@ def daily_confirmed_counts(
         .annotate(count=Count("id"))
     )
     by_day = {row["day"]: row["count"] for row in rows}
-    return [(first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)]
+    return [
+        (first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)
+    ]
 
 
 EXPORT_COLUMNS = [

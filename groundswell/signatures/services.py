@@ -197,9 +197,7 @@ def signature_confirm(
         if signature.confirmed_at is not None:
             return ConfirmationOutcome(signature=signature, newly_confirmed=False)
         if not signature.campaign.accepts_signatures(now):
-            raise CampaignNotSigning(
-                _("This petition closed before your signature was confirmed.")
-            )
+            raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
         updated = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
             confirmed_at=now
         )

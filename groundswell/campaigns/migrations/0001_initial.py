@@ -5,40 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='web address')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('ask', models.TextField(help_text='What the target must do.', max_length=2000, verbose_name='the ask')),
-                ('background', models.TextField(blank=True, help_text='Markdown is supported.', max_length=20000, verbose_name='background')),
-                ('background_html', models.TextField(blank=True, editable=False)),
-                ('target_name', models.CharField(max_length=200, verbose_name="target's name")),
-                ('target_title', models.CharField(blank=True, max_length=200, verbose_name="target's title")),
-                ('target_organization', models.CharField(blank=True, max_length=200, verbose_name="target's organization")),
-                ('goal', models.PositiveIntegerField(default=1000, verbose_name='signature goal')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('delivered', 'Delivered'), ('won', 'Won'), ('lost', 'Lost')], default='draft', max_length=16, verbose_name='status')),
-                ('opens_at', models.DateTimeField(blank=True, null=True, verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='closes at')),
-                ('signature_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('last_signed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='accounts.organization', verbose_name='host organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="web address")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "ask",
+                    models.TextField(
+                        help_text="What the target must do.",
+                        max_length=2000,
+                        verbose_name="the ask",
+                    ),
+                ),
+                (
+                    "background",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown is supported.",
+                        max_length=20000,
+                        verbose_name="background",
+                    ),
+                ),
+                ("background_html", models.TextField(blank=True, editable=False)),
+                ("target_name", models.CharField(max_length=200, verbose_name="target's name")),
+                (
+                    "target_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="target's title"),
+                ),
+                (
+                    "target_organization",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="target's organization"
+                    ),
+                ),
+                ("goal", models.PositiveIntegerField(default=1000, verbose_name="signature goal")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("delivered", "Delivered"),
+                            ("won", "Won"),
+                            ("lost", "Lost"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(blank=True, null=True, verbose_name="opens at")),
+                (
+                    "closes_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closes at"),
+                ),
+                ("signature_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("last_signed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="accounts.organization",
+                        verbose_name="host organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-created_at'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-created_at"],
             },
         ),
     ]

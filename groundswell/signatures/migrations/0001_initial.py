@@ -7,37 +7,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
+        ("campaigns", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=groundswell.signatures.models.new_public_id, editable=False, max_length=32, unique=True)),
-                ('name', models.CharField(max_length=120, verbose_name='full name')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('email_key', models.CharField(editable=False, max_length=254)),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('postal_code', models.CharField(blank=True, max_length=16, verbose_name='postal code')),
-                ('comment', models.TextField(blank=True, max_length=500, verbose_name='comment')),
-                ('show_name', models.BooleanField(default=False, verbose_name='show my name publicly')),
-                ('source', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=groundswell.signatures.models.new_public_id,
+                        editable=False,
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="full name")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("email_key", models.CharField(editable=False, max_length=254)),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=16, verbose_name="postal code"),
+                ),
+                ("comment", models.TextField(blank=True, max_length=500, verbose_name="comment")),
+                (
+                    "show_name",
+                    models.BooleanField(default=False, verbose_name="show my name publicly"),
+                ),
+                ("source", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'indexes': [models.Index(fields=['campaign', 'confirmed_at'], name='signature_confirmed_idx')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'email_key'), name='one_signature_per_person')],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "indexes": [
+                    models.Index(
+                        fields=["campaign", "confirmed_at"], name="signature_confirmed_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "email_key"), name="one_signature_per_person"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from groundswell.campaigns.models import Campaign, CampaignStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_petition_page_shows_the_ask_target_progress_and_form(client, campaign, signed):
+    signed(confirm=True)
+
+    response = client.get(campaign.get_absolute_url())
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert campaign.ask in body
+    assert "Dana Whitfield, CEO, Northwind Cloud" in body
+    assert 'aria-valuenow="1"' in body
+    assert 'name="email"' in body and 'for="id_email"' in body
+
+
+def test_it_lists_only_confirmed_signers_who_chose_to_be_shown(client, campaign, signed):
+    signed(confirm=True, name="Public Person", email="a@example.org", show_name=True)
+    signed(confirm=True, name="Private Person", email="b@example.org", show_name=False)
+    signed(confirm=False, name="Pending Person", email="c@example.org", show_name=True)
+
+    body = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert "Public Person" in body
+    assert "Private Person" not in body
+    assert "Pending Person" not in body
+    assert "@example.org" not in body
+
+
+def test_background_markdown_is_rendered_without_scripts(client, make_campaign):
+    campaign = make_campaign(
+        background="**Bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.example)"
+    )
+
+    body = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert "<strong>Bold</strong>" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "javascript:" not in body
+    assert 'href="https://a.example"' in body
+
+
+def test_a_source_code_in_the_address_is_carried_into_the_form(client, campaign):
+    body = client.get(campaign.get_absolute_url() + "?source=newsletter").content.decode()
+
+    assert 'name="source" value="newsletter"' in body
+
+
+def test_the_page_makes_a_bounded_number_of_queries(
+    client, campaign, signed, django_assert_max_num_queries
+):
+    for number in range(20):
+        signed(confirm=True, email=f"p{number}@example.org", show_name=True)
+
+    with django_assert_max_num_queries(4):
+        client.get(campaign.get_absolute_url())
+
+
+def test_the_json_gives_the_confirmed_deduplicated_count(client, campaign, signed):
+    signed(confirm=True, email="a@example.org")
+    signed(confirm=True, email="A+again@example.org")
+    signed(confirm=False, email="b@example.org")
+
+    response = client.get(reverse("campaigns:petition_json", kwargs={"slug": campaign.slug}))
+
+    data = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert data["slug"] == campaign.slug
+    assert data["title"] == campaign.title
+    assert data["status"] == "open"
+    assert data["goal"] == 100
+    assert data["signature_count"] == 1
+    assert data["updated_at"]
+
+
+def test_drafts_are_invisible_to_the_public(client, make_campaign):
+    draft = make_campaign(status=CampaignStatus.DRAFT)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("campaigns:petition_json", args=[draft.slug])).status_code == 404
+
+
+def test_closed_campaigns_show_their_count_but_no_form(client, make_campaign):
+    closed = make_campaign(status=CampaignStatus.CLOSED)
+
+    body = client.get(closed.get_absolute_url()).content.decode()
+
+    assert "no longer takes signatures" in body
+    assert 'name="email"' not in body
+
+
+def test_the_home_page_lists_open_campaigns(client, campaign, make_campaign):
+    draft = make_campaign(status=CampaignStatus.DRAFT, title="Secret draft")
+
+    body = client.get("/").content.decode()
+
+    assert campaign.title in body
+    assert draft.title not in body
+    assert Campaign.objects.count() == 2

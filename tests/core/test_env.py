@@ -1,0 +1,46 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from groundswell.core.env import email_settings_from_url, env_bool, env_int
+
+
+def test_smtp_urls_become_django_settings():
+    settings = email_settings_from_url(
+        "smtp+tls://me%40x.org:p%40ss@mail.example.org:587?from=a@b.org"
+    )
+
+    assert settings["EMAIL_HOST"] == "mail.example.org"
+    assert settings["EMAIL_PORT"] == 587
+    assert settings["EMAIL_HOST_USER"] == "me@x.org"
+    assert settings["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert settings["EMAIL_USE_TLS"] is True
+    assert settings["DEFAULT_FROM_EMAIL"] == "a@b.org"
+
+
+def test_console_url_prints_mail():
+    assert email_settings_from_url("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "smtp://", "smtp://host:notaport"])
+def test_bad_email_urls_fail_loudly(url):
+    with pytest.raises(ImproperlyConfigured):
+        email_settings_from_url(url)
+
+
+def test_bad_booleans_and_integers_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    monkeypatch.setenv("X_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG")
+    with pytest.raises(ImproperlyConfigured, match="X_NUMBER"):
+        env_int("X_NUMBER", 1)
+
+
+def test_the_secret_key_check_refuses_production_without_a_key(settings):
+    from groundswell.config.checks import secret_key_is_set
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    assert [error.id for error in secret_key_is_set(None)] == ["groundswell.E001"]
+    settings.SECRET_KEY = "x" * 50
+    assert secret_key_is_set(None) == []

@@ -1,0 +1,55 @@
+"""Suzie, on her phone, signs, confirms from her e-mail, and sees the count go up by one."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from groundswell.campaigns.models import Campaign
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
+    settings.GROUNDSWELL_BASE_URL = live_server.url
+    page = phone
+    page.goto(f"{live_server.url}{campaign.get_absolute_url()}?source=e2e")
+    assert page.get_by_test_id("signature-count").inner_text() == "0"
+    shot(page, "petition-phone")
+
+    page.get_by_label("Full name").fill("Suzie Q. <Tester>")
+    page.get_by_role("button", name="Sign").click()
+    assert page.get_by_text("Please correct the errors below.").is_visible()
+    assert page.get_by_text("Please remove HTML tags").is_visible()
+
+    page.get_by_label("Full name").fill("Suzie Quatro")
+    page.get_by_label("E-mail").fill("suzie@example.org")
+    page.get_by_label("Country").select_option("US")
+    page.get_by_label("Postal code").fill("10001")
+    page.get_by_label("Show my name on the list of signers").check()
+    page.get_by_role("button", name="Sign").click()
+    page.get_by_role("heading", name="Almost done: check your e-mail").wait_for()
+    shot(page, "thanks-phone")
+
+    link = re.search(r"(http://\S+/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    shot(page, "confirm-phone")
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0
+
+    page.get_by_role("button", name="Confirm my signature").click()
+    page.get_by_role("heading", name="Thank you — your signature is confirmed").wait_for()
+
+    page.goto(f"{live_server.url}{campaign.get_absolute_url()}")
+    assert page.get_by_test_id("signature-count").inner_text() == "1"
+    assert page.get_by_text("Suzie Quatro").is_visible()
+    assert Campaign.objects.get(pk=campaign.pk).signature_count == 1

@@ -1,0 +1,194 @@
+"""Olivia the organizer creates, previews, publishes and exports; others cannot."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from groundswell.accounts.models import Role
+from groundswell.campaigns.models import Campaign, CampaignStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def new_campaign_data(organization, **overrides):
+    data = {
+        "organization": organization.pk,
+        "title": "Stop the data centre",
+        "slug": "stop-the-data-centre",
+        "ask": "Withdraw the planning application.",
+        "background": "Because **water**.",
+        "target_name": "Sam Reyes",
+        "target_title": "",
+        "target_organization": "City Council",
+        "goal": 5000,
+        "opens_at": "",
+        "closes_at": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, campaign):
+    for url in (
+        reverse("organizer:dashboard"),
+        reverse("organizer:campaign", args=[campaign.slug]),
+        reverse("organizer:campaign_export", args=[campaign.slug]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_organizer_creates_a_draft_previews_and_publishes_it(client, owner, host):
+    client.force_login(owner)
+
+    response = client.post(reverse("organizer:campaign_new"), new_campaign_data(host))
+
+    campaign = Campaign.objects.get(slug="stop-the-data-centre")
+    assert response.status_code == 302
+    assert campaign.status == CampaignStatus.DRAFT
+    assert campaign.background_html == "<p>Because <strong>water</strong>.</p>"
+    assert client.get(campaign.get_absolute_url()).status_code == 404
+    preview = client.get(reverse("organizer:campaign_preview", args=[campaign.slug]))
+    assert preview.status_code == 200
+    assert "Preview" in preview.content.decode()
+
+    client.post(reverse("organizer:campaign_action", args=[campaign.slug, "publish"]))
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
+    assert client.get(campaign.get_absolute_url()).status_code == 200
+
+
+def test_invalid_campaign_input_is_refused_with_messages(client, owner, host):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("organizer:campaign_new"),
+        new_campaign_data(host, title="<script>x</script>", goal="-5", slug="bad slug!"),
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Please remove HTML tags" in body
+    assert "Enter a valid “slug”" in body
+    assert Campaign.objects.count() == 0
+
+
+def test_an_organizer_cannot_create_a_campaign_for_another_organization(client, owner, make_org):
+    client.force_login(owner)
+    foreign = make_org("Not mine")
+
+    client.post(reverse("organizer:campaign_new"), new_campaign_data(foreign))
+
+    assert Campaign.objects.count() == 0
+
+
+def test_an_organizer_edits_the_campaign(client, owner, campaign):
+    client.force_login(owner)
+    data = new_campaign_data(campaign.organization, slug=campaign.slug, title="New title")
+    data.pop("organization")
+
+    client.post(reverse("organizer:campaign_edit", args=[campaign.slug]), data)
+
+    campaign.refresh_from_db()
+    assert campaign.title == "New title"
+
+
+def test_an_impossible_transition_is_refused(client, owner, campaign):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("organizer:campaign_action", args=[campaign.slug, "publish"]), follow=True
+    )
+
+    assert "cannot do that" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
+
+
+def test_the_dashboard_shows_confirmed_and_pending_counts_and_a_chart(
+    client, owner, campaign, signed, django_assert_max_num_queries
+):
+    signed(confirm=True, email="a@example.org")
+    signed(confirm=False, email="b@example.org")
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("organizer:campaign", args=[campaign.slug]))
+
+    body = response.content.decode()
+    assert '<strong data-testid="confirmed-count">1</strong>' in body
+    assert '<strong data-testid="pending-count">1</strong>' in body
+    assert body.count("<rect ") == 30
+
+
+def test_the_dashboard_lists_only_my_organizations_campaigns(
+    client, owner, campaign, make_campaign, django_assert_max_num_queries
+):
+    other = make_campaign(title="Someone else's")
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(6):
+        body = client.get(reverse("organizer:dashboard")).content.decode()
+
+    assert campaign.title in body
+    assert other.title not in body
+
+
+def read_csv(response):
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_members_who_may_see_personal_data_download_the_csv(client, owner, campaign, signed):
+    signed(confirm=True, email="a@example.org", name="=HYPERLINK(evil)")
+    signed(confirm=False, email="b@example.org")
+    client.force_login(owner)
+
+    response = client.get(reverse("organizer:campaign_export", args=[campaign.slug]))
+
+    rows = read_csv(response)
+    assert response["Content-Type"].startswith("text/csv")
+    assert {row["email"] for row in rows} == {"a@example.org", "b@example.org"}
+    assert rows[0]["name"] == "'=HYPERLINK(evil)"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("viewer", 403), ("outsider", 404), ("organizer", 200), ("admin", 200)],
+)
+def test_only_members_with_a_personal_data_role_may_export(
+    client, campaign, make_user, outsider, who, expected
+):
+    users = {
+        "viewer": make_user(campaign.organization, role=Role.VIEWER),
+        "organizer": make_user(campaign.organization, role=Role.ORGANIZER),
+        "admin": make_user(campaign.organization, role=Role.ADMIN),
+        "outsider": outsider,
+    }
+    client.force_login(users[who])
+
+    response = client.get(reverse("organizer:campaign_export", args=[campaign.slug]))
+
+    assert response.status_code == expected
+
+
+def test_viewers_see_figures_but_cannot_edit_or_export(client, viewer, campaign):
+    client.force_login(viewer)
+
+    body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
+
+    assert "Download signatures" not in body
+    assert client.get(reverse("organizer:campaign_edit", args=[campaign.slug])).status_code == 403
+    response = client.post(reverse("organizer:campaign_action", args=[campaign.slug, "close"]))
+    assert response.status_code == 403
+
+
+def test_outsiders_cannot_tell_a_draft_exists(client, outsider, make_campaign):
+    draft = make_campaign(status=CampaignStatus.DRAFT)
+    client.force_login(outsider)
+
+    for name in ("organizer:campaign", "organizer:campaign_preview", "organizer:campaign_edit"):
+        assert client.get(reverse(name, args=[draft.slug])).status_code == 404
