@@ -1,6 +1,8 @@
 import re
+from functools import lru_cache
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -8,6 +10,12 @@ from groundswell.core.text import reject_markup
 
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9 -]{1,16}$")
+
+
+@lru_cache(maxsize=16)
+def country_choices(language: str | None) -> list[tuple[str, str]]:
+    """Sorted, translated country names, built once per language rather than on every form."""
+    return [("", str(_("Choose your country"))), *((code, str(name)) for code, name in countries)]
 
 
 def clean_source_code(raw: str | None) -> str:
@@ -31,7 +39,8 @@ class SignatureForm(forms.Form):
     )
     country = forms.ChoiceField(
         label=_("Country"),
-        choices=[("", _("Choose your country"))],
+        # A callable is evaluated only when the form is shown or validated, not on every init.
+        choices=lambda: country_choices(get_language()),
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     postal_code = forms.CharField(
@@ -52,10 +61,6 @@ class SignatureForm(forms.Form):
         label=_("Show my name on the list of signers"), required=False, initial=False
     )
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose your country")), *countries]
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
