@@ -10,12 +10,16 @@ from django.utils import timezone
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
+from groundswell.coalitions.consent import consent_wording
+from groundswell.coalitions.models import Consent, Partner, PartnerReferral
+from groundswell.coalitions.services import coalition_tally_recount
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signature_count_recount
 
 DEMO_SLUG = "cancel-the-contract"
 ORGANIZER_USERNAME = "organizer"
+PARTNER_USERNAME = "partner"
 ORGANIZER_PASSWORD = "organize-together"  # noqa: S105 (a published demo login, by design)
 DEMO_SIGNATURES = 1247
 
@@ -77,6 +81,18 @@ def demo_seed() -> DemoSummary:
     Membership.objects.get_or_create(
         user=organizer, organization=host, defaults={"role": Role.OWNER}
     )
+    partner_staff, created_partner = User.objects.get_or_create(
+        username=PARTNER_USERNAME,
+        defaults={"first_name": "Pat", "last_name": "Partner", "email": "partner@example.org"},
+    )
+    if created_partner:
+        partner_staff.set_password(ORGANIZER_PASSWORD)
+        partner_staff.save()
+    Membership.objects.get_or_create(
+        user=partner_staff,
+        organization=Organization.objects.get(slug=PARTNERS[0][1]),
+        defaults={"role": Role.OWNER},
+    )
 
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:
@@ -98,20 +114,29 @@ def demo_seed() -> DemoSummary:
         },
     )
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
-    _seed_signatures(campaign)
+    partners = [
+        Partner.objects.create(campaign=campaign, organization=organization, slug=organization.slug)
+        for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
+    ]
+    _seed_signatures(campaign, partners)
     signature_count_recount(campaign=campaign)
+    coalition_tally_recount(campaign=campaign)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 
 
-def _seed_signatures(campaign: Campaign) -> None:
+def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
     rng = random.Random(19_400_000)
     now = timezone.now()
     signatures = []
+    visits: list[list[Partner]] = []
     for number in range(DEMO_SIGNATURES):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{first}.{last}.{number}@example.org".lower()
         signed_at = now - timedelta(days=rng.triangular(0, 21, 1), minutes=rng.randint(0, 600))
+        # Most signers come through one partner, some through none, a few through two.
+        came_through = rng.sample(partners, k=rng.choices([0, 1, 2], weights=[25, 65, 10])[0])
+        visits.append(came_through)
         signatures.append(
             Signature(
                 campaign=campaign,
@@ -121,9 +146,32 @@ def _seed_signatures(campaign: Campaign) -> None:
                 country=rng.choice(COUNTRIES),
                 postal_code=f"{rng.randint(10000, 99999)}",
                 show_name=rng.random() < 0.6,
+                partner=came_through[0] if came_through else None,
                 source=rng.choice(["", "", "newsletter", "twitter"]),
                 created_at=signed_at,
                 confirmed_at=signed_at + timedelta(minutes=3) if rng.random() < 0.93 else None,
             )
         )
     Signature.objects.bulk_create(signatures, batch_size=500)
+    referrals, consents = [], []
+    for signature, came_through in zip(signatures, visits, strict=True):
+        for partner in came_through:
+            referrals.append(
+                PartnerReferral(
+                    signature=signature, partner=partner, created_at=signature.created_at
+                )
+            )
+        for organization in [campaign.organization, *(p.organization for p in came_through)]:
+            if rng.random() < 0.5:
+                consents.append(
+                    Consent(
+                        signature=signature,
+                        organization=organization,
+                        wording=consent_wording(organization_name=organization.name),
+                        language="en",
+                        given_at=signature.created_at,
+                        confirmed_at=signature.confirmed_at,
+                    )
+                )
+    PartnerReferral.objects.bulk_create(referrals, batch_size=500)
+    Consent.objects.bulk_create(consents, batch_size=500)

@@ -92,3 +92,32 @@ class Campaign(models.Model):
         if self.opens_at and now < self.opens_at:
             return False
         return not (self.closes_at and now >= self.closes_at)
+
+
+class CampaignVersion(models.Model):
+    """One text (ask and background) of a petition, as the people who signed it saw it.
+
+    Once anyone has signed, the text changes only by adding a version with a public change note
+    (see groundswell.campaigns.versions); version 1 is created lazily from the campaign.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    ask = models.TextField(_("the ask"), max_length=2000)
+    background = models.TextField(_("background"), blank=True, max_length=20000)
+    background_html = models.TextField(blank=True, editable=False)
+    change_note = models.CharField(_("change note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="one_campaign_version_number"
+            )
+        ]
+        verbose_name = _("petition text version")
+        verbose_name_plural = _("petition text versions")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} v{self.number}"

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from groundswell.accounts.models import User
@@ -36,9 +36,13 @@ def campaign_public_summary(*, campaign: Campaign) -> dict[str, object]:
 
 
 def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
-    """Every campaign hosted by an organization the user is a member of."""
+    """Every campaign hosted or co-sponsored by an organization the user is a member of."""
     return (
-        Campaign.objects.filter(organization__memberships__user=user)
+        Campaign.objects.filter(
+            Q(organization__memberships__user=user)
+            # Removed partners keep seeing what they brought, and their consented supporters.
+            | Q(partners__organization__memberships__user=user)
+        )
         .select_related("organization")
         .distinct()
         .order_by("-created_at")

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.petition, name="petition"),
     path("p/<slug:slug>.json", views.petition_json, name="petition_json"),
+    path("p/<slug:slug>/embed/", views.petition_embed, name="petition_embed"),
+    path("p/<slug:slug>/embed/thanks/", views.petition_embed_thanks, name="petition_embed_thanks"),
 ]

@@ -8,6 +8,11 @@ from groundswell.campaigns.selectors import (
     campaign_public_summary,
     campaigns_public_open,
 )
+from groundswell.coalitions.selectors import (
+    campaign_partners_active,
+    coalition_figures,
+    partner_for_link,
+)
 from groundswell.signatures.forms import SignatureForm, clean_source_code
 from groundswell.signatures.selectors import recent_public_signers
 
@@ -19,19 +24,34 @@ def render_petition(
     form: SignatureForm | None = None,
     status: int = 200,
     preview: bool = False,
+    embed: bool = False,
     error: str = "",
 ) -> HttpResponse:
-    """The public petition page; also used for organizer previews and re-shown forms."""
+    """The public petition page; also organizer previews, re-shown forms and the embed."""
     if form is None:
-        form = SignatureForm(initial={"source": clean_source_code(request.GET.get("source"))})
+        partner = partner_for_link(campaign=campaign, slug=request.GET.get("partner"))
+        form = SignatureForm(
+            host=campaign.organization,
+            partner=partner,
+            initial={
+                "source": clean_source_code(request.GET.get("source")),
+                "partner": partner.slug if partner else "",
+                "embed": embed,
+            },
+        )
     context = {
         "campaign": campaign,
         "form": form,
+        "cosponsors": campaign_partners_active(campaign=campaign),
         "accepting": campaign.accepts_signatures(timezone.now()),
         "recent_signers": recent_public_signers(campaign=campaign),
         "preview": preview,
         "error": error,
     }
+    if embed:
+        response = render(request, "campaigns/embed.html", context, status=status)
+        response.xframe_options_exempt = True
+        return response
     return render(request, "campaigns/petition.html", context, status=status)
 
 
@@ -39,9 +59,29 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
     return render_petition(request, campaign_public_get(slug=slug))
 
 
+def petition_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The signing form alone, for partners to frame on their own sites."""
+    return render_petition(request, campaign_public_get(slug=slug), embed=True)
+
+
+def petition_embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    response = render(
+        request, "campaigns/embed_thanks.html", {"campaign": campaign_public_get(slug=slug)}
+    )
+    response.xframe_options_exempt = True
+    return response
+
+
 def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
-    response = JsonResponse(campaign_public_summary(campaign=campaign))
+    summary = campaign_public_summary(campaign=campaign)
+    figures = coalition_figures(campaign=campaign)
+    summary["partners"] = [
+        {"slug": partner.slug, "name": partner.name, "signature_count": partner.signature_count}
+        for partner in figures.partners
+    ]
+    summary["unattributed_count"] = figures.unattributed_count
+    response = JsonResponse(summary)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "groundswell.accounts",
     "groundswell.campaigns",
     "groundswell.signatures",
+    "groundswell.coalitions",
+    "groundswell.delivery",
     "groundswell.organizer",
 ]
 
@@ -149,6 +151,7 @@ CELERY_BEAT_SCHEDULE = {
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(

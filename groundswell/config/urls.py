@@ -8,6 +8,8 @@ from groundswell.core.views import healthz
 urlpatterns = [
     path("", include("groundswell.campaigns.urls")),
     path("", include("groundswell.signatures.urls")),
+    path("", include("groundswell.coalitions.urls")),
+    path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

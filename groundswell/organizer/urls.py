@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.organizer import views
+from groundswell.organizer import coalition_views, views
 
 app_name = "organizer"
 urlpatterns = [
@@ -10,5 +10,26 @@ urlpatterns = [
     path("campaigns/<slug:slug>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),
     path("campaigns/<slug:slug>/export.csv", views.campaign_export, name="campaign_export"),
+    path(
+        "campaigns/<slug:slug>/partners/",
+        coalition_views.campaign_partners,
+        name="campaign_partners",
+    ),
+    path(
+        "campaigns/<slug:slug>/partners/<slug:partner_slug>/remove/",
+        coalition_views.campaign_partner_remove,
+        name="campaign_partner_remove",
+    ),
+    path(
+        "campaigns/<slug:slug>/contribution/",
+        coalition_views.campaign_contribution,
+        name="campaign_contribution",
+    ),
+    path(
+        "campaigns/<slug:slug>/supporters.csv",
+        coalition_views.campaign_supporters_export,
+        name="campaign_supporters_export",
+    ),
+    # Last: any other single word is a status transition (POST only).
     path("campaigns/<slug:slug>/<slug:action>/", views.campaign_action, name="campaign_action"),
 ]

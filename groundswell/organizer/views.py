@@ -8,11 +8,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.selectors import organizations_for_user
-from groundswell.campaigns.selectors import (
-    campaign_and_role_for_member,
-    campaign_for_member,
-    campaigns_for_user,
-)
+from groundswell.campaigns.selectors import campaign_for_member, campaigns_for_user
 from groundswell.campaigns.services import (
     CampaignTransitionError,
     campaign_available_actions,
@@ -21,6 +17,7 @@ from groundswell.campaigns.services import (
     campaign_update,
 )
 from groundswell.campaigns.views import render_petition
+from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
@@ -60,7 +57,10 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, role = campaign_and_role_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    if not access.is_host:
+        return redirect("organizer:campaign_contribution", slug=slug)
+    campaign, role = access.campaign, access.role
     counts = daily_confirmed_counts(campaign=campaign, days=30, today=timezone.localdate())
     context = {
         "campaign": campaign,

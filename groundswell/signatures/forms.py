@@ -6,6 +6,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from groundswell.accounts.models import Organization
+from groundswell.coalitions.consent import consent_wording
+from groundswell.coalitions.models import Partner
+from groundswell.coalitions.services import ConsentGiven
 from groundswell.core.text import reject_markup
 
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -61,6 +65,41 @@ class SignatureForm(forms.Form):
         label=_("Show my name on the list of signers"), required=False, initial=False
     )
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    partner = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    embed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: object, host: Organization, partner: Partner | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.host = host
+        self.partner_organization = partner.organization if partner else None
+        # Never pre-ticked: consent must be an act of the signer.
+        self.fields["contact_host"] = forms.BooleanField(
+            required=False, initial=False, label=consent_wording(organization_name=host.name)
+        )
+        if self.partner_organization is not None:
+            self.fields["contact_partner"] = forms.BooleanField(
+                required=False,
+                initial=False,
+                label=consent_wording(organization_name=self.partner_organization.name),
+            )
+
+    def consents_given(self) -> list[ConsentGiven]:
+        """The consents ticked, each with the exact words shown and the language shown in."""
+        language = get_language() or "en"
+        given = []
+        choices = [("contact_host", self.host), ("contact_partner", self.partner_organization)]
+        for field, organization in choices:
+            if organization is not None and self.cleaned_data.get(field):
+                given.append(
+                    ConsentGiven(
+                        organization_id=organization.pk,
+                        wording=str(self.fields[field].label),
+                        language=language,
+                    )
+                )
+        return given
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

@@ -24,6 +24,14 @@ class Signature(models.Model):
     comment = models.TextField(_("comment"), max_length=500, blank=True)
     show_name = models.BooleanField(_("show my name publicly"), default=False)
     source = models.CharField(max_length=64, blank=True)
+    # The partner whose link or embed brought this signer first; None when no partner did.
+    partner = models.ForeignKey(
+        "coalitions.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last time an e-mail went to this signer, so repeated submits cannot flood an inbox.

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -25,21 +25,9 @@ def pending_signature_count(*, campaign: Campaign) -> int:
 def daily_confirmed_counts(
     *, campaign: Campaign, days: int = 30, today: date | None = None
 ) -> list[tuple[date, int]]:
-    """Confirmed signatures per day for the last `days` days, oldest first, zero-filled."""
-    today = today or timezone.localdate()
-    first = today - timedelta(days=days - 1)
-    rows = (
-        Signature.objects.filter(
-            campaign=campaign, confirmed_at__date__gte=first, confirmed_at__isnull=False
-        )
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(count=Count("id"))
+    return daily_confirmed_counts_of(
+        Signature.objects.filter(campaign=campaign), days=days, today=today
     )
-    by_day = {row["day"]: row["count"] for row in rows}
-    return [
-        (first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)
-    ]
 
 
 EXPORT_COLUMNS = [
@@ -54,3 +42,64 @@ def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iter
         Signature.objects.filter(campaign=campaign).order_by("pk").values_list(*EXPORT_COLUMNS)
     )
     yield from (list(row) for row in queryset.iterator(chunk_size=batch_size))
+
+
+def signatures_brought_by(*, campaign: Campaign, partner_id: int | None) -> QuerySet[Signature]:
+    """The signatures a partner brought, or with partner_id None those no partner brought."""
+    if partner_id is None:
+        return Signature.objects.filter(campaign=campaign, partner__isnull=True)
+    return Signature.objects.filter(campaign=campaign, partner_id=partner_id)
+
+
+def daily_confirmed_counts_of(
+    signatures: QuerySet[Signature], *, days: int = 30, today: date | None = None
+) -> list[tuple[date, int]]:
+    """Confirmed signatures per day for the last `days` days, oldest first, zero-filled."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    rows = (
+        signatures.filter(confirmed_at__date__gte=first, confirmed_at__isnull=False)
+        .annotate(day=TruncDate("confirmed_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+    )
+    by_day = {row["day"]: row["count"] for row in rows}
+    days_shown = [first + timedelta(days=n) for n in range(days)]
+    return [(day, by_day.get(day, 0)) for day in days_shown]
+
+
+def source_counts(signatures: QuerySet[Signature]) -> list[tuple[str, int, int]]:
+    """(source code, confirmed, pending) for each ?source= code, most confirmed first."""
+    rows = (
+        signatures.values("source")
+        .annotate(
+            confirmed=Count("id", filter=Q(confirmed_at__isnull=False)),
+            pending=Count("id", filter=Q(confirmed_at__isnull=True)),
+        )
+        .order_by("-confirmed", "source")
+    )
+    return [(row["source"], row["confirmed"], row["pending"]) for row in rows]
+
+
+CRM_COLUMNS = ["first_name", "last_name", "email", "postal_code", "country", "created", "source"]
+
+
+def consenting_supporters_for_export(
+    *, campaign: Campaign, organization_id: int, batch_size: int = 2000
+) -> Iterator[list[object]]:
+    """Confirmed signers who confirmed consent to this organization, in CRM import columns."""
+    queryset = (
+        Signature.objects.filter(
+            campaign=campaign,
+            confirmed_at__isnull=False,
+            consents__organization_id=organization_id,
+            consents__confirmed_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("name", "email", "postal_code", "country", "created_at", "source")
+    )
+    for name, email, postal_code, country, created_at, source in queryset.iterator(
+        chunk_size=batch_size
+    ):
+        first_name, _space, last_name = name.partition(" ")
+        yield [first_name, last_name, email, postal_code, country, created_at, source]

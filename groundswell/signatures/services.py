@@ -1,5 +1,6 @@
 """Signing and confirming: the only code that creates signatures or changes the count."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.models import Partner
+from groundswell.coalitions.selectors import consent_names_pending
+from groundswell.coalitions.services import (
+    ConsentGiven,
+    coalition_confirmation_record,
+    coalition_signing_record,
+)
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature, new_public_id
@@ -108,13 +116,16 @@ def signature_create(
     comment: str = "",
     show_name: bool = False,
     source: str = "",
+    partner: Partner | None = None,
+    consents: Sequence[ConsentGiven] = (),
     now: datetime | None = None,
 ) -> SigningOutcome:
     """Take a signature (pending until confirmed) and queue the e-mail that goes with it.
 
     Signing twice never creates a second row: the repeat signer is e-mailed instead, at most once
-    per RENOTIFY_AFTER. The caller must show the same page either way, so that nobody can learn
-    whether an address has signed.
+    per RENOTIFY_AFTER unless the visit added a consent they must confirm. A repeat through a
+    new partner's link records that partner's visit and consent on the existing signature. The
+    caller must show the same page either way, so nobody can learn whether an address has signed.
     """
     now = now or timezone.now()
     if not campaign.accepts_signatures(now):
@@ -134,11 +145,16 @@ def signature_create(
                 "comment": comment,
                 "show_name": show_name,
                 "source": source,
+                "partner": partner.pk if partner else None,
                 "created_at": now,
                 "notified_at": now,
             }
         )
         if new_id is not None:
+            coalition_signing_record(
+                signature_id=new_id, campaign_id=campaign.pk, current_partner_id=None,
+                confirmed=False, partner=partner, consents=list(consents), now=now, new=True,
+            )  # fmt: skip
             signature = Signature(
                 pk=new_id, campaign=campaign, email=email, name=name, confirmed_at=None
             )
@@ -146,18 +162,32 @@ def signature_create(
             return SigningOutcome(signature_id=new_id, created=True)
 
         existing = Signature.objects.select_for_update().get(campaign=campaign, email_key=key)
-        if existing.notified_at is None or existing.notified_at < now - RENOTIFY_AFTER:
+        needs_confirmation = coalition_signing_record(
+            signature_id=existing.pk, campaign_id=campaign.pk,
+            current_partner_id=existing.partner_id, confirmed=existing.confirmed_at is not None,
+            partner=partner, consents=list(consents), now=now, new=False,
+        )  # fmt: skip
+        renotify = existing.notified_at is None or existing.notified_at < now - RENOTIFY_AFTER
+        if needs_confirmation or renotify:
             Signature.objects.filter(pk=existing.pk).update(notified_at=now)
             # The e-mail goes to the address typed now, which may differ in case or tag from the
             # first one; both reach the same inbox.
             existing.email = email
-            _queue_confirmation_email(signature=existing, public_id=existing.public_id, repeat=True)
+            _queue_confirmation_email(
+                signature=existing,
+                public_id=existing.public_id,
+                repeat=True,
+                pending_consents=consent_names_pending(signature_id=existing.pk),
+            )
         return SigningOutcome(signature_id=existing.pk, created=False)
 
 
-def _queue_confirmation_email(*, signature: Signature, public_id: str, repeat: bool) -> None:
+def _queue_confirmation_email(
+    *, signature: Signature, public_id: str, repeat: bool, pending_consents: Sequence[str] = ()
+) -> None:
     campaign = signature.campaign
     context = {
+        "pending_consents": pending_consents,
         "name": signature.name,
         "campaign": campaign,
         "confirmed": signature.confirmed_at is not None,
@@ -195,13 +225,23 @@ def signature_confirm(
                 _("This signature no longer exists. It may have been withdrawn.")
             ) from None
         if signature.confirmed_at is not None:
+            # A later visit through a partner may have added consents awaiting this press.
+            coalition_confirmation_record(
+                signature_id=signature.pk, campaign_id=campaign.pk,
+                partner_id=signature.partner_id, now=now, counted=False,
+            )  # fmt: skip
             return ConfirmationOutcome(signature=signature, newly_confirmed=False)
         if not signature.campaign.accepts_signatures(now):
             raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
         updated = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
             confirmed_at=now
         )
+        coalition_confirmation_record(
+            signature_id=signature.pk, campaign_id=campaign.pk,
+            partner_id=signature.partner_id, now=now, counted=bool(updated),
+        )  # fmt: skip
         if updated:
+            # Last statement before commit: the campaign row is the hottest lock on this path.
             Campaign.objects.filter(pk=signature.campaign_id).update(
                 signature_count=F("signature_count") + 1, last_signed_at=now
             )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.campaigns.selectors import campaign_public_get
 from groundswell.campaigns.views import render_petition
+from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
 from groundswell.core.http import client_address
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.signatures.forms import SignatureForm
@@ -28,16 +29,18 @@ from groundswell.signatures.services import (
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public_get(slug=slug)
-    form = SignatureForm(request.POST)
+    partner = partner_for_link(campaign=campaign, slug=request.POST.get("partner"))
+    form = SignatureForm(request.POST, host=campaign.organization, partner=partner)
+    embed = request.POST.get("embed") in {"True", "true", "1"}
     if rate_limit_exceeded(
         scope="sign",
         key=client_address(request),
         limit=settings.SIGNING_RATE_LIMIT_PER_MINUTE,
     ):
         message = _("Too many signatures from your network. Please wait a minute and try again.")
-        return render_petition(request, campaign, form=form, status=429, error=message)
+        return render_petition(request, campaign, form=form, status=429, error=message, embed=embed)
     if not form.is_valid():
-        return render_petition(request, campaign, form=form, status=400)
+        return render_petition(request, campaign, form=form, status=400, embed=embed)
     data = form.cleaned_data
     try:
         signature_create(
@@ -49,10 +52,15 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             comment=data["comment"],
             show_name=data["show_name"],
             source=data["source"],
+            partner=partner,
+            consents=form.consents_given(),
         )
     except CampaignNotSigning as error:
-        return render_petition(request, campaign, form=form, status=409, error=str(error))
-    return redirect(reverse("signatures:thanks", kwargs={"slug": campaign.slug}), permanent=False)
+        return render_petition(
+            request, campaign, form=form, status=409, error=str(error), embed=embed
+        )
+    thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
+    return redirect(reverse(thanks_page, kwargs={"slug": campaign.slug}))
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
@@ -81,7 +89,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
         if signature is None:
             raise SigningError(_("This confirmation link does not match a signature here."))
-        context["already_confirmed"] = signature.confirmed_at is not None
+        context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
+        context["confirmed"] = signature.confirmed_at is not None
+        context["already_confirmed"] = context["confirmed"] and not context["pending_consents"]
         return render(request, "signatures/confirm.html", context)
     except SigningError as error:
         context["message"] = str(error)

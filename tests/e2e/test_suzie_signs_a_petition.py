@@ -32,7 +32,7 @@ def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     assert page.get_by_text("Please remove HTML tags").is_visible()
 
     page.get_by_label("Full name").fill("Suzie Quatro")
-    page.get_by_label("E-mail").fill("suzie@example.org")
+    page.get_by_role("textbox", name="E-mail").fill("suzie@example.org")
     page.get_by_label("Country").select_option("US")
     page.get_by_label("Postal code").fill("10001")
     page.get_by_label("Show my name on the list of signers").check()

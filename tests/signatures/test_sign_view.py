@@ -72,7 +72,7 @@ def test_a_confirmed_repeat_signer_is_told_there_is_nothing_to_do(
 
     client.post(sign_url(campaign), sign_data())
 
-    assert "nothing more to do" in mail.outbox[0].body
+    assert "nothing more to do" in mail.outbox[0].body.lower()
     assert "/confirm/" not in mail.outbox[0].body
 
 

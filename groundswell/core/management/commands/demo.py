@@ -2,7 +2,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from groundswell.demo import ORGANIZER_PASSWORD, ORGANIZER_USERNAME, demo_seed
+from groundswell.demo import (
+    ORGANIZER_PASSWORD,
+    ORGANIZER_USERNAME,
+    PARTNER_USERNAME,
+    PARTNERS,
+    demo_seed,
+)
 
 
 class Command(BaseCommand):
@@ -17,6 +23,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         summary = demo_seed()
         base = f"http://127.0.0.1:{port}"
+        petition = f"{base}/p/{summary.campaign.slug}/"
         lines = [
             "",
             "Groundswell demo is ready.",
@@ -24,6 +31,13 @@ class Command(BaseCommand):
             f"  Public JSON:     {base}/p/{summary.campaign.slug}.json",
             f"  Organizer pages: {base}/organizer/",
             f"  Organizer login: username {ORGANIZER_USERNAME!r}, password {ORGANIZER_PASSWORD!r}",
+            "  Partner links:",
+            *(
+                f"    {partner.organization.name}: {petition}?partner={partner.slug}"
+                for partner in summary.campaign.partners.select_related("organization")
+            ),
+            f"  Partner login:   username {PARTNER_USERNAME!r} ({PARTNERS[0][0]}), same password",
+            f"  Partner embed:   {base}/p/{summary.campaign.slug}/embed/?partner=<partner>",
             "  E-mail is printed in this terminal (set EMAIL_URL to send it).",
             "",
         ]

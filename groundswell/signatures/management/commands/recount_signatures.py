@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.services import coalition_tally_recount
 from groundswell.signatures.services import signature_count_recount
 
 
 class Command(BaseCommand):
-    help = "Recount confirmed signatures from the rows and repair any stored count that drifted."
+    help = "Recount signatures and coalition figures from the rows and repair any that drifted."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*", help="Campaign slugs (default: all).")
@@ -19,5 +20,8 @@ class Command(BaseCommand):
             before, after = signature_count_recount(campaign=campaign)
             if before != after:
                 repaired += 1
-                self.stdout.write(f"{campaign.slug}: {before} -> {after}")
+                self.stdout.write(f"{campaign.slug}: signatures {before} -> {after}")
+            for figure, (was, now) in coalition_tally_recount(campaign=campaign).items():
+                repaired += 1
+                self.stdout.write(f"{campaign.slug}: {figure} {was} -> {now}")
         self.stdout.write(f"{repaired} count(s) repaired")

@@ -1,0 +1,148 @@
+"""Back-office pages of a coalition: partners, each partner's contribution, consented exports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.coalitions.forms import PartnerInvitationForm
+from groundswell.coalitions.models import Partner
+from groundswell.coalitions.selectors import campaign_access_for, coalition_figures
+from groundswell.coalitions.services import (
+    CoalitionError,
+    partner_invitation_create,
+    partner_remove,
+)
+from groundswell.core.exports import csv_response
+from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
+from groundswell.signatures.selectors import (
+    CRM_COLUMNS,
+    consenting_supporters_for_export,
+    daily_confirmed_counts_of,
+    signatures_brought_by,
+    source_counts,
+)
+
+ALL_ROLES = frozenset(Role)
+
+
+def partner_links(request: HttpRequest, campaign_slug: str, partner_slug: str) -> dict[str, str]:
+    base = settings.GROUNDSWELL_BASE_URL
+    page = reverse("campaigns:petition", args=[campaign_slug])
+    embed = reverse("campaigns:petition_embed", args=[campaign_slug])
+    script = f"{base}{settings.STATIC_URL}groundswell/embed.js"
+    iframe = (
+        f'<iframe src="{base}{embed}?partner={partner_slug}" data-groundswell-embed '
+        'style="width:100%;height:640px;border:0" title="Sign the petition" '
+        'loading="lazy"></iframe>\n'
+        f'<script src="{script}" async></script>'
+    )
+    return {"link": f"{base}{page}?partner={partner_slug}", "embed": iframe}
+
+
+@login_required
+def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
+    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    if not access.is_host:
+        raise PermissionDenied
+    can_manage = access.role in EDITING_ROLES
+    form = PartnerInvitationForm(request.POST or None)
+    invitation_url = ""
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _invitation, token = partner_invitation_create(
+                    campaign=access.campaign,
+                    name=form.cleaned_data["name"],
+                    slug=form.cleaned_data["slug"],
+                    created_by=request.user,
+                )
+            except CoalitionError as error:
+                form.add_error(None, str(error))
+            else:
+                invitation_url = (
+                    f"{settings.GROUNDSWELL_BASE_URL}{reverse('invitation', args=[token])}"
+                )
+                form = PartnerInvitationForm()
+    partners = [
+        (partner, partner_links(request, access.campaign.slug, partner.slug))
+        for partner in Partner.objects.filter(campaign=access.campaign)
+        .select_related("organization")
+        .order_by("created_at")
+    ]
+    context = {
+        "campaign": access.campaign,
+        "figures": coalition_figures(campaign=access.campaign),
+        "partners": partners,
+        "form": form,
+        "can_manage": can_manage,
+        "invitation_url": invitation_url,
+    }
+    return render(request, "organizer/campaign_partners.html", context)
+
+
+@login_required
+@require_POST
+def campaign_partner_remove(request: HttpRequest, slug: str, partner_slug: str) -> HttpResponse:
+    access = campaign_access_for(user=request.user, slug=slug, roles=EDITING_ROLES)
+    if not access.is_host:
+        raise PermissionDenied
+    partner = get_object_or_404(Partner, campaign=access.campaign, slug=partner_slug)
+    partner_remove(partner=partner, now=timezone.now())
+    messages.success(
+        request,
+        _("%(name)s is no longer a partner. The signatures it brought stay counted.")
+        % {"name": partner.organization.name},
+    )
+    return redirect("organizer:campaign_partners", slug=slug)
+
+
+@login_required
+def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the viewer's own organization brought: a partner's, or for the host, no partner's."""
+    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    partner_id = access.partner.pk if access.partner else None
+    brought = signatures_brought_by(campaign=access.campaign, partner_id=partner_id)
+    counts = daily_confirmed_counts_of(brought, days=30)
+    sources = source_counts(brought)
+    context = {
+        "campaign": access.campaign,
+        "access": access,
+        "organization": access.partner.organization
+        if access.partner
+        else access.campaign.organization,
+        "confirmed": sum(confirmed for _source, confirmed, _pending in sources),
+        "pending": sum(pending for _source, _confirmed, pending in sources),
+        "sources": sources,
+        "bars": daily_bars(counts),
+        "chart_width": CHART_WIDTH,
+        "chart_height": CHART_HEIGHT,
+        "links": partner_links(request, access.campaign.slug, access.partner.slug)
+        if access.partner
+        else None,
+        "can_export": access.role in PERSONAL_DATA_ROLES,
+    }
+    return render(request, "organizer/campaign_contribution.html", context)
+
+
+@login_required
+def campaign_supporters_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """Signers who agreed that the viewer's own organization may contact them; nobody else."""
+    access = campaign_access_for(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
+    organization = access.partner.organization if access.partner else access.campaign.organization
+    return csv_response(
+        filename=f"{access.campaign.slug}-{organization.slug}-supporters.csv",
+        header=CRM_COLUMNS,
+        rows=consenting_supporters_for_export(
+            campaign=access.campaign, organization_id=organization.pk
+        ),
+    )
