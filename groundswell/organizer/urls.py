@@ -1,11 +1,21 @@
 from django.urls import path
 
-from groundswell.organizer import coalition_views, views
+from groundswell.organizer import coalition_views, member_views, views
 
 app_name = "organizer"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path(
+        "organizations/<slug:slug>/members/",
+        member_views.organization_members,
+        name="organization_members",
+    ),
+    path(
+        "organizations/<slug:slug>/members/<int:member_id>/",
+        member_views.organization_member_change,
+        name="organization_member_change",
+    ),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
     path("campaigns/<slug:slug>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),

@@ -35,9 +35,12 @@ ALL_ROLES = frozenset(Role)
 def dashboard(request: HttpRequest) -> HttpResponse:
     campaigns = campaigns_for_user(user=request.user)
     can_create = organizations_for_user(user=request.user, roles=EDITING_ROLES).exists()
-    return render(
-        request, "organizer/dashboard.html", {"campaigns": campaigns, "can_create": can_create}
-    )
+    context = {
+        "campaigns": campaigns,
+        "can_create": can_create,
+        "organizations": organizations_for_user(user=request.user, roles=ALL_ROLES),
+    }
+    return render(request, "organizer/dashboard.html", context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,3 +46,12 @@ def phone(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
+
+
+def shot(page: Any, name: str) -> None:
+    """Keep a full-page screenshot for people to look at (not asserted on)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,22 +1,14 @@
 """Suzie, on her phone, signs, confirms from her e-mail, and sees the count go up by one."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
 from groundswell.campaigns.models import Campaign
+from tests.e2e.conftest import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_suzie_signs_a_petition(live_server, phone, campaign, settings):

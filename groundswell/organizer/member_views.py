@@ -1,0 +1,92 @@
+"""An organization's people and their roles, managed by its owners and admins."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, Role
+from groundswell.accounts.services import (
+    MembershipError,
+    membership_remove,
+    membership_role_change,
+)
+from groundswell.coalitions.services import invitation_create
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+
+
+def _my_membership(request: HttpRequest, slug: str) -> Membership:
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(user=request.user, organization__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such organization")
+    return membership
+
+
+@login_required
+def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+    mine = _my_membership(request, slug)
+    organization: Organization = mine.organization
+    can_manage = mine.role in MANAGING_ROLES
+    invitation_url = ""
+    form = RoleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            if form.cleaned_data["role"] == Role.OWNER and mine.role != Role.OWNER:
+                form.add_error("role", _("Only an owner can invite another owner."))
+            else:
+                _invitation, token = invitation_create(
+                    organization=organization,
+                    created_by=request.user,
+                    role=form.cleaned_data["role"],
+                )
+                invitation_url = (
+                    f"{settings.GROUNDSWELL_BASE_URL}{reverse('invitation', args=[token])}"
+                )
+                form = RoleForm()
+    members = organization.memberships.select_related("user").order_by("user__username")
+    context = {
+        "organization": organization,
+        "members": members,
+        "can_manage": can_manage,
+        "roles": Role.choices,
+        "form": form,
+        "invitation_url": invitation_url,
+    }
+    return render(request, "organizer/organization_members.html", context)
+
+
+@login_required
+@require_POST
+def organization_member_change(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    mine = _my_membership(request, slug)
+    if mine.role not in MANAGING_ROLES:
+        raise PermissionDenied
+    membership = get_object_or_404(Membership, pk=member_id, organization=mine.organization)
+    try:
+        if request.POST.get("action") == "remove":
+            membership_remove(membership=membership, removed_by_role=mine.role)
+            messages.success(request, _("Member removed."))
+        else:
+            membership_role_change(
+                membership=membership, role=request.POST.get("role", ""), changed_by_role=mine.role
+            )
+            messages.success(request, _("Role changed."))
+    except MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("organizer:organization_members", slug=slug)

@@ -1,0 +1,95 @@
+"""Owners and admins manage who belongs to their organization; nobody else can."""
+
+import pytest
+from django.urls import reverse
+
+from groundswell.accounts.models import Membership, Role
+from groundswell.coalitions.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+def members_url(organization):
+    return reverse("organizer:organization_members", args=[organization.slug])
+
+
+def change_url(membership):
+    return reverse(
+        "organizer:organization_member_change",
+        args=[membership.organization.slug, membership.pk],
+    )
+
+
+def test_members_see_the_list_outsiders_do_not(client, host, owner, viewer, outsider):
+    client.force_login(viewer)
+    body = client.get(members_url(host)).content.decode()
+    assert "owner" in body and "Invite someone" not in body
+
+    client.force_login(outsider)
+    assert client.get(members_url(host)).status_code == 404
+
+
+def test_an_owner_invites_a_viewer(client, host, owner):
+    client.force_login(owner)
+
+    response = client.post(members_url(host), {"role": Role.VIEWER})
+
+    assert "/invitations/" in response.content.decode()
+    invitation = Invitation.objects.get()
+    assert (invitation.organization, invitation.role, invitation.campaign) == (host, "viewer", None)
+
+
+def test_an_owner_changes_a_role(client, host, owner, viewer):
+    client.force_login(owner)
+    membership = Membership.objects.get(user=viewer)
+
+    client.post(change_url(membership), {"role": Role.ORGANIZER})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ORGANIZER
+
+
+def test_the_last_owner_cannot_be_demoted_or_removed(client, host, owner):
+    client.force_login(owner)
+    membership = Membership.objects.get(user=owner)
+
+    demote = client.post(change_url(membership), {"role": Role.VIEWER}, follow=True)
+    remove = client.post(change_url(membership), {"action": "remove"}, follow=True)
+
+    assert "at least one owner" in demote.content.decode()
+    assert "at least one owner" in remove.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_admins_cannot_make_or_unmake_owners(client, host, owner, make_user):
+    admin = make_user(host, role=Role.ADMIN)
+    client.force_login(admin)
+    own = Membership.objects.get(user=admin)
+
+    client.post(change_url(own), {"role": Role.OWNER})
+    client.post(change_url(Membership.objects.get(user=owner)), {"action": "remove"})
+
+    own.refresh_from_db()
+    assert own.role == Role.ADMIN
+    assert Membership.objects.filter(user=owner).exists()
+
+
+def test_viewers_and_organizers_cannot_change_anything(client, host, owner, viewer, make_user):
+    organizer = make_user(host, role=Role.ORGANIZER)
+    target = Membership.objects.get(user=viewer)
+    for user in (viewer, organizer):
+        client.force_login(user)
+        assert client.post(change_url(target), {"role": Role.ADMIN}).status_code == 403
+        assert client.post(members_url(host), {"role": Role.VIEWER}).status_code == 403
+    target.refresh_from_db()
+    assert target.role == Role.VIEWER
+
+
+def test_an_unknown_role_is_refused(client, host, owner, viewer):
+    client.force_login(owner)
+    membership = Membership.objects.get(user=viewer)
+
+    response = client.post(change_url(membership), {"role": "emperor"}, follow=True)
+
+    assert "Unknown role" in response.content.decode()
