@@ -1,6 +1,5 @@
 """An organization's people and their roles, managed by its owners and admins."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from groundswell.accounts.forms import OrganizationProfileForm, RoleForm
 from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, Role
 from groundswell.accounts.services import (
     MembershipError,
@@ -19,10 +18,6 @@ from groundswell.accounts.services import (
     membership_role_change,
 )
 from groundswell.coalitions.services import invitation_create
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
 
 def _my_membership(request: HttpRequest, slug: str) -> Membership:
@@ -59,6 +54,7 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
                     f"{settings.GROUNDSWELL_BASE_URL}{reverse('invitation', args=[token])}"
                 )
                 form = RoleForm()
+    profile = OrganizationProfileForm(instance=organization)
     members = organization.memberships.select_related("user").order_by("user__username")
     context = {
         "organization": organization,
@@ -67,8 +63,25 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
         "roles": Role.choices,
         "form": form,
         "invitation_url": invitation_url,
+        "profile": profile,
     }
     return render(request, "organizer/organization_members.html", context)
+
+
+@login_required
+@require_POST
+def organization_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    mine = _my_membership(request, slug)
+    if mine.role not in MANAGING_ROLES:
+        raise PermissionDenied
+    form = OrganizationProfileForm(request.POST, request.FILES, instance=mine.organization)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Organization details saved."))
+    else:
+        errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
+    return redirect("organizer:organization_members", slug=slug)
 
 
 @login_required

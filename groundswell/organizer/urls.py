@@ -12,6 +12,11 @@ urlpatterns = [
         name="organization_members",
     ),
     path(
+        "organizations/<slug:slug>/profile/",
+        member_views.organization_profile,
+        name="organization_profile",
+    ),
+    path(
         "organizations/<slug:slug>/members/<int:member_id>/",
         member_views.organization_member_change,
         name="organization_member_change",

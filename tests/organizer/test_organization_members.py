@@ -93,3 +93,51 @@ def test_an_unknown_role_is_refused(client, host, owner, viewer):
     response = client.post(change_url(membership), {"role": "emperor"}, follow=True)
 
     assert "Unknown role" in response.content.decode()
+
+
+def test_an_admin_uploads_a_logo_that_appears_on_cosponsored_pages(
+    client, host, owner, campaign, make_org, make_user, settings, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from groundswell.coalitions.models import Partner
+
+    settings.MEDIA_ROOT = tmp_path
+    partner_org = make_org("Faith Communities United", slug="faith-united")
+    Partner.objects.create(campaign=campaign, organization=partner_org, slug="faith-united")
+    client.force_login(make_user(partner_org, role=Role.ADMIN))
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    image.name = "logo.png"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=["faith-united"]),
+        {"name": "Faith Communities United", "website": "https://faith.example", "logo": image},
+    )
+
+    partner_org.refresh_from_db()
+    assert partner_org.logo.name.startswith("logos/")
+    body = client.get(campaign.get_absolute_url()).content.decode()
+    assert partner_org.logo.url in body
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, host, owner, tmp_path, settings):
+    import io
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    fake = io.BytesIO(b"<script>alert(1)</script>")
+    fake.name = "logo.png"
+
+    response = client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": fake},
+        follow=True,
+    )
+
+    assert "Not saved" in response.content.decode()
+    host.refresh_from_db()
+    assert not host.logo
