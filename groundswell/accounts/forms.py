@@ -8,6 +8,8 @@ MAX_LOGO_BYTES = 1024 * 1024
 
 
 class OrganizationProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["name", "website", "logo"]

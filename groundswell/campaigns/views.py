@@ -13,6 +13,7 @@ from groundswell.coalitions.selectors import (
     coalition_figures,
     partner_for_link,
 )
+from groundswell.core.page_cache import cached_public_page
 from groundswell.signatures.forms import SignatureForm, clean_source_code
 from groundswell.signatures.selectors import recent_public_signers
 
@@ -55,6 +56,7 @@ def render_petition(
     return render(request, "campaigns/petition.html", context, status=status)
 
 
+@cached_public_page
 def petition(request: HttpRequest, slug: str) -> HttpResponse:
     return render_petition(request, campaign_public_get(slug=slug))
 
@@ -72,6 +74,7 @@ def petition_embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@cached_public_page
 def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     summary = campaign_public_summary(campaign=campaign)

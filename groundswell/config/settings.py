@@ -147,6 +147,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "groundswell.core.tasks.outbox_sweep", "schedule": 60.0},
 }
 
+# Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
+# public count is at most this stale. 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5, minimum=0)
 # How long an e-mailed confirmation link stays valid.
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
@@ -167,8 +170,16 @@ SECURE_PROXY_SSL_HEADER = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "groundswell.core.log_format.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request paths hold confirmation tokens; keep Django's request logger at warnings.

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from groundswell.core.views import healthz
+from groundswell.core.views import healthz, readyz
 
 urlpatterns = [
     path("", include("groundswell.campaigns.urls")),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Uploaded logos; a production installation serves /media/ from its web server instead.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

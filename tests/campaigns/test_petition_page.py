@@ -102,3 +102,37 @@ def test_the_home_page_lists_open_campaigns(client, campaign, make_campaign):
     assert campaign.title in body
     assert draft.title not in body
     assert Campaign.objects.count() == 2
+
+
+def test_anonymous_views_are_served_from_a_short_lived_cache(
+    client, campaign, signed, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    json_url = reverse("campaigns:petition_json", args=[campaign.slug])
+    first_page = client.get(campaign.get_absolute_url())
+    first_json = client.get(json_url)
+    signed(confirm=True)
+
+    with django_assert_max_num_queries(0):
+        cached_page = client.get(campaign.get_absolute_url())
+        cached_json = client.get(json_url)
+
+    assert cached_page.content == first_page.content
+    assert cached_json.json()["signature_count"] == 0
+    assert cached_json["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=5" in cached_page["Cache-Control"]
+    assert "public" in cached_page["Cache-Control"]
+    assert first_json.json() == cached_json.json()
+
+
+def test_organizers_with_a_session_always_see_fresh_pages(
+    client, owner, campaign, signed, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    client.force_login(owner)
+    client.get(campaign.get_absolute_url())
+    signed(confirm=True)
+
+    body = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert 'aria-valuenow="1"' in body

@@ -1,0 +1,46 @@
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+
+
+def test_readyz_reports_each_dependency(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ready"] is True
+    assert data["checks"]["database"] == "ok"
+    assert data["checks"]["cache"] == "ok"
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("could not connect to postgres://user:secret@db")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "failed: ConnectionError"
+    assert "secret" not in response.content.decode()
+
+
+def test_readyz_checks_the_broker_when_one_is_configured(client, settings, monkeypatch):
+    from groundswell.config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"].startswith("failed:")
