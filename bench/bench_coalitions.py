@@ -167,9 +167,11 @@ def main() -> int:
           f"(ratio to baseline {statistics.median(public_json) / base:.1f}x)")  # fmt: skip
     print(f"coalition.partners_page {describe(partners_page)} "
           f"(ratio to baseline {statistics.median(partners_page) / base:.1f}x)")  # fmt: skip
-    print(f"coalition.naive_full_scan_per_view {describe(naive_samples)} "
-          f"(what each view would cost without counters: "
-          f"{statistics.median(naive_samples) / statistics.median(public_json):.0f}x the JSON)")
+    print(
+        f"coalition.naive_full_scan_per_view {describe(naive_samples)} "
+        f"(what each view would cost without counters: "
+        f"{statistics.median(naive_samples) / statistics.median(public_json):.0f}x the JSON)"
+    )
     print(f"coalition.reconciliation_s {recount_s:.2f}")
     return 0
 
