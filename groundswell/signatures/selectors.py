@@ -6,6 +6,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
+from groundswell.core.databases import reporting_database
 from groundswell.signatures.models import Signature
 
 
@@ -39,7 +40,10 @@ EXPORT_COLUMNS = [
 def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
     """Every signature of the campaign as CSV rows, read in batches so memory stays flat."""
     queryset = (
-        Signature.objects.filter(campaign=campaign).order_by("pk").values_list(*EXPORT_COLUMNS)
+        Signature.objects.using(reporting_database())
+        .filter(campaign_id=campaign.pk)
+        .order_by("pk")
+        .values_list(*EXPORT_COLUMNS)
     )
     yield from (list(row) for row in queryset.iterator(chunk_size=batch_size))
 
@@ -89,8 +93,9 @@ def consenting_supporters_for_export(
 ) -> Iterator[list[object]]:
     """Confirmed signers who confirmed consent to this organization, in CRM import columns."""
     queryset = (
-        Signature.objects.filter(
-            campaign=campaign,
+        Signature.objects.using(reporting_database())
+        .filter(
+            campaign_id=campaign.pk,
             confirmed_at__isnull=False,
             consents__organization_id=organization_id,
             consents__confirmed_at__isnull=False,
