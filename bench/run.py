@@ -86,11 +86,17 @@ def prepare(env: dict[str, str]) -> None:
     groundswell(env, "shell", "-c", code)
 
 
+LOG_DIR = ROOT / "var" / "bench"
+
+
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    # The server's log goes to a file: an unread pipe fills up and blocks the workers.
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / f"server-{port}.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "groundswell", "serve", "--bind", f"{HOST}:{port}",
          "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_path.open("ab"),
     )  # fmt: skip
     for _attempt in range(100):
         try:
@@ -100,7 +106,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])
+    raise SystemExit(f"the server did not start; see {log_path}")
 
 
 def raw_insert_ceiling(database_url: str, seconds: float, connections: int = 4) -> float:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "groundswell.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,8 +149,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# How often unsent e-mails are re-queued, and how old one must be (its task may still be queued).
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1)
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60, minimum=1)
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, minimum=15)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "groundswell.core.tasks.outbox_sweep", "schedule": 60.0},
+    "sweep-outbox": {
+        "task": "groundswell.core.tasks.outbox_sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
 }
 
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the

@@ -1,10 +1,12 @@
 """The mail outbox: e-mails are rows first, messages second."""
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -13,9 +15,13 @@ from groundswell.core.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-# A sender that claimed a row and then died releases it after this long.
-CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
+
+
+def claim_timeout() -> timedelta:
+    """After this long, a row claimed by a sender that died (or lost its database) is free again.
+    Longer than the SMTP timeout, so a slow but live sender is never doubled."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
 
 
 def outbound_email_queue(*, to: str, subject: str, body: str, kind: str) -> OutboundEmail:
@@ -30,7 +36,7 @@ def outbound_email_queue(*, to: str, subject: str, body: str, kind: str) -> Outb
 def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
     """Send one stored e-mail unless it was sent or another sender holds it. True if sent now."""
     now = now or timezone.now()
-    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout())
     claimed = (
         OutboundEmail.objects.filter(claimable, pk=email_id, sent_at__isnull=True)
         .filter(attempts__lt=MAX_ATTEMPTS)
@@ -57,10 +63,31 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
         )
         logger.warning("e-mail #%s (%s) not sent: %s", email_id, email.kind, reason)
         return False
-    OutboundEmail.objects.filter(pk=email_id).update(
-        sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
-    )
+    _mark_sent(email_id=email_id, attempts=email.attempts + 1)
     return True
+
+
+def _mark_sent(*, email_id: int, attempts: int) -> None:
+    """Record a send that the SMTP server accepted, retrying through a database outage.
+
+    Until this update lands, the claim is all that stops the sweep from sending the message
+    again; so keep trying for half the claim timeout before giving up (and risking a duplicate).
+    """
+    deadline = time.monotonic() + claim_timeout().total_seconds() / 2
+    pause = 0.5
+    while True:
+        try:
+            OutboundEmail.objects.filter(pk=email_id).update(
+                sent_at=timezone.now(), attempts=attempts, last_error=""
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("e-mail #%s sent but not yet recorded; retrying", email_id)
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 5)
 
 
 def outbox_unsent_ids(*, older_than: timedelta, now: datetime | None = None) -> list[int]:
@@ -69,7 +96,7 @@ def outbox_unsent_ids(*, older_than: timedelta, now: datetime | None = None) -> 
         OutboundEmail.objects.filter(
             sent_at__isnull=True, created_at__lt=now - older_than, attempts__lt=MAX_ATTEMPTS
         )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         .order_by("created_at")
         .values_list("pk", flat=True)[:5000]
     )

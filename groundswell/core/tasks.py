@@ -1,11 +1,9 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from groundswell.core.outbox import outbound_email_send, outbox_unsent_ids
-
-# A message younger than this may still be on its way through the broker.
-SWEEP_GRACE = timedelta(minutes=1)
 
 
 @shared_task(name="groundswell.core.tasks.outbound_email_send_task")
@@ -16,7 +14,8 @@ def outbound_email_send_task(email_id: int) -> bool:
 @shared_task(name="groundswell.core.tasks.outbox_sweep")
 def outbox_sweep() -> int:
     """Re-queue e-mails whose send task never ran (broker down, worker killed)."""
-    ids = outbox_unsent_ids(older_than=SWEEP_GRACE)
+    # A message younger than the grace period may still be on its way through the broker.
+    ids = outbox_unsent_ids(older_than=timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS))
     for email_id in ids:
         outbound_email_send_task.delay(email_id)
     return len(ids)

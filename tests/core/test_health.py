@@ -44,3 +44,23 @@ def test_readyz_checks_the_broker_when_one_is_configured(client, settings, monke
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("failed:")
+
+
+def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(client, campaign, monkeypatch):
+    from django.db import OperationalError
+
+    from groundswell.signatures import views
+
+    def outage(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(views, "signature_create", outage)
+
+    response = client.post(
+        f"/p/{campaign.slug}/sign/",
+        {"name": "A", "email": "a@example.org", "country": "GB"},
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Nothing was recorded" in response.content.decode()

@@ -70,3 +70,29 @@ def test_the_sweep_requeues_only_old_unsent_unclaimed_emails():
     assert [message.to for message in mail.outbox] == [["a@example.org"]]
     fresh.refresh_from_db()
     assert fresh.sent_at is None
+
+
+def test_a_send_is_recorded_even_if_the_database_drops_out_right_after_it(monkeypatch, settings):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 20
+    email = stored_email()
+    real_update = QuerySet.update
+    failures = {"left": 2}
+
+    def flaky_update(self, **values):
+        if "sent_at" in values and failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    monkeypatch.setattr("groundswell.core.outbox.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("groundswell.core.outbox.connection.close", lambda: None)
+
+    assert outbound_email_send(email_id=email.pk) is True
+
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert len(mail.outbox) == 1

@@ -1,0 +1,177 @@
+"""`make bench-faults`: sign under sustained load while the machine misbehaves, then audit.
+
+While 32 clients sign for --seconds, this script
+  - kill -9's one gunicorn worker (gunicorn starts a new one),
+  - restarts PostgreSQL,
+  - stops Redis (cache, rate limits and broker; it keeps nothing on disk) and starts it again,
+with a Celery worker and the scheduler running, mail going to an SMTP server inside this script.
+Afterwards it waits for the outbox to drain and checks that
+  - every acknowledged signature is in the database,
+  - every signature's confirmation e-mail arrived, and exactly once.
+Exit status 0 only when both hold. Uses the machine's own PostgreSQL and Redis (restarting them!).
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+from aiosmtpd.controller import Controller
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import run_load
+from run import (
+    HOST,
+    LOG_DIR,
+    ROOT,
+    create_database,
+    drop_database,
+    free_port,
+    prepare,
+    server_env,
+    signing_request,
+    start_server,
+)
+
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+    "--save", "", "--appendonly", "no",
+]  # fmt: skip
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.received: Counter[str] = Counter()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        for address in envelope.rcpt_tos:
+            self.received[address.lower()] += 1
+        return "250 OK"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def gunicorn_workers(master_pid: int) -> list[int]:
+    output = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True)
+    return [int(pid) for pid in output.stdout.split()]
+
+
+def restart_postgresql() -> None:
+    version = os.listdir("/etc/postgresql")[0]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True
+    )
+
+
+def faults(server: subprocess.Popen, seconds: float) -> None:
+    time.sleep(seconds * 0.15)
+    workers = gunicorn_workers(server.pid)
+    # gunicorn serve runs python -m gunicorn via exec, so the Popen pid is the master.
+    if workers:
+        log(f"kill -9 gunicorn worker {workers[0]}")
+        os.kill(workers[0], signal.SIGKILL)
+    time.sleep(seconds * 0.2)
+    log("restarting PostgreSQL")
+    restart_postgresql()
+    time.sleep(seconds * 0.2)
+    log("stopping Redis")
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], check=False)
+    time.sleep(seconds * 0.15)
+    log("starting Redis")
+    subprocess.run(REDIS_START, check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--drain-timeout", type=float, default=240.0)
+    args = parser.parse_args()
+
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    database_url = create_database()
+    env = server_env(database_url)
+    env.update(
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+        OUTBOX_SWEEP_SECONDS="5",
+        OUTBOX_SWEEP_GRACE_SECONDS="10",
+        OUTBOX_CLAIM_TIMEOUT_SECONDS="60",
+        REDIS_URL="redis://127.0.0.1:6379/13",
+    )
+    processes: list[subprocess.Popen] = []
+    try:
+        prepare(env)
+        subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=False, capture_output=True)
+        port = free_port()
+        server = start_server(env, port, workers=2)
+        processes.append(server)
+        for role in ("worker", "beat"):
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "groundswell", role],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=(LOG_DIR / f"{role}.log").open("ab"),
+                )
+            )
+        chaos = threading.Thread(target=faults, args=(server, args.seconds))
+        chaos.start()
+        log(f"signing with {args.clients} clients for {args.seconds:.0f} s")
+        result = run_load(host=HOST, port=port, clients=args.clients, seconds=args.seconds,
+                          ok_statuses={302}, make_request=signing_request)  # fmt: skip
+        chaos.join()
+        log(f"statuses {result.statuses}, connection errors {result.errors}")
+
+        acknowledged = set(result.acknowledged)
+        deadline = time.monotonic() + args.drain_timeout
+        while True:
+            try:
+                with psycopg.connect(database_url) as db:
+                    stored = {r[0] for r in db.execute("SELECT email FROM signatures_signature")}
+                    unsent = db.execute(
+                        "SELECT count(*) FROM core_outboundemail WHERE sent_at IS NULL"
+                    ).fetchone()[0]
+            except psycopg.OperationalError:
+                unsent = -1
+            if unsent == 0 or time.monotonic() > deadline:
+                break
+            log(f"waiting for the outbox: {unsent} unsent")
+            time.sleep(5)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        smtp.stop()
+        drop_database(database_url)
+
+    lost = acknowledged - stored
+    never_mailed = {email for email in stored if mailbox.received[email] == 0}
+    mailed_twice = {email for email in stored if mailbox.received[email] > 1}
+    print(f"faults.acknowledged {len(acknowledged)} stored {len(stored)} lost {len(lost)}")
+    print(
+        f"faults.unacknowledged_but_stored {len(stored - acknowledged)} (requests cut by a fault)"
+    )
+    print(f"faults.emails_missing {len(never_mailed)} sent_twice {len(mailed_twice)} "
+          f"unsent_at_end {unsent}")  # fmt: skip
+    ok = not lost and not never_mailed and not mailed_twice and unsent == 0
+    print("faults.result", "OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
