@@ -13,6 +13,7 @@ from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Consent, Partner, PartnerReferral
 from groundswell.coalitions.services import coalition_tally_recount
+from groundswell.letters.demo import letters_demo_seed
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signature_count_recount
@@ -96,6 +97,7 @@ def demo_seed() -> DemoSummary:
 
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:
+        letters_demo_seed(campaign=campaign)
         return DemoSummary(campaign=campaign, created=False)
     campaign = campaign_create(
         organization=host,
@@ -121,6 +123,7 @@ def demo_seed() -> DemoSummary:
     _seed_signatures(campaign, partners)
     signature_count_recount(campaign=campaign)
     coalition_tally_recount(campaign=campaign)
+    letters_demo_seed(campaign=campaign)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "groundswell.coalitions",
     "groundswell.delivery",
     "groundswell.organizer",
+    "groundswell.letters",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "groundswell.core.tasks.outbox_sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "sweep-letter-work-addresses": {
+        "task": "groundswell.letters.tasks.work_address_emails_sweep",
+        "schedule": 300.0,
     },
 }
 

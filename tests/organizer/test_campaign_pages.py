@@ -192,3 +192,13 @@ def test_outsiders_cannot_tell_a_draft_exists(client, outsider, make_campaign):
 
     for name in ("organizer:campaign", "organizer:campaign_preview", "organizer:campaign_edit"):
         assert client.get(reverse(name, args=[draft.slug])).status_code == 404
+
+
+def test_the_dashboard_links_to_my_organizations(client, owner, host):
+    client.force_login(owner)
+
+    body = client.get(reverse("organizer:dashboard")).content.decode()
+
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Organizer dashboard · Groundswell"
+    assert reverse("organizer:organization_members", args=[host.slug]) in body

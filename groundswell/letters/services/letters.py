@@ -1,0 +1,188 @@
+"""Creating and editing letters, their text versions and categories; moving letters between
+states. Each transition lives here once."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.accounts.models import Organization
+from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.versions import TextVersionError, change_note_required_message
+from groundswell.core.text import markdown_to_safe_html
+from groundswell.letters.models import (
+    Letter,
+    LetterCategory,
+    LetterStatus,
+    LetterVersion,
+    Signatory,
+)
+from groundswell.letters.work_addresses import domain_rule_normalize
+
+CATEGORY_FIELDS = (
+    "name", "slug", "count_label", "position", "allowed_domains", "requires_moderation",
+)  # fmt: skip
+
+# Which status each transition may start from.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "publish": (frozenset({LetterStatus.DRAFT}), LetterStatus.OPEN),
+    "close": (frozenset({LetterStatus.OPEN}), LetterStatus.CLOSED),
+    "reopen": (frozenset({LetterStatus.CLOSED}), LetterStatus.OPEN),
+    "mark_delivered": (
+        frozenset({LetterStatus.OPEN, LetterStatus.CLOSED}),
+        LetterStatus.DELIVERED,
+    ),
+}
+
+
+class LetterError(Exception):
+    """A change that cannot be made; the message is safe to show to the organizer."""
+
+
+def _check_campaign(*, organization: Organization, campaign: Campaign | None) -> None:
+    if campaign is not None and campaign.organization_id != organization.pk:
+        raise LetterError(_("A letter can only belong to a campaign of its own organization."))
+
+
+def letter_create(
+    *,
+    organization: Organization,
+    slug: str,
+    title: str,
+    addressee: str,
+    text: str,
+    campaign: Campaign | None = None,
+) -> Letter:
+    """A draft letter with version 1 of its text."""
+    _check_campaign(organization=organization, campaign=campaign)
+    with transaction.atomic():
+        letter = Letter(
+            organization=organization,
+            campaign=campaign,
+            slug=slug,
+            title=title,
+            addressee=addressee,
+            status=LetterStatus.DRAFT,
+        )
+        letter.full_clean()
+        letter.save()
+        version = LetterVersion(
+            letter=letter, number=1, text=text, text_html=markdown_to_safe_html(text)
+        )
+        version.full_clean()
+        version.save()
+        letter.current_version = version
+        letter.save(update_fields=["current_version"])
+    return letter
+
+
+def letter_update(
+    *,
+    letter: Letter,
+    title: str,
+    addressee: str,
+    campaign: Campaign | None,
+    text: str,
+    change_note: str = "",
+) -> Letter:
+    """Edit a letter's details and text together (see letter_text_update for the text)."""
+    _check_campaign(organization=letter.organization, campaign=campaign)
+    with transaction.atomic():
+        letter_text_update(letter=letter, text=text, change_note=change_note)
+        letter.title, letter.addressee, letter.campaign = title, addressee, campaign
+        letter.full_clean(exclude=["current_version"])
+        letter.save(update_fields=["title", "addressee", "campaign", "updated_at"])
+    return letter
+
+
+def letter_text_update(*, letter: Letter, text: str, change_note: str = "") -> LetterVersion:
+    """Change the text: in place while nobody has signed, else as a new version with a note.
+
+    Signing locks the letter row too, so a signature cannot slip in between the check and the
+    edit. Raises TextVersionError when the note is needed and missing.
+    """
+    change_note = change_note.strip()
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        current = LetterVersion.objects.get(pk=locked.current_version_id)
+        if current.text == text:
+            letter.current_version = current
+            return current
+        html = markdown_to_safe_html(text)
+        if Signatory.objects.filter(letter=locked).exists():
+            if not change_note:
+                raise TextVersionError(change_note_required_message())
+            version = LetterVersion(
+                letter=locked,
+                number=current.number + 1,
+                text=text,
+                text_html=html,
+                change_note=change_note,
+            )
+            version.full_clean()
+            version.save()
+            Letter.objects.filter(pk=locked.pk).update(
+                current_version=version, updated_at=timezone.now()
+            )
+        else:
+            version = current
+            version.text, version.text_html = text, html
+            if change_note:
+                version.change_note = change_note
+            version.full_clean()
+            version.save(update_fields=["text", "text_html", "change_note"])
+    letter.current_version = version
+    return version
+
+
+def _clean_category_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {field: data[field] for field in CATEGORY_FIELDS if field in data}
+    if "allowed_domains" in cleaned:
+        try:
+            rules = [domain_rule_normalize(rule) for rule in cleaned["allowed_domains"]]
+        except ValueError as error:
+            raise LetterError(
+                _("“%(rule)s” is not an e-mail domain.") % {"rule": error.args[0]}
+            ) from None
+        cleaned["allowed_domains"] = sorted(set(rules))
+    return cleaned
+
+
+def letter_category_create(*, letter: Letter, data: dict[str, Any]) -> LetterCategory:
+    category = LetterCategory(letter=letter, **_clean_category_data(data))
+    category.full_clean()
+    category.save()
+    return category
+
+
+def letter_category_update(*, category: LetterCategory, data: dict[str, Any]) -> LetterCategory:
+    """Change a category. A changed rule applies to new signatories; approved ones stay."""
+    for field, value in _clean_category_data(data).items():
+        setattr(category, field, value)
+    category.full_clean()
+    category.save()
+    return category
+
+
+def letter_transition(*, letter: Letter, action: str) -> Letter:
+    """Move a letter to its next status, refusing a move its current status does not allow."""
+    if action not in TRANSITIONS:
+        raise LetterError(_("Unknown action."))
+    allowed_from, new_status = TRANSITIONS[action]
+    if new_status == LetterStatus.OPEN and not letter.categories.exists():
+        raise LetterError(_("Add at least one signatory category before opening the letter."))
+    with transaction.atomic():
+        moved = Letter.objects.filter(pk=letter.pk, status__in=allowed_from).update(
+            status=new_status, updated_at=timezone.now()
+        )
+    if not moved:
+        raise LetterError(
+            _("A %(status)s letter cannot do that.") % {"status": letter.get_status_display()}
+        )
+    letter.refresh_from_db()
+    return letter
+
+
+def letter_available_actions(*, letter: Letter) -> list[str]:
+    return [action for action, (starts, _end) in TRANSITIONS.items() if letter.status in starts]

@@ -1,0 +1,355 @@
+"""Signing a letter and verifying a work address: the only code that creates signatories.
+
+A work address is used for one e-mail and never stored: the signatory keeps a keyed hash and the
+domain, and the outbox row that carried the address is blanked once it is sent (see
+`work_address_emails_blank`). The verification link opens a page with a button; only the POST
+verifies, because corporate mail scanners open every link.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from groundswell.core.jobs import enqueue_on_commit
+from groundswell.core.models import OutboundEmail
+from groundswell.core.outbox import MAX_ATTEMPTS, outbound_email_queue
+from groundswell.letters.models import (
+    LISTED_DISPLAYS,
+    Letter,
+    LetterCategory,
+    LetterVersion,
+    Signatory,
+    SignatoryStatus,
+)
+from groundswell.letters.services.counting import letter_counts_add
+from groundswell.letters.services.listing import search_terms_create, search_terms_listed_sync
+from groundswell.letters.work_addresses import (
+    domain_allowed,
+    work_address_domain,
+    work_address_hash,
+)
+
+VERIFICATION_SALT = "groundswell.letters.verify"
+# Repeated submits with one work address within this window send no further e-mail: nobody can
+# flood a colleague's work inbox with messages about a letter.
+RENOTIFY_AFTER = timedelta(minutes=10)
+VERIFY_EMAIL_KIND = "letter-verify"
+ALREADY_SIGNED_EMAIL_KIND = "letter-already-signed"
+# Outbox kinds whose `to` is a work address, blanked once no longer needed.
+WORK_ADDRESS_EMAIL_KINDS = frozenset({VERIFY_EMAIL_KIND, ALREADY_SIGNED_EMAIL_KIND})
+
+
+class NextStep:
+    """What the signer must do next, shown on the page after signing."""
+
+    VERIFY = "verify"
+    MODERATION = "moderation"
+    DONE = "done"
+    ALL = frozenset({VERIFY, MODERATION, DONE})
+
+
+class LetterSigningError(Exception):
+    """A signature that cannot be taken or verified; the message is safe to show to the signer."""
+
+
+class LetterNotSigning(LetterSigningError):
+    pass
+
+
+class WorkDomainRefused(LetterSigningError):
+    pass
+
+
+class LetterTextChanged(LetterSigningError):
+    pass
+
+
+class InvalidVerificationLink(LetterSigningError):
+    pass
+
+
+class WorkAddressAlreadyUsed(LetterSigningError):
+    pass
+
+
+@dataclass(frozen=True)
+class LetterSigningOutcome:
+    next_step: str
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    signatory: Signatory
+    newly_verified: bool
+
+
+def work_domain_refused_message(*, category: LetterCategory) -> str:
+    return _(
+        "This address is not accepted for “%(category)s”. Use your work address at one of: "
+        "%(domains)s."
+    ) % {"category": category.name, "domains": ", ".join(category.allowed_domains)}
+
+
+def verification_token_make(*, public_id: str) -> str:
+    return signing.TimestampSigner(salt=VERIFICATION_SALT).sign(public_id)
+
+
+def verification_token_read(*, token: str) -> str:
+    """The signatory's public id, or raise with a message for the signer."""
+    signer = signing.TimestampSigner(salt=VERIFICATION_SALT)
+    try:
+        return signer.unsign(token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvalidVerificationLink(
+            _("This verification link has expired. Sign again to receive a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise InvalidVerificationLink(
+            _("This verification link is not valid. Please use the link from your e-mail.")
+        ) from None
+
+
+def verification_url(*, letter_slug: str, public_id: str) -> str:
+    path = reverse(
+        "letters:verify",
+        kwargs={"slug": letter_slug, "token": verification_token_make(public_id=public_id)},
+    )
+    return f"{settings.GROUNDSWELL_BASE_URL}{path}"
+
+
+def _first_status(category: LetterCategory) -> str:
+    if category.requires_work_email:
+        return SignatoryStatus.UNVERIFIED
+    if category.requires_moderation:
+        return SignatoryStatus.AWAITING_MODERATION
+    return SignatoryStatus.APPROVED
+
+
+def _status_after_verification(category: LetterCategory) -> str:
+    if category.requires_moderation:
+        return SignatoryStatus.AWAITING_MODERATION
+    return SignatoryStatus.APPROVED
+
+
+# Error reports must not show the addresses or the name: they are kept out of tracebacks.
+@sensitive_variables("work_email", "personal_email", "name", "title", "affiliation")
+def signatory_create(
+    *,
+    letter: Letter,
+    category: LetterCategory,
+    name: str,
+    title: str,
+    affiliation: str,
+    display: str,
+    version_fingerprint: str,
+    work_email: str = "",
+    personal_email: str = "",
+    now: datetime | None = None,
+) -> LetterSigningOutcome:
+    """Take a signature and, for categories with domains, e-mail the work address a link.
+
+    A work address that has already verified a signature on this letter gets no second one:
+    it is e-mailed instead (at most once per RENOTIFY_AFTER), and the signer sees the same next
+    step as anyone else, so that nobody can learn whether a colleague's address has signed.
+    """
+    now = now or timezone.now()
+    if category.letter_id != letter.pk:
+        raise LetterSigningError(_("Choose one of this letter's categories."))
+    work_hash = None
+    if category.requires_work_email:
+        if not work_email or not domain_allowed(
+            work_address_domain(work_email), category.allowed_domains
+        ):
+            raise WorkDomainRefused(work_domain_refused_message(category=category))
+        work_hash = work_address_hash(work_email)
+    with transaction.atomic():
+        # Locks out a concurrent text edit, which must see this signature (letter_text_update).
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if not locked.accepts_signatures:
+            raise LetterNotSigning(_("This letter is not accepting signatures."))
+        version = LetterVersion.objects.get(pk=locked.current_version_id)
+        if version.fingerprint != version_fingerprint:
+            raise LetterTextChanged(
+                _(
+                    "The text of the letter changed while you were reading it. Please read "
+                    "the new text below before you sign."
+                )
+            )
+        if work_hash is not None and _work_address_already_handled(
+            letter=locked, work_hash=work_hash, work_email=work_email, now=now
+        ):
+            return LetterSigningOutcome(next_step=NextStep.VERIFY)
+        status = _first_status(category)
+        signatory = Signatory.objects.create(
+            letter=locked,
+            category=category,
+            version=version,
+            name=name,
+            title=title,
+            affiliation=affiliation,
+            display=display,
+            personal_email=personal_email,
+            work_email_hash=work_hash or "",
+            work_email_domain=work_address_domain(work_email) if work_hash else "",
+            status=status,
+            is_listed=status == SignatoryStatus.APPROVED and display in LISTED_DISPLAYS,
+            notified_at=now if work_hash else None,
+        )
+        search_terms_create(signatories=[signatory])
+        if status == SignatoryStatus.APPROVED:
+            letter_counts_add(letter_id=locked.pk, changes={category.pk: 1})
+        if work_hash is not None:
+            email = _queue_work_address_email(
+                letter=locked, to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
+            )
+            Signatory.objects.filter(pk=signatory.pk).update(verification_email=email)
+    steps = {
+        SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
+        SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
+        SignatoryStatus.APPROVED: NextStep.DONE,
+    }
+    return LetterSigningOutcome(next_step=steps[status])
+
+
+@sensitive_variables()
+def _work_address_already_handled(
+    *, letter: Letter, work_hash: str, work_email: str, now: datetime
+) -> bool:
+    """True if no new signatory may be taken for this address now (an e-mail may go instead)."""
+    same_address = Signatory.objects.filter(letter=letter, work_email_hash=work_hash).exclude(
+        status=SignatoryStatus.REJECTED
+    )
+    verified = same_address.filter(work_verified_at__isnull=False).first()
+    if verified is not None:
+        if verified.notified_at is None or verified.notified_at < now - RENOTIFY_AFTER:
+            Signatory.objects.filter(pk=verified.pk).update(notified_at=now)
+            _queue_work_address_email(
+                letter=letter, to=work_email, kind=ALREADY_SIGNED_EMAIL_KIND, signatory=None
+            )
+        return True
+    return same_address.filter(notified_at__gte=now - RENOTIFY_AFTER).exists()
+
+
+@sensitive_variables()
+def _queue_work_address_email(
+    *, letter: Letter, to: str, kind: str, signatory: Signatory | None
+) -> OutboundEmail:
+    """The only e-mails to a work address. They name no signatory: the employer can read them."""
+    from groundswell.letters.tasks import work_address_email_send_task
+
+    context = {
+        "letter": letter,
+        "letter_url": f"{settings.GROUNDSWELL_BASE_URL}{letter.get_absolute_url()}",
+        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
+    }
+    if signatory is not None:
+        context["verify_url"] = verification_url(
+            letter_slug=letter.slug, public_id=signatory.public_id
+        )
+        subject = _("Verify your work address")
+        template = "letters/email/verify.txt"
+    else:
+        subject = _("This work address has already signed")
+        template = "letters/email/already_signed.txt"
+    email = outbound_email_queue(
+        to=to, subject=subject, body=render_to_string(template, context), kind=kind
+    )
+    # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
+    enqueue_on_commit(work_address_email_send_task, email.pk)
+    return email
+
+
+def work_address_emails_blank(
+    *, email_ids: list[int] | None = None, now: datetime | None = None
+) -> int:
+    """Blank the address of work-address e-mails that are sent, given up on, or whose link has
+    expired. The outbox is left as it is otherwise; returns the number of rows blanked."""
+    now = now or timezone.now()
+    done = (
+        Q(sent_at__isnull=False)
+        | Q(attempts__gte=MAX_ATTEMPTS)
+        | Q(created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE))
+    )
+    emails = OutboundEmail.objects.filter(done, kind__in=WORK_ADDRESS_EMAIL_KINDS).exclude(to="")
+    if email_ids is not None:
+        emails = emails.filter(pk__in=email_ids)
+    return emails.update(to="")
+
+
+def signatory_from_verification_link(*, letter: Letter, token: str) -> Signatory:
+    """The signatory a link points to (for the page with the button); never changes anything."""
+    public_id = verification_token_read(token=token)
+    signatory = (
+        Signatory.objects.filter(public_id=public_id, letter=letter)
+        .select_related("category")
+        .first()
+    )
+    if signatory is None or not signatory.work_email_hash:
+        raise InvalidVerificationLink(_("This verification link does not match a signature here."))
+    return signatory
+
+
+def signatory_verify(
+    *, letter: Letter, token: str, now: datetime | None = None
+) -> VerificationOutcome:
+    """Verify the work address a link was sent to; counting the signatory at most once."""
+    now = now or timezone.now()
+    public_id = verification_token_read(token=token)
+    with transaction.atomic():
+        signatory = (
+            Signatory.objects.select_for_update()
+            .filter(public_id=public_id, letter=letter)
+            .exclude(work_email_hash="")
+            .first()
+        )
+        if signatory is None:
+            raise InvalidVerificationLink(
+                _("This verification link does not match a signature here.")
+            )
+        category = LetterCategory.objects.get(pk=signatory.category_id)
+        signatory.category = category
+        if signatory.work_verified_at is not None:
+            return VerificationOutcome(signatory=signatory, newly_verified=False)
+        if signatory.status != SignatoryStatus.UNVERIFIED:
+            raise InvalidVerificationLink(_("This signature can no longer be verified."))
+        if not Letter.objects.get(pk=letter.pk).accepts_signatures:
+            raise LetterNotSigning(_("This letter closed before your address was verified."))
+        already_used = WorkAddressAlreadyUsed(
+            _(
+                "This work address has already been used to sign this letter. Each address "
+                "counts once."
+            )
+        )
+        twin = Signatory.objects.filter(
+            letter=letter, work_email_hash=signatory.work_email_hash, work_verified_at__isnull=False
+        ).exclude(status=SignatoryStatus.REJECTED)
+        if twin.exists():
+            raise already_used
+        status = _status_after_verification(category)
+        try:
+            with transaction.atomic():  # the unique index settles a race between two links
+                Signatory.objects.filter(pk=signatory.pk).update(
+                    work_verified_at=now,
+                    status=status,
+                    is_listed=status == SignatoryStatus.APPROVED
+                    and signatory.display in LISTED_DISPLAYS,
+                )
+        except IntegrityError:
+            raise already_used from None
+        if status == SignatoryStatus.APPROVED:
+            letter_counts_add(letter_id=letter.pk, changes={category.pk: 1})
+            search_terms_listed_sync(signatory_ids=[signatory.pk])
+        if signatory.verification_email_id is not None:
+            # The signer has the link, so the e-mail arrived: its address is no longer needed.
+            OutboundEmail.objects.filter(pk=signatory.verification_email_id).update(to="")
+        signatory.work_verified_at, signatory.status = now, status
+    return VerificationOutcome(signatory=signatory, newly_verified=True)

@@ -1,0 +1,210 @@
+"""Public pages of open letters: the letter and its signatories, JSON, history, signing, and
+the work e-mail verification page."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from groundswell.core.http import client_address
+from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.letters.forms import LetterSignForm
+from groundswell.letters.models import Letter, LetterCategory, Signatory
+from groundswell.letters.selectors import (
+    letter_categories,
+    letter_public_get,
+    letter_public_summary,
+    letter_versions,
+    signatories_pinned,
+    signatories_public_page,
+)
+from groundswell.letters.services.signing import (
+    LetterSigningError,
+    LetterTextChanged,
+    NextStep,
+    WorkDomainRefused,
+    signatory_create,
+    signatory_from_verification_link,
+    signatory_verify,
+)
+
+SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
+
+
+def page_number(raw: str | None) -> int:
+    """A ?page= value; anything malformed or absurd is the first page."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
+
+
+def letter(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = letter_public_get(slug=slug)
+    categories = letter_categories(letter=letter)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    category = next((c for c in categories if c.slug == request.GET.get("category")), None)
+    page = signatories_public_page(
+        letter=letter,
+        query=query,
+        category=category,
+        page=page_number(request.GET.get("page")),
+    )
+    filtered = bool(query or category or page.number > 1)
+    params = {"q": query, "category": category.slug if category else ""}
+    context = {
+        "letter": letter,
+        "version": letter.current_version,
+        "categories": categories,
+        "category": category,
+        "query": query,
+        "page": page,
+        "pinned": [] if filtered else signatories_pinned(letter=letter),
+        "filtered": filtered,
+        "previous_url": _list_url(params, page.number - 1) if page.number > 1 else "",
+        "next_url": _list_url(params, page.number + 1) if page.has_next else "",
+    }
+    return render(request, "letters/letter.html", context)
+
+
+def _list_url(params: dict[str, str], page: int) -> str:
+    kept = {name: value for name, value in params.items() if value}
+    if page > 1:
+        kept["page"] = str(page)
+    return f"?{urlencode(kept)}" if kept else "?"
+
+
+def letter_json(request: HttpRequest, slug: str) -> JsonResponse:
+    letter = letter_public_get(slug=slug)
+    summary = letter_public_summary(letter=letter, categories=letter_categories(letter=letter))
+    response = JsonResponse(summary)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = letter_public_get(slug=slug)
+    context = {
+        "kind": "letter",
+        "title": letter.title,
+        "back_url": letter.get_absolute_url(),
+        "versions": letter_versions(letter=letter),
+    }
+    return render(request, "letters/text_history.html", context)
+
+
+def _render_sign(
+    request: HttpRequest,
+    letter: Letter,
+    categories: list[LetterCategory],
+    form: LetterSignForm,
+    *,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    context = {
+        "letter": letter,
+        "version": letter.current_version,
+        "categories": categories,
+        "form": form,
+        "error": error,
+        "accepting": letter.accepts_signatures,
+    }
+    return render(request, "letters/sign.html", context, status=status)
+
+
+@sensitive_post_parameters(*SIGN_FIELDS_KEPT_SECRET)
+@sensitive_variables("form", "data", "fresh")
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = letter_public_get(slug=slug)
+    categories = letter_categories(letter=letter)
+    if request.method == "GET":
+        form = LetterSignForm(
+            categories=categories, initial={"version": letter.current_version.fingerprint}
+        )
+        return _render_sign(request, letter, categories, form)
+    form = LetterSignForm(request.POST, categories=categories)
+    if rate_limit_exceeded(
+        scope="letter-sign",
+        key=client_address(request),
+        limit=settings.SIGNING_RATE_LIMIT_PER_MINUTE,
+    ):
+        message = _("Too many signatures from your network. Please wait a minute and try again.")
+        return _render_sign(request, letter, categories, form, status=429, error=message)
+    if not form.is_valid():
+        return _render_sign(request, letter, categories, form, status=400)
+    data = form.cleaned_data
+    try:
+        outcome = signatory_create(
+            letter=letter,
+            category=data["category"],
+            name=data["name"],
+            title=data["title"],
+            affiliation=data["affiliation"],
+            display=data["display"],
+            version_fingerprint=data["version"],
+            work_email=data["work_email"],
+            personal_email=data["personal_email"],
+        )
+    except LetterTextChanged as error:
+        letter = letter_public_get(slug=slug)
+        fresh = request.POST.copy()
+        fresh["version"] = letter.current_version.fingerprint
+        form = LetterSignForm(fresh, categories=categories)
+        return _render_sign(request, letter, categories, form, status=409, error=str(error))
+    except WorkDomainRefused as error:
+        form.add_error("work_email", str(error))
+        return _render_sign(request, letter, categories, form, status=400)
+    except LetterSigningError as error:
+        return _render_sign(request, letter, categories, form, status=409, error=str(error))
+    thanks = reverse("letters:thanks", kwargs={"slug": letter.slug})
+    return redirect(f"{thanks}?step={outcome.next_step}")
+
+
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = letter_public_get(slug=slug)
+    step = request.GET.get("step")
+    context = {
+        "letter": letter,
+        "step": step if step in NextStep.ALL else NextStep.DONE,
+        "share_url": request.build_absolute_uri(letter.get_absolute_url()),
+    }
+    return render(request, "letters/thanks.html", context)
+
+
+def _about_signatory(signatory: Signatory) -> dict[str, object]:
+    """What the verification pages say about the signature. A scanner may read these pages,
+    so a name appears only if the signer asked to be named publicly anyway."""
+    return {
+        "category": signatory.category,
+        "display": signatory.display,
+        "status": signatory.status,
+        "public_line": (
+            ", ".join(filter(None, [signatory.name, signatory.title, signatory.affiliation]))
+            if signatory.shows_name
+            else ""
+        ),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """GET only shows a button: mail scanners open links, and must never verify anyone."""
+    letter = letter_public_get(slug=slug)
+    context: dict[str, object] = {"letter": letter}
+    try:
+        if request.method == "POST":
+            outcome = signatory_verify(letter=letter, token=token)
+            context.update(_about_signatory(outcome.signatory))
+            context["newly_verified"] = outcome.newly_verified
+            return render(request, "letters/verified.html", context)
+        signatory = signatory_from_verification_link(letter=letter, token=token)
+    except LetterSigningError as error:
+        context["message"] = str(error)
+        return render(request, "letters/link_error.html", context, status=400)
+    context.update(_about_signatory(signatory))
+    context["already_verified"] = signatory.work_verified_at is not None
+    return render(request, "letters/verify.html", context)

@@ -1,0 +1,44 @@
+"""The outbox keeps no work address once its e-mail is done with."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groundswell.core.models import OutboundEmail
+from groundswell.core.outbox import MAX_ATTEMPTS
+from groundswell.letters.tasks import work_address_emails_sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def email(kind="letter-verify", **fields):
+    return OutboundEmail.objects.create(
+        to="ada@northwind.example", subject="s", body="b", kind=kind, **fields
+    )
+
+
+def test_the_sweep_blanks_work_addresses_that_are_done_with():
+    now = timezone.now()
+    sent = email(sent_at=now)
+    failed = email(attempts=MAX_ATTEMPTS)
+    expired = email()
+    OutboundEmail.objects.filter(pk=expired.pk).update(created_at=now - timedelta(days=30))
+    already = email(kind="letter-already-signed", sent_at=now)
+    waiting = email()
+    petition = email(kind="signature-confirm", sent_at=now)
+
+    assert work_address_emails_sweep() == 4
+
+    blanked = {row.pk for row in OutboundEmail.objects.filter(to="")}
+    assert blanked == {sent.pk, failed.pk, expired.pk, already.pk}
+    assert waiting.pk not in blanked and petition.pk not in blanked
+
+
+def test_a_blanked_email_is_still_marked_sent_if_retried():
+    from groundswell.core.outbox import outbound_email_send
+
+    row = email()
+    OutboundEmail.objects.filter(pk=row.pk).update(to="")
+
+    assert outbound_email_send(email_id=row.pk) is True
