@@ -127,11 +127,11 @@ def get_request(host: str, path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
 
 
-def post_form_request(host: str, path: str, body: str) -> bytes:
+def post_form_request(host: str, path: str, body: str, extra_headers: str = "") -> bytes:
     data = body.encode()
     head = (
         f"POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n"
         "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(data)}\r\n\r\n"
+        f"{extra_headers}Content-Length: {len(data)}\r\n\r\n"
     )
     return head.encode() + data

@@ -1,18 +1,26 @@
-"""`make bench`: the signing path under load, against PostgreSQL, with same-run baselines.
+"""`make bench`: the web paths under load, against PostgreSQL and Redis, with same-run baselines.
 
-Starts `groundswell serve` (gunicorn) on a fresh PostgreSQL database and Redis, then measures, each
-for the same time and number of clients:
-  1. a trivial Django view (GET /healthz): the ceiling of the web stack itself;
-  2. the signing POST: signatures/s and p50/p99 latency, then checks that the database holds
-     exactly the acknowledged signatures (no more, no fewer);
-  3. a raw single-row INSERT ceiling with psycopg at 4 connections.
-Figures are printed one per line with ratios, and written to bench/results/signing.json.
+Starts `groundswell serve` (gunicorn, sync workers) on a fresh PostgreSQL database, then, each run
+for the same time and number of clients (one line per figure, with its ratio):
+  - baselines: a trivial Django view (GET /healthz) and a raw single-row INSERT ceiling (psycopg,
+    4 connections);
+  - signing: signatures/s and p50/p99, then checks that the database holds exactly the
+    acknowledged signatures;
+  - confirming: the confirmation POST for every acknowledged signature, then checks the confirmed
+    rows and the stored count;
+  - the petition page and its JSON with 0 and with 1,000,000 signatures;
+  - the organizer dashboard of the 1,000,000-signature campaign (single requests);
+  - two app instances on different ports sharing PostgreSQL and Redis: a rate limit shared
+    across them, and the same count read from both.
+Figures are written to bench/results/suite.json as well.
 """
 
 import argparse
+import http.client as http_client
 import json
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -25,7 +33,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import get_request, post_form_request, run_load
+from loadgen import LoadResult, get_request, post_form_request, run_load
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -72,16 +80,23 @@ def groundswell(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "groundswell", *args], env=env, check=True, cwd=ROOT)
 
 
+BENCH_USER, BENCH_PASSWORD = "bench-organizer", "bench-password-1"
+CAMPAIGNS = (SLUG, "empty-petition", "big-petition", "twin-petition")
+
+
 def prepare(env: dict[str, str]) -> None:
     groundswell(env, "migrate", "--verbosity", "0")
     code = (
-        "from groundswell.accounts.models import Organization\n"
-        "from groundswell.campaigns.models import Campaign\n"
+        "from groundswell.accounts.models import Organization, Membership, Role, User\n"
         "from groundswell.campaigns.services import campaign_create, campaign_transition\n"
         "org = Organization.objects.create(name='Bench', slug='bench')\n"
-        f"c = campaign_create(organization=org, data=dict(slug='{SLUG}', title='Bench',"
-        " ask='Go faster.', target_name='Target', goal=1000000))\n"
-        "campaign_transition(campaign=c, action='publish')\n"
+        f"for slug in {CAMPAIGNS!r}:\n"
+        "    c = campaign_create(organization=org, data=dict(slug=slug, title='Bench petition',"
+        " ask='Go faster.', background='Some **background**.', target_name='Target',"
+        " goal=1000000))\n"
+        "    campaign_transition(campaign=c, action='publish')\n"
+        f"u = User.objects.create_user({BENCH_USER!r}, password={BENCH_PASSWORD!r})\n"
+        "Membership.objects.create(user=u, organization=org, role=Role.OWNER)\n"
     )
     groundswell(env, "shell", "-c", code)
 
@@ -152,89 +167,295 @@ def stored_emails(database_url: str) -> set[str]:
     return {row[0] for row in rows}
 
 
+# groundswell.signatures.services.CONFIRMATION_SALT; copied so this script needs no Django setup.
+CONFIRMATION_SALT = "groundswell.signatures.confirm"
+CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: Django accepts the bare secret
+
+
+def seed_big(database_url: str, count: int) -> None:
+    with psycopg.connect(database_url, autocommit=True) as db:
+        campaign = db.execute(
+            "SELECT id FROM campaigns_campaign WHERE slug = 'big-petition'"
+        ).fetchone()[0]
+        db.execute(
+            "INSERT INTO signatures_signature (campaign_id, public_id, name, email, email_key, "
+            "country, postal_code, comment, show_name, source, created_at, confirmed_at) "
+            "SELECT %s, 'big' || n, 'Signer ' || n, 'big' || n || '@example.org', "
+            "'big' || n || '@example.org', 'US', '10001', '', n %% 3 = 0, '', "
+            "now() - (n || ' seconds')::interval, now() - (n || ' seconds')::interval "
+            "FROM generate_series(1, %s) n",
+            (campaign, count),
+        )
+        db.execute("ANALYZE")
+
+
+def confirmation_requests(database_url: str, secret: str, emails: set[str]) -> list[bytes]:
+    return [
+        post_form_request(HOST, path, body, f"Cookie: {cookie}\r\n")
+        for path, body, cookie in confirmation_requests_for(database_url, secret, SLUG, emails)
+    ]
+
+
+def confirmed_state(database_url: str, slug: str) -> tuple[int, int]:
+    with psycopg.connect(database_url) as db:
+        return db.execute(
+            "SELECT (SELECT count(*) FROM signatures_signature s WHERE s.campaign_id = c.id "
+            "AND s.confirmed_at IS NOT NULL), c.signature_count FROM campaigns_campaign c "
+            "WHERE c.slug = %s",
+            (slug,),
+        ).fetchone()
+
+
+def http(port: int, method: str, path: str, body: str = "", cookie: str = "") -> tuple:
+    connection = http_client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    started = time.perf_counter()
+    connection.request(method, path, body=body or None, headers=headers)
+    response = connection.getresponse()
+    content = response.read()
+    elapsed = time.perf_counter() - started
+    result = (response.status, response.getheader("Set-Cookie") or "", content, elapsed)
+    connection.close()
+    return result
+
+
+def dashboard_latencies(port: int, repeat: int = 30) -> list[float]:
+    status, set_cookie, _body, _t = http(
+        port, "POST", "/accounts/login/",
+        f"username={BENCH_USER}&password={BENCH_PASSWORD}&csrfmiddlewaretoken={CSRF}",
+        cookie=f"csrftoken={CSRF}",
+    )  # fmt: skip
+    found = re.search(r"sessionid=[^;,\s]+", set_cookie)
+    session = found.group(0) if found else ""
+    if status != 302 or not session:
+        raise SystemExit(f"could not log in to the dashboard (status {status})")
+    samples = []
+    for _ in range(repeat):
+        status, _c, _b, elapsed = http(port, "GET", "/organizer/campaigns/big-petition/",
+                                       cookie=f"{session}; csrftoken={CSRF}")  # fmt: skip
+        if status != 200:
+            raise SystemExit(f"dashboard answered {status}")
+        samples.append(elapsed)
+    return samples
+
+
+def percentile_ms(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+def two_instances(env: dict[str, str], database_url: str, first_port: int) -> dict[str, object]:
+    """Rate limits and counts must hold across processes that share only PostgreSQL and Redis."""
+    limit = 40
+    limited_env = dict(env, SIGNING_RATE_LIMIT_PER_MINUTE=str(limit))
+    second_port, third_port = free_port(), free_port()
+    servers = [
+        start_server(env, second_port, workers=1),
+        start_server(limited_env, third_port, workers=1),
+    ]
+    fourth_port = free_port()
+    servers.append(start_server(limited_env, fourth_port, workers=1))
+    try:
+        # Counts: sign and confirm through both instances, then read the count from both.
+        emails = {f"twin{n}@bench.example" for n in range(60)}
+        ports = [first_port, second_port]
+        for number, email in enumerate(sorted(emails)):
+            body = f"name=Twin&email={email}&country=US"
+            http(ports[number % 2], "POST", "/p/twin-petition/sign/", body)
+        for number, request in enumerate(
+            confirmation_requests_for(database_url, env["SECRET_KEY"], "twin-petition", emails)
+        ):
+            path, body, cookie = request
+            http(ports[number % 2], "POST", path, body, cookie=cookie)
+        time.sleep(int(env.get("PUBLIC_PAGE_CACHE_SECONDS", "5")) + 1)
+        seen = [
+            json.loads(http(port, "GET", "/p/twin-petition.json")[2])["signature_count"]
+            for port in ports
+        ]
+        rows, stored_count = confirmed_state(database_url, "twin-petition")
+        # Rate limit: one client address, alternating between two limited instances.
+        if time.time() % 60 > 45:
+            time.sleep(61 - time.time() % 60)
+        statuses: dict[int, int] = {}
+        for number in range(limit * 2):
+            body = f"name=Limit&email=limit{number}@bench.example&country=US"
+            port = (third_port, fourth_port)[number % 2]
+            status = http(port, "POST", "/p/twin-petition/sign/", body)[0]
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+    return {
+        "counts_seen_by_each_instance": seen,
+        "confirmed_rows": rows,
+        "stored_count": stored_count,
+        "rate_limit": limit,
+        "rate_limited_statuses": statuses,
+    }
+
+
+def confirmation_requests_for(
+    database_url: str, secret: str, slug: str, emails: set[str]
+) -> list[tuple[str, str, str]]:
+    from django.core import signing
+
+    signer = signing.TimestampSigner(key=secret, salt=CONFIRMATION_SALT, fallback_keys=[])
+    with psycopg.connect(database_url) as db:
+        rows = db.execute(
+            "SELECT s.email, s.public_id FROM signatures_signature s JOIN campaigns_campaign c "
+            "ON c.id = s.campaign_id WHERE c.slug = %s",
+            (slug,),
+        ).fetchall()
+    return [
+        (f"/p/{slug}/confirm/{signer.sign(public_id)}/", f"csrfmiddlewaretoken={CSRF}",
+         f"csrftoken={CSRF}")
+        for email, public_id in rows
+        if email in emails
+    ]  # fmt: skip
+
+
+def load(port: int, clients: int, seconds: float, request: bytes, ok: set[int]) -> LoadResult:
+    return run_load(host=HOST, port=port, clients=clients, seconds=seconds, ok_statuses=ok,
+                    make_request=lambda c, n: (request, ""))  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--big", type=int, default=1_000_000, help="signatures in the big campaign")
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
+    seconds, clients = args.seconds, args.clients
+    short = max(5.0, seconds / 3)
 
     database_url = create_database()
     env = server_env(database_url)
     server = None
+    figures: dict[str, object] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores",
+        "clients": clients,
+        "seconds": seconds,
+        "gunicorn_workers": args.workers,
+    }
     try:
         prepare(env)
         port = free_port()
         server = start_server(env, port, args.workers)
         healthz = get_request(HOST, "/healthz")
-        run_load(
-            host=HOST,
-            port=port,
-            clients=8,
-            seconds=2,
-            ok_statuses={200},
-            make_request=lambda c, n: (healthz, ""),
-        )  # fmt: skip  (warm-up)
+        load(port, 8, 2, healthz, {200})  # warm-up
 
-        trivial = run_load(host=HOST, port=port, clients=args.clients, seconds=args.seconds,
-                           ok_statuses={200}, make_request=lambda c, n: (healthz, ""))  # fmt: skip
-        signing = run_load(host=HOST, port=port, clients=args.clients, seconds=args.seconds,
+        trivial = load(port, clients, seconds, healthz, {200})
+        signing = run_load(host=HOST, port=port, clients=clients, seconds=seconds,
                            ok_statuses={302}, make_request=signing_request)  # fmt: skip
+        acknowledged = set(signing.acknowledged)
+        stored = stored_emails(database_url)
+
+        confirmations = confirmation_requests(database_url, env["SECRET_KEY"], acknowledged)
+        confirming = run_load(
+            host=HOST, port=port, clients=clients, seconds=seconds, ok_statuses={200},
+            make_request=lambda c, n: (confirmations[(c * 1_000_003 + n) % len(confirmations)], ""),
+        )  # fmt: skip
+        confirmed_rows, stored_count = confirmed_state(database_url, SLUG)
+
+        pages = {}
+        for label, slug in (("0", "empty-petition"), ("big", "big-petition")):
+            if label == "big":
+                seed_big(database_url, args.big)
+                groundswell(env, "recount_signatures", "big-petition")
+            for kind, path in (("page", f"/p/{slug}/"), ("json", f"/p/{slug}.json")):
+                load(port, 8, 1, get_request(HOST, path), {200})  # warm the page cache
+                pages[f"{kind}_{label}"] = load(port, clients, short, get_request(HOST, path),
+                                                {200})  # fmt: skip
+        dashboard = dashboard_latencies(port)
+        twins = two_instances(env, database_url, port)
         server.terminate()
         server.wait(timeout=30)
         server = None
-
-        acknowledged = set(signing.acknowledged)
-        stored = stored_emails(database_url)
-        lost = len(acknowledged - stored)
-        unacknowledged_but_stored = len(stored - acknowledged)
-        raw = raw_insert_ceiling(database_url, args.seconds)
+        raw = raw_insert_ceiling(database_url, seconds)
     finally:
         if server is not None:
             server.kill()
         if not args.keep_database:
             drop_database(database_url)
 
-    figures = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores",
-        "clients": args.clients,
-        "seconds": args.seconds,
-        "gunicorn_workers": args.workers,
-        "trivial_view_rps": round(trivial.responses_per_second),
-        "trivial_view_p99_ms": round(trivial.percentile_ms(0.99), 1),
-        "raw_insert_rows_per_s": round(raw),
-        "signing_per_s": round(signing.ok_per_second),
-        "signing_p50_ms": round(signing.percentile_ms(0.50), 1),
-        "signing_p99_ms": round(signing.percentile_ms(0.99), 1),
-        "signing_statuses": signing.statuses,
-        "signing_errors": signing.errors,
-        "acknowledged": len(acknowledged),
-        "stored": len(stored),
-        "lost": lost,
-        "stored_but_not_acknowledged": unacknowledged_but_stored,
-    }
-    ratio_trivial = figures["signing_per_s"] / max(figures["trivial_view_rps"], 1)
-    ratio_raw = figures["signing_per_s"] / max(figures["raw_insert_rows_per_s"], 1)
-    print(f"machine {figures['machine']}; {args.clients} clients; {args.seconds:.0f} s per run")
-    print(f"baseline.trivial_view_rps {figures['trivial_view_rps']} "
-          f"(p99 {figures['trivial_view_p99_ms']} ms)")  # fmt: skip
-    print(f"baseline.raw_insert_rows_per_s {figures['raw_insert_rows_per_s']} "
-          "(psycopg, 4 connections, autocommit single-row INSERT)")  # fmt: skip
-    print(
-        f"signing.signatures_per_s {figures['signing_per_s']} "
-        f"(ratio to trivial view {ratio_trivial:.2f}, to raw INSERT {ratio_raw:.2f})"
+    trivial_rps = trivial.responses_per_second
+    lost = len(acknowledged - stored)
+    extra = len(stored - acknowledged)
+    unique_confirmed = len(set(confirmations)) if confirmations else 0
+    lines = [
+        f"machine {figures['machine']}; {clients} clients; {seconds:.0f} s per load run; "
+        f"gunicorn {args.workers} sync workers",
+        f"baseline.trivial_view_rps {trivial_rps:.0f} (p99 {trivial.percentile_ms(0.99):.1f} ms)",
+        f"baseline.raw_insert_rows_per_s {raw:.0f} (psycopg, 4 connections, single-row INSERT)",
+        f"signing.per_s {signing.ok_per_second:.0f} (ratio to trivial view "
+        f"{signing.ok_per_second / trivial_rps:.2f}, to raw INSERT "
+        f"{signing.ok_per_second / raw:.2f}; targets >= 1000/s and >= 0.40)",
+        f"signing.p50_ms {signing.percentile_ms(0.5):.1f}",
+        f"signing.p99_ms {signing.percentile_ms(0.99):.1f} (target < 250)",
+        f"signing.check acknowledged {len(acknowledged)} stored {len(stored)} lost {lost} "
+        f"extra {extra} statuses {signing.statuses}",
+        f"confirming.per_s {confirming.ok_per_second:.0f} (ratio to trivial view "
+        f"{confirming.ok_per_second / trivial_rps:.2f}; target >= 1000/s; a request repeats a "
+        f"link once all {unique_confirmed} were used)",
+        f"confirming.p99_ms {confirming.percentile_ms(0.99):.1f}",
+        f"confirming.check confirmed rows {confirmed_rows} stored count {stored_count} "
+        f"statuses {confirming.statuses}",
+    ]
+    for kind in ("page", "json"):
+        empty, big = pages[f"{kind}_0"], pages[f"{kind}_big"]
+        lines.append(
+            f"petition.{kind}_rps_0 {empty.responses_per_second:.0f} "
+            f"(p99 {empty.percentile_ms(0.99):.1f} ms)"
+        )
+        lines.append(
+            f"petition.{kind}_rps_{args.big} {big.responses_per_second:.0f} "
+            f"(p99 {big.percentile_ms(0.99):.1f} ms; ratio to 0 signatures "
+            f"{big.responses_per_second / empty.responses_per_second:.2f}; targets >= 1000/s, "
+            f"p99 < 100 ms, ratio >= 0.90)"
+        )
+    lines.append(
+        f"dashboard.{args.big}_p50_ms {percentile_ms(dashboard, 0.5):.1f} "
+        f"p99 {percentile_ms(dashboard, 0.99):.1f} (target < 300)"
     )
-    print(f"signing.p50_ms {figures['signing_p50_ms']}")
-    print(f"signing.p99_ms {figures['signing_p99_ms']}")
-    print(f"signing.statuses {signing.statuses} errors {signing.errors}")
-    print(f"signing.acknowledged {len(acknowledged)} stored {len(stored)} lost {lost} "
-          f"stored_but_not_acknowledged {unacknowledged_but_stored}")  # fmt: skip
+    lines.append(
+        f"two_instances.counts seen {twins['counts_seen_by_each_instance']} rows "
+        f"{twins['confirmed_rows']} stored {twins['stored_count']}; rate limit "
+        f"{twins['rate_limit']}/min across both: {twins['rate_limited_statuses']}"
+    )
+    for line in lines:
+        print(line)
+    figures.update(
+        trivial_view_rps=round(trivial_rps),
+        raw_insert_rows_per_s=round(raw),
+        signing_per_s=round(signing.ok_per_second),
+        signing_p99_ms=round(signing.percentile_ms(0.99), 1),
+        signing_lost=lost,
+        signing_extra=extra,
+        confirming_per_s=round(confirming.ok_per_second),
+        confirmed_rows=confirmed_rows,
+        stored_count=stored_count,
+        pages={k: round(v.responses_per_second) for k, v in pages.items()},
+        dashboard_p99_ms=round(percentile_ms(dashboard, 0.99), 1),
+        two_instances=twins,
+    )
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / "signing.json").write_text(json.dumps(figures, indent=2))
-    return 0 if lost == 0 and unacknowledged_but_stored == 0 else 1
+    (results / "suite.json").write_text(json.dumps(figures, indent=2, default=str))
+    statuses = twins["rate_limited_statuses"]
+    twins_ok = (
+        set(twins["counts_seen_by_each_instance"]) == {twins["confirmed_rows"]}
+        and twins["stored_count"] == twins["confirmed_rows"]
+        and statuses.get(302) == twins["rate_limit"]
+    )
+    counts_ok = confirmed_rows == stored_count
+    return 0 if lost == 0 and extra == 0 and counts_ok and twins_ok else 1
 
 
 if __name__ == "__main__":

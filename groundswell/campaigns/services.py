@@ -15,6 +15,9 @@ EDITABLE_FIELDS = (
     "goal", "opens_at", "closes_at",
 )  # fmt: skip
 
+# Changed only through campaign_text_update, which keeps the versions signers signed.
+TEXT_FIELDS = ("ask", "background")
+
 # Which status each transition may start from.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "publish": (frozenset({CampaignStatus.DRAFT}), CampaignStatus.OPEN),
@@ -50,13 +53,26 @@ def campaign_create(*, organization: Organization, data: dict[str, Any]) -> Camp
     return campaign
 
 
-def campaign_update(*, campaign: Campaign, data: dict[str, Any]) -> Campaign:
-    for field in EDITABLE_FIELDS:
-        if field in data:
+def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: str = "") -> Campaign:
+    """Edit a campaign. The ask and background go through `campaign_text_update`: once anyone
+    has signed, changing them needs a change note and creates a new public version.
+
+    Only the edited columns are written, never the counters that signing changes meanwhile.
+    """
+    from groundswell.campaigns.versions import campaign_text_update
+
+    with transaction.atomic():
+        campaign_text_update(
+            campaign=campaign,
+            ask=data.get("ask", campaign.ask),
+            background=data.get("background", campaign.background),
+            change_note=change_note,
+        )
+        other_fields = [f for f in EDITABLE_FIELDS if f in data and f not in TEXT_FIELDS]
+        for field in other_fields:
             setattr(campaign, field, data[field])
-    campaign.background_html = markdown_to_safe_html(campaign.background)
-    campaign.full_clean()
-    campaign.save()
+        campaign.full_clean()
+        campaign.save(update_fields=[*other_fields, "updated_at"])
     return campaign
 
 

@@ -110,8 +110,10 @@ def campaign_text_update(
             ask=ask,
             background=background,
             background_html=locked.background_html,
+            text_version=version.number,
             updated_at=timezone.now(),
         )
     campaign.ask, campaign.background = ask, background
     campaign.background_html = locked.background_html
+    campaign.text_version = version.number
     return version

@@ -38,6 +38,7 @@ def render_petition(
                 "source": clean_source_code(request.GET.get("source")),
                 "partner": partner.slug if partner else "",
                 "embed": embed,
+                "text_version": campaign.text_version,
             },
         )
     context = {

@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groundswell.core.tasks.outbox_sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {
         "task": "groundswell.letters.tasks.work_address_emails_sweep",
         "schedule": 300.0,
@@ -173,6 +174,9 @@ SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
 
+# The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
+# DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).
+CHECKPOINT_SIGNING_KEY_FILE = env_str("CHECKPOINT_SIGNING_KEY_FILE")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(

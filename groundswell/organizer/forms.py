@@ -18,6 +18,18 @@ class CampaignForm(forms.ModelForm):
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
 
+    change_note = forms.CharField(
+        label=_("What changed in the text, and why"),
+        required=False,
+        max_length=500,
+        validators=[reject_markup],
+        help_text=_(
+            "Needed once anyone has signed: a change to the ask or background then becomes a "
+            "new version, shown with this note on the petition's public history."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for name in ("title", "ask", "target_name", "target_title", "target_organization"):
@@ -42,3 +54,4 @@ class NewCampaignForm(CampaignForm):
     def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        del self.fields["change_note"]  # nobody has signed a campaign that does not exist yet

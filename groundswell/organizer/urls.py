@@ -26,6 +26,11 @@ urlpatterns = [
     path("campaigns/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),
     path("campaigns/<slug:slug>/export.csv", views.campaign_export, name="campaign_export"),
     path(
+        "campaigns/<slug:slug>/version-notices/",
+        views.campaign_version_notices,
+        name="campaign_version_notices",
+    ),
+    path(
         "campaigns/<slug:slug>/partners/",
         coalition_views.campaign_partners,
         name="campaign_partners",

@@ -16,6 +16,7 @@ from groundswell.campaigns.services import (
     campaign_transition,
     campaign_update,
 )
+from groundswell.campaigns.versions import TextVersionError
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
@@ -26,6 +27,10 @@ from groundswell.signatures.selectors import (
     daily_confirmed_counts,
     pending_signature_count,
     signatures_for_export,
+)
+from groundswell.signatures.version_notices import (
+    version_notice_pending_count,
+    version_notices_start,
 )
 
 ALL_ROLES = frozenset(Role)
@@ -74,6 +79,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "actions": campaign_available_actions(campaign=campaign),
         "can_edit": role in EDITING_ROLES,
         "can_export": role in PERSONAL_DATA_ROLES,
+        "version_notices_pending": version_notice_pending_count(campaign=campaign)
+        if campaign.text_version > 1
+        else 0,
     }
     return render(request, "organizer/campaign_detail.html", context)
 
@@ -83,9 +91,15 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        campaign = campaign_update(campaign=campaign, data=form.cleaned_data)
-        messages.success(request, _("Changes saved."))
-        return redirect("organizer:campaign", slug=campaign.slug)
+        data = dict(form.cleaned_data)
+        change_note = data.pop("change_note", "")
+        try:
+            campaign = campaign_update(campaign=campaign, data=data, change_note=change_note)
+        except TextVersionError as error:
+            form.add_error("change_note", str(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizer:campaign", slug=campaign.slug)
     return render(request, "organizer/campaign_form.html", {"form": form, "campaign": campaign})
 
 
@@ -109,6 +123,23 @@ def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpRespons
             _("The campaign is now %(status)s.") % {"status": campaign.get_status_display()},
         )
     return redirect("organizer:campaign", slug=campaign.slug)
+
+
+@login_required
+@require_POST
+def campaign_version_notices(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    pending = version_notice_pending_count(campaign=campaign)
+    if pending:
+        version_notices_start(campaign=campaign)
+        messages.success(
+            request,
+            _("Telling %(count)s signers of earlier versions about the new text.")
+            % {"count": pending},
+        )
+    else:
+        messages.info(request, _("Every signer already knows of the current text."))
+    return redirect("organizer:campaign", slug=slug)
 
 
 @login_required

@@ -67,6 +67,8 @@ class SignatureForm(forms.Form):
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     partner = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     embed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The text version shown with the form, so a text changed while someone read it is caught.
+    text_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: object, host: Organization, partner: Partner | None = None, **kwargs: object

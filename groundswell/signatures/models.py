@@ -32,6 +32,10 @@ class Signature(models.Model):
         blank=True,
         related_name="signatures",
     )
+    # The campaign's text version (CampaignVersion.number) this signer read and signed, and the
+    # newest version they have been told about since.
+    text_version = models.PositiveIntegerField(default=1)
+    told_of_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last time an e-mail went to this signer, so repeated submits cannot flood an inbox.

@@ -22,6 +22,7 @@ from groundswell.coalitions.services import (
     coalition_signing_record,
 )
 from groundswell.core.outbox import outbound_email_queue
+from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature, new_public_id
 
@@ -146,6 +147,8 @@ def signature_create(
                 "show_name": show_name,
                 "source": source,
                 "partner": partner.pk if partner else None,
+                "text_version": campaign.text_version,
+                "told_of_version": campaign.text_version,
                 "created_at": now,
                 "notified_at": now,
             }
@@ -245,6 +248,7 @@ def signature_confirm(
             Campaign.objects.filter(pk=signature.campaign_id).update(
                 signature_count=F("signature_count") + 1, last_signed_at=now
             )
+            transparency_signature_confirmed(signature=signature)
             signature.confirmed_at = now
     return ConfirmationOutcome(signature=signature, newly_confirmed=bool(updated))
 
@@ -258,3 +262,37 @@ def signature_count_recount(*, campaign: Campaign) -> tuple[int, int]:
         if actual != before:
             Campaign.objects.filter(pk=locked.pk).update(signature_count=actual)
     return before, actual
+
+
+def signature_withdraw(*, signature: Signature, reason: str, now: datetime | None = None) -> bool:
+    """Take a signature out of the count and erase it; False if it was already gone.
+
+    `reason` is how the transparency log records it: "withdrawn" or "erased" at the signer's
+    request, "invalidated" as fraud. The row and its personal data are deleted. If the signature
+    is in the log, a tombstone is appended (the log is never rewritten); its leaf keeps only the
+    public id, salt and confirmation time, so the signer's receipt now reports it withdrawn.
+    """
+    from groundswell.coalitions.services import coalition_withdrawal_record
+    from groundswell.delivery.commitments import TOMBSTONE_REASONS
+    from groundswell.delivery.services.transparency_log import transparency_signature_withdrawn
+
+    if reason not in TOMBSTONE_REASONS:
+        raise ValueError(f"unknown withdrawal reason {reason!r}")
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The log's head is locked before the signature row, the order appends lock them in.
+        transparency_signature_withdrawn(signature=signature, reason=reason, now=now)
+        locked = Signature.objects.select_for_update().filter(pk=signature.pk).first()
+        if locked is None:
+            return False
+        counted = locked.confirmed_at is not None
+        coalition_withdrawal_record(
+            signature_id=locked.pk, campaign_id=locked.campaign_id,
+            partner_id=locked.partner_id, counted=counted,
+        )  # fmt: skip
+        if counted:
+            Campaign.objects.filter(pk=locked.campaign_id, signature_count__gt=0).update(
+                signature_count=F("signature_count") - 1
+            )
+        locked.delete()
+    return True

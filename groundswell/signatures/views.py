@@ -42,6 +42,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render_petition(request, campaign, form=form, status=400, embed=embed)
     data = form.cleaned_data
+    if data["text_version"] not in (None, campaign.text_version):
+        message = _(
+            "The text of this petition changed while you were reading it. Please read it again "
+            "before you sign."
+        )
+        form = SignatureForm(
+            data={**request.POST.dict(), "text_version": campaign.text_version},
+            host=campaign.organization,
+            partner=partner,
+        )
+        return render_petition(request, campaign, form=form, status=409, error=message, embed=embed)
     try:
         signature_create(
             campaign=campaign,

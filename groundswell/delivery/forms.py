@@ -1,0 +1,104 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from groundswell.core.text import reject_markup
+from groundswell.delivery.models import Delivery, TombstoneReason
+
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTOS_PER_DELIVERY = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.ImageField):
+    """Several photos in one input; each is checked as ImageField checks one (Pillow opens it)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(files) > PHOTOS_PER_DELIVERY:
+            raise forms.ValidationError(
+                _("Add at most %(count)s photos.") % {"count": PHOTOS_PER_DELIVERY}, code="too_many"
+            )
+        cleaned = []
+        for file in files:
+            if file.size > PHOTO_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(size)s MB.")
+                    % {"name": file.name, "size": PHOTO_MAX_BYTES // (1024 * 1024)},
+                    code="too_large",
+                )
+            image_file = super().clean(file, initial)
+            image = image_file.image
+            if image.format not in PHOTO_FORMATS:
+                raise forms.ValidationError(
+                    _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": file.name},
+                    code="format",
+                )
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise forms.ValidationError(
+                    _("%(name)s has too many pixels; please send a smaller photo.")
+                    % {"name": file.name},
+                    code="too_many_pixels",
+                )
+            cleaned.append(image_file)
+        return cleaned
+
+
+class DeliveryForm(forms.ModelForm):
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 photos of 10 MB each. Location and camera data are "
+            "removed before they are published."
+        ),
+    )
+
+    class Meta:
+        model = Delivery
+        fields = ["delivered_at", "place", "received_by", "notes", "is_public"]
+        widgets = {
+            "delivered_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("place", "received_by", "notes"):
+            self.fields[name].validators.append(reject_markup)
+
+
+class PackageForm(forms.Form):
+    cover_letter = forms.CharField(
+        label=_("Cover letter to the target"),
+        required=False,
+        max_length=10000,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Leave empty for a short standard letter. Blank lines separate paragraphs."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The signer's e-mail address"),
+        help_text=_("Exactly as the signer gave it; the address is not stored or logged here."),
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=TombstoneReason.choices)
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the signature is deleted with its personal data, and that the "
+            "public log will record that it no longer counts."
+        )
+    )

@@ -1,0 +1,382 @@
+"""Reads of the delivery app: proofs, checkpoints, a checkpoint's live signatories, deliveries."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from groundswell.campaigns.models import Campaign
+from groundswell.delivery.commitments import canonical_time
+from groundswell.delivery.log_store import DatabaseNodeStore
+from groundswell.delivery.merkle import consistency_proof, inclusion_proof
+from groundswell.delivery.models import (
+    ACTIVE_PACKAGE_STATUSES,
+    Checkpoint,
+    Delivery,
+    DeliveryPackage,
+    LeafKind,
+    LogEntry,
+    LogHead,
+    PackageStatus,
+)
+from groundswell.delivery.verify_cli import (
+    ConsistencyProof,
+    InclusionProof,
+    TombstoneEntry,
+    consistency_proof_to_json,
+    inclusion_proof_to_json,
+)
+from groundswell.signatures.email_keys import email_key
+from groundswell.signatures.models import Signature
+
+
+class ProofRequestError(ValueError):
+    """A proof was asked for with sizes or indexes the log cannot prove; safe to show."""
+
+
+# Proofs and checkpoints ------------------------------------------------------------------------
+
+
+def checkpoints_for_campaign(*, campaign: Campaign) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(campaign=campaign).order_by("tree_size")
+
+
+def checkpoint_at_size(*, campaign: Campaign, tree_size: int) -> Checkpoint:
+    checkpoint = Checkpoint.objects.filter(campaign=campaign, tree_size=tree_size).first()
+    if checkpoint is None:
+        raise ProofRequestError(
+            _(
+                "No checkpoint of this log has tree size %(size)s; proofs are given only for "
+                "the sizes listed in checkpoints.json."
+            )
+            % {"size": tree_size}
+        )
+    return checkpoint
+
+
+def checkpoint_latest(*, campaign: Campaign) -> Checkpoint | None:
+    return Checkpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
+
+
+def inclusion_proof_document(
+    *, campaign: Campaign, leaf_index: int, tree_size: int | None = None
+) -> dict[str, object]:
+    """The proof that leaf `leaf_index` is in a checkpointed tree, with the leaf's tombstone.
+
+    Without `tree_size`, the latest checkpoint is used. The tombstone (if the leaf was revoked
+    within that tree) comes with its own audit path, so a verifier sees the revocation is real.
+    """
+    if tree_size is None:
+        latest = checkpoint_latest(campaign=campaign)
+        if latest is None:
+            raise ProofRequestError(_("This log has no checkpoint yet."))
+        tree_size = latest.tree_size
+    else:
+        checkpoint_at_size(campaign=campaign, tree_size=tree_size)
+    if leaf_index >= tree_size:
+        raise ProofRequestError(
+            _(
+                "Leaf %(index)s is not in the tree of size %(size)s: it was appended later. "
+                "Use a later checkpoint."
+            )
+            % {"index": leaf_index, "size": tree_size}
+        )
+    tombstones = list(
+        LogEntry.objects.filter(
+            campaign=campaign,
+            kind=LeafKind.TOMBSTONE,
+            revoked_index=leaf_index,
+            index__lt=tree_size,
+        ).values_list("index", "reason", "revoked_at")
+    )
+    store = DatabaseNodeStore(campaign_id=campaign.pk)
+    indexes = [leaf_index, *(index for index, _reason, _at in tombstones)]
+    store.prefetch(
+        *(
+            lambda nodes, index=index: inclusion_proof(nodes, index=index, tree_size=tree_size)
+            for index in indexes
+        )
+    )
+    proof = InclusionProof(
+        tree_size=tree_size,
+        leaf_index=leaf_index,
+        audit_path=tuple(inclusion_proof(store, index=leaf_index, tree_size=tree_size)),
+        tombstones=tuple(
+            TombstoneEntry(
+                leaf_index=index,
+                revoked_leaf_index=leaf_index,
+                reason=reason,
+                at=revoked_at,
+                audit_path=tuple(inclusion_proof(store, index=index, tree_size=tree_size)),
+            )
+            for index, reason, revoked_at in tombstones
+        ),
+    )
+    return inclusion_proof_to_json(proof)
+
+
+def consistency_proof_document(
+    *, campaign: Campaign, old_size: int, new_size: int
+) -> dict[str, object]:
+    """The proof that the checkpointed tree of `old_size` is a prefix of that of `new_size`."""
+    if old_size > new_size:
+        raise ProofRequestError(
+            _("The old size %(old)s is larger than the new size %(new)s: a log never shrinks.")
+            % {"old": old_size, "new": new_size}
+        )
+    for size in (old_size, new_size):
+        checkpoint_at_size(campaign=campaign, tree_size=size)
+    store = DatabaseNodeStore(campaign_id=campaign.pk)
+    store.prefetch(lambda nodes: consistency_proof(nodes, old_size=old_size, new_size=new_size))
+    path = consistency_proof(store, old_size=old_size, new_size=new_size)
+    return consistency_proof_to_json(
+        ConsistencyProof(old_size=old_size, new_size=new_size, path=tuple(path))
+    )
+
+
+def log_head_get(*, campaign: Campaign) -> LogHead | None:
+    return LogHead.objects.filter(pk=campaign.pk).first()
+
+
+def log_live_count_recount(*, campaign_id: int) -> int:
+    """The live count recomputed from the entries themselves, not from the head."""
+    counts = dict(
+        LogEntry.objects.filter(campaign_id=campaign_id)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .values_list("kind", "count")
+    )
+    return counts.get(LeafKind.SIGNATURE, 0) - counts.get(LeafKind.TOMBSTONE, 0)
+
+
+def campaign_ids_with_pending_leaves(
+    *, quiet_for: timedelta, now: datetime | None = None
+) -> list[int]:
+    """Campaigns whose count says a confirmed signature is not in the log yet.
+
+    Only campaigns without a confirmation for `quiet_for` are named: during a burst the queued
+    extension tasks keep up, and what the sweep looks for is work whose task was lost.
+    """
+    now = now or timezone.now()
+    logged = dict(LogHead.objects.values_list("campaign_id", "live_count"))
+    candidates = Campaign.objects.filter(signature_count__gt=0).values_list(
+        "pk", "signature_count", "last_signed_at"
+    )
+    return [
+        campaign_id
+        for campaign_id, count, last_signed_at in candidates
+        if count != logged.get(campaign_id, 0)
+        and (last_signed_at is None or last_signed_at < now - quiet_for)
+    ]
+
+
+# Receipts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptState:
+    """What the receipt page can say about one signature."""
+
+    entry: LogEntry | None
+    tombstone: LogEntry | None
+    # True while the signature is confirmed but its leaf is not appended yet.
+    pending: bool
+    log_name: str
+
+
+def receipt_state_get(*, campaign: Campaign, public_id: str) -> ReceiptState | None:
+    """None when nothing by that public id was ever confirmed on this campaign."""
+    entry = (
+        LogEntry.objects.filter(campaign=campaign, kind=LeafKind.SIGNATURE, public_id=public_id)
+        .only("index", "public_id", "salt", "confirmed_at")
+        .first()
+    )
+    head = log_head_get(campaign=campaign)
+    if entry is not None:
+        tombstone = LogEntry.objects.filter(campaign=campaign, revoked_index=entry.index).first()
+        return ReceiptState(entry=entry, tombstone=tombstone, pending=False, log_name=head.log_name)
+    confirmed = Signature.objects.filter(
+        campaign=campaign, public_id=public_id, confirmed_at__isnull=False
+    ).exists()
+    if not confirmed:
+        return None
+    return ReceiptState(
+        entry=None, tombstone=None, pending=True, log_name=head.log_name if head else ""
+    )
+
+
+# The live signatories of a checkpoint ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One live signature of a checkpoint, with only what may be printed."""
+
+    number: int
+    leaf_index: int
+    name: str  # empty when withheld
+    postal_area: str
+    country: str
+    country_name: str
+    comment: str
+    confirmed_at: datetime | None
+
+    @property
+    def confirmed_on(self) -> str:
+        return canonical_time(self.confirmed_at)[:10] if self.confirmed_at else ""
+
+
+def postal_area(postal_code: str) -> str:
+    """The first two letters or digits of a postal code: a region, never a street.
+
+    "N1 9GU" gives "N1" (north London), "94110" gives "94" (northern California), "75011" gives
+    "75" (Paris). Full codes can narrow a signer down to a few houses, so they are never printed.
+    """
+    characters = [character for character in postal_code.upper() if character.isalnum()]
+    return "".join(characters[:2])
+
+
+def _live_entries(*, campaign: Campaign, tree_size: int) -> QuerySet[LogEntry]:
+    revoked = LogEntry.objects.filter(
+        campaign=campaign, revoked_index=OuterRef("index"), index__lt=tree_size
+    )
+    return LogEntry.objects.filter(
+        campaign=campaign, kind=LeafKind.SIGNATURE, index__lt=tree_size
+    ).filter(~Exists(revoked))
+
+
+def live_signatories(
+    *, campaign: Campaign, tree_size: int, chunk_size: int = 2000
+) -> Iterator[Signatory]:
+    """The signatures live in the tree of `tree_size`, in log order, read in chunks.
+
+    Names are given only when the signer chose to show them, and so are comments; a signature
+    erased after the checkpoint still has its row, with nothing personal in it.
+    """
+    rows = (
+        _live_entries(campaign=campaign, tree_size=tree_size)
+        .order_by("index")
+        .values_list(
+            "index",
+            "confirmed_at",
+            "signature__name",
+            "signature__show_name",
+            "signature__country",
+            "signature__postal_code",
+            "signature__comment",
+        )
+    )
+    country_names: dict[str, str] = {}
+    for number, row in enumerate(rows.iterator(chunk_size=chunk_size), start=1):
+        index, confirmed_at, name, show_name, country, postal_code, comment = row
+        country = country or ""
+        if country not in country_names:
+            country_names[country] = countries.name(country) if country else ""
+        yield Signatory(
+            number=number,
+            leaf_index=index,
+            name=name if show_name else "",
+            postal_area=postal_area(postal_code or ""),
+            country=country,
+            country_name=country_names[country],
+            comment=comment if show_name else "",
+            confirmed_at=confirmed_at,
+        )
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    country: str
+    name: str
+    count: int
+
+
+def live_counts_by_country(*, campaign: Campaign, tree_size: int) -> list[CountryCount]:
+    rows = (
+        _live_entries(campaign=campaign, tree_size=tree_size)
+        .values_list("signature__country")
+        .annotate(count=Count("pk"))
+        .values_list("signature__country", "count")
+    )
+    counts = [
+        CountryCount(
+            country=country or "",
+            name=countries.name(country) if country else _("Unknown or erased"),
+            count=count,
+        )
+        for country, count in rows
+    ]
+    return sorted(counts, key=lambda item: (-item.count, item.name))
+
+
+# Deliveries and packages -----------------------------------------------------------------------
+
+
+def deliveries_public(*, campaign: Campaign, limit: int = 20) -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(campaign=campaign, is_public=True)
+        .select_related("checkpoint")
+        .order_by("-delivered_at")[:limit]
+    )
+
+
+def delivery_public_get(*, campaign: Campaign, delivery_id: int) -> Delivery:
+    delivery = (
+        Delivery.objects.filter(campaign=campaign, is_public=True, pk=delivery_id)
+        .select_related("checkpoint")
+        .first()
+    )
+    if delivery is None:
+        raise Http404("No such delivery")
+    return delivery
+
+
+def deliveries_for_campaign(*, campaign: Campaign) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(campaign=campaign).select_related("checkpoint")
+
+
+def packages_for_campaign(*, campaign: Campaign, limit: int = 20) -> QuerySet[DeliveryPackage]:
+    return DeliveryPackage.objects.filter(campaign=campaign).select_related("checkpoint")[:limit]
+
+
+def package_for_campaign_get(*, campaign: Campaign, package_id: int) -> DeliveryPackage:
+    package = (
+        DeliveryPackage.objects.filter(campaign=campaign, pk=package_id)
+        .select_related("checkpoint")
+        .first()
+    )
+    if package is None:
+        raise Http404("No such package")
+    return package
+
+
+def package_ids_to_retry(*, queued_for: timedelta, now: datetime | None = None) -> list[int]:
+    """Packages whose build task was lost: queued a while ago, or running with no heartbeat."""
+    from groundswell.delivery.services.packages import PACKAGE_CLAIM_TIMEOUT
+
+    now = now or timezone.now()
+    queued = DeliveryPackage.objects.filter(
+        status=PackageStatus.QUEUED, created_at__lt=now - queued_for
+    )
+    stale = DeliveryPackage.objects.filter(
+        status=PackageStatus.RUNNING, heartbeat_at__lt=now - PACKAGE_CLAIM_TIMEOUT
+    )
+    return sorted(
+        set(queued.values_list("pk", flat=True)) | set(stale.values_list("pk", flat=True))
+    )
+
+
+def package_active_for_campaign(*, campaign: Campaign) -> DeliveryPackage | None:
+    return DeliveryPackage.objects.filter(
+        campaign=campaign, status__in=ACTIVE_PACKAGE_STATUSES
+    ).first()
+
+
+def signature_by_email_get(*, campaign: Campaign, email: str) -> Signature | None:
+    """The campaign's signature of this address (compared as the signing form dedupes them)."""
+    return Signature.objects.filter(campaign=campaign, email_key=email_key(email)).first()

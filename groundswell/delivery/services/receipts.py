@@ -1,0 +1,160 @@
+"""A signer's receipt: what lets them prove, later and without us, that their signature counted.
+
+The receipt holds the leaf's salt and confirmation time; it is e-mailed once, when the leaf is
+appended, and shown on a page whose link carries a signed token of the signature's public id.
+The token does not expire: a receipt is meant to be checked long after the campaign.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from groundswell.campaigns.models import Campaign
+from groundswell.core.jobs import enqueue_on_commit
+from groundswell.core.models import OutboundEmail
+from groundswell.delivery.verify_cli import Receipt, receipt_to_json
+
+RECEIPT_SALT = "groundswell.receipt"
+RECEIPT_EMAIL_KIND = "signature-receipt"
+RECEIPT_EMAILS_PER_TASK = 100
+# Signatures appended long after they were confirmed (a log started on an old campaign) get no
+# e-mail: a receipt out of the blue months later would puzzle people. Nor do signatures dated
+# before their campaign existed, which were imported (the demo's seeded signers), not confirmed.
+RECEIPT_EMAIL_MAX_AGE = timedelta(days=1)
+
+
+class InvalidReceiptLink(Exception):
+    """The link's token was not made by this instance; the message is safe to show."""
+
+
+class ReceiptLeaf(Protocol):
+    """What a receipt says about a signature leaf: a LogEntry, or a leaf just appended."""
+
+    index: int
+    public_id: str
+    confirmed_at: datetime
+    salt: bytes | memoryview
+
+
+@dataclass(frozen=True)
+class AppendedSignature:
+    index: int
+    public_id: str
+    confirmed_at: datetime
+    salt: bytes
+
+
+@dataclass(frozen=True)
+class ReceiptRecipient:
+    """A just-appended signature whose signer gets a receipt e-mail (kept in memory only)."""
+
+    leaf: AppendedSignature
+    name: str
+    email: str
+
+
+def receipt_token_make(*, public_id: str) -> str:
+    return signing.Signer(salt=RECEIPT_SALT).sign(public_id)
+
+
+def receipt_token_read(*, token: str) -> str:
+    try:
+        return signing.Signer(salt=RECEIPT_SALT).unsign(token)
+    except signing.BadSignature:
+        raise InvalidReceiptLink(
+            _("This receipt link is not valid. Please use the link from your e-mail.")
+        ) from None
+
+
+def receipt_path(*, campaign_slug: str, public_id: str) -> str:
+    return reverse(
+        "delivery:receipt",
+        kwargs={"slug": campaign_slug, "token": receipt_token_make(public_id=public_id)},
+    )
+
+
+def receipt_url(*, campaign_slug: str, public_id: str) -> str:
+    path = receipt_path(campaign_slug=campaign_slug, public_id=public_id)
+    return f"{settings.GROUNDSWELL_BASE_URL}{path}"
+
+
+def receipt_document(*, entry: ReceiptLeaf, log_name: str) -> dict[str, object]:
+    """The receipt JSON read by `groundswell verify receipt`."""
+    return receipt_to_json(
+        Receipt(
+            campaign=log_name,
+            leaf_index=entry.index,
+            public_id=entry.public_id,
+            confirmed_at=entry.confirmed_at,
+            salt=bytes(entry.salt),
+        )
+    )
+
+
+def receipt_emails_queue(
+    *, campaign: Campaign, log_name: str, recipients: Sequence[ReceiptRecipient], now: datetime
+) -> int:
+    """Store one receipt e-mail per recently confirmed signer, sent once the transaction commits.
+
+    This is what `groundswell.core.outbox.outbound_email_queue` does, for a batch: the rows are
+    inserted in one statement (this runs while the log's head row is locked), and one task per
+    RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
+    one task per e-mail would spend most of a batch publishing messages.
+    """
+    from groundswell.delivery.tasks import receipt_emails_send_task
+
+    template = get_template("delivery/email/receipt.txt")
+    subject = _("Your receipt: %(title)s") % {"title": campaign.title}
+    petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
+    emails = []
+    for recipient in recipients:
+        confirmed_at = recipient.leaf.confirmed_at
+        if confirmed_at < now - RECEIPT_EMAIL_MAX_AGE or confirmed_at < campaign.created_at:
+            continue
+        document = receipt_document(entry=recipient.leaf, log_name=log_name)
+        context = {
+            "name": recipient.name,
+            "campaign": campaign,
+            "receipt_url": receipt_url(
+                campaign_slug=campaign.slug, public_id=recipient.leaf.public_id
+            ),
+            "receipt_json": receipt_json_text(document),
+            "petition_url": petition_url,
+        }
+        emails.append(
+            OutboundEmail(
+                to=recipient.email,
+                subject=subject,
+                body=template.render(context),
+                kind=RECEIPT_EMAIL_KIND,
+            )
+        )
+    OutboundEmail.objects.bulk_create(emails)
+    ids = sorted(email.pk for email in emails)
+    for start in range(0, len(ids), RECEIPT_EMAILS_PER_TASK):
+        chunk = ids[start : start + RECEIPT_EMAILS_PER_TASK]
+        enqueue_on_commit(receipt_emails_send_task, chunk[0], chunk[-1])
+    return len(emails)
+
+
+def receipt_email_ids_unsent(*, first_id: int, last_id: int) -> list[int]:
+    """Unsent receipt e-mails with ids in [first_id, last_id] (other batches' ones included)."""
+    return list(
+        OutboundEmail.objects.filter(
+            pk__gte=first_id, pk__lte=last_id, kind=RECEIPT_EMAIL_KIND, sent_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def receipt_json_text(document: dict[str, object]) -> str:
+    return json.dumps(document, indent=2)

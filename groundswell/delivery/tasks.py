@@ -1,0 +1,63 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.cache import cache
+
+from groundswell.delivery.selectors import campaign_ids_with_pending_leaves, package_ids_to_retry
+from groundswell.delivery.services.transparency_log import (
+    extend_debounce_key,
+    transparency_log_extend_all,
+)
+
+logger = logging.getLogger(__name__)
+
+# A campaign that took no confirmation for this long and still has signatures missing from its
+# log had its extension task lost (or a late straggler): the sweep extends it with a full scan.
+SWEEP_QUIET_FOR = timedelta(minutes=2)
+# A package queued this long ago whose build never started had its message lost.
+SWEEP_PACKAGE_QUEUED_FOR = timedelta(minutes=2)
+
+
+@shared_task(name="groundswell.delivery.tasks.transparency_log_extend_task")
+def transparency_log_extend_task(campaign_id: int, full_scan: bool = False) -> int:
+    # Cleared first: whatever is confirmed from now on enqueues a new task, and this one may
+    # already have read past it.
+    try:
+        cache.delete(extend_debounce_key(campaign_id))
+    except Exception:
+        logger.warning("cache unavailable; the log extension goes on", exc_info=True)
+    return transparency_log_extend_all(campaign_id=campaign_id, full_scan=full_scan)
+
+
+@shared_task(name="groundswell.delivery.tasks.receipt_emails_send_task")
+def receipt_emails_send_task(first_id: int, last_id: int) -> int:
+    """Send the unsent receipt e-mails in an id range; each is claimed as the outbox claims it,
+    so ranges that overlap, or the outbox sweep, never send one twice."""
+    from groundswell.core.outbox import outbound_email_send
+    from groundswell.delivery.services.receipts import receipt_email_ids_unsent
+
+    ids = receipt_email_ids_unsent(first_id=first_id, last_id=last_id)
+    return sum(outbound_email_send(email_id=email_id) for email_id in ids)
+
+
+@shared_task(name="groundswell.delivery.tasks.delivery_package_build_task")
+def delivery_package_build_task(package_id: int) -> bool:
+    from groundswell.delivery.services.packages import delivery_package_build
+
+    return delivery_package_build(package_id=package_id)
+
+
+@shared_task(name="groundswell.delivery.tasks.delivery_sweep")
+def delivery_sweep() -> int:
+    """Re-queue lost work: log extensions whose task never ran, packages never built."""
+    from groundswell.delivery.services.packages import delivery_packages_fail_exhausted
+
+    campaign_ids = campaign_ids_with_pending_leaves(quiet_for=SWEEP_QUIET_FOR)
+    for campaign_id in campaign_ids:
+        transparency_log_extend_task.delay(campaign_id, True)
+    delivery_packages_fail_exhausted()
+    package_ids = package_ids_to_retry(queued_for=SWEEP_PACKAGE_QUEUED_FOR)
+    for package_id in package_ids:
+        delivery_package_build_task.delay(package_id)
+    return len(campaign_ids) + len(package_ids)
