@@ -103,8 +103,6 @@ def main() -> int:
     env = server_env(database_url)
     env.update(
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
-        OUTBOX_SWEEP_SECONDS="5",
-        OUTBOX_SWEEP_GRACE_SECONDS="10",
         OUTBOX_CLAIM_TIMEOUT_SECONDS="60",
         REDIS_URL="redis://127.0.0.1:6379/13",
     )

@@ -12,11 +12,10 @@ from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Consent, Partner, PartnerReferral
-from groundswell.coalitions.services import coalition_tally_recount
 from groundswell.letters.demo import letters_demo_seed
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
-from groundswell.signatures.services import signature_count_recount
+from groundswell.signatures.tallies import counts_reconcile
 
 DEMO_SLUG = "cancel-the-contract"
 ORGANIZER_USERNAME = "organizer"
@@ -121,8 +120,8 @@ def demo_seed() -> DemoSummary:
         for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
     ]
     _seed_signatures(campaign, partners)
-    signature_count_recount(campaign=campaign)
-    coalition_tally_recount(campaign=campaign)
+    # The seeded rows bypassed the signing services: build their tallies and counts.
+    counts_reconcile(campaign=campaign)
     letters_demo_seed(campaign=campaign)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
@@ -150,6 +149,7 @@ def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
                 postal_code=f"{rng.randint(10000, 99999)}",
                 show_name=rng.random() < 0.6,
                 partner=came_through[0] if came_through else None,
+                referral_count=len(came_through),
                 source=rng.choice(["", "", "newsletter", "twitter"]),
                 created_at=signed_at,
                 confirmed_at=signed_at + timedelta(minutes=3) if rng.random() < 0.93 else None,
@@ -178,3 +178,4 @@ def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
                 )
     PartnerReferral.objects.bulk_create(referrals, batch_size=500)
     Consent.objects.bulk_create(consents, batch_size=500)
+    Signature.objects.filter(campaign=campaign, consents__isnull=False).update(gave_consent=True)

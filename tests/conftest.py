@@ -169,7 +169,8 @@ def signed(campaign: Campaign, run_on_commit: Callable[[], Any]) -> Callable[...
         signature = Signature.objects.get(pk=outcome.signature_id)
         if confirm:
             token = confirmation_token_make(public_id=signature.public_id)
-            signature_confirm(campaign=target, token=token)
+            with run_on_commit():
+                signature_confirm(campaign=target, token=token)
             signature.refresh_from_db()
         return signature
 

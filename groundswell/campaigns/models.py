@@ -57,7 +57,7 @@ class Campaign(models.Model):
     signature_count = models.PositiveIntegerField(default=0, editable=False)
     last_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Number of the CampaignVersion now shown; signatures record the number they signed.
-    text_version = models.PositiveIntegerField(default=1, editable=False)
+    text_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

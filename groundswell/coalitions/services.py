@@ -4,18 +4,19 @@ The signing services call `coalition_signing_record` and `coalition_confirmation
 their own transactions, so a signature, its consents and every count move together.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import (
-    CoalitionTally,
     Consent,
     Invitation,
     Partner,
@@ -23,6 +24,9 @@ from groundswell.coalitions.models import (
     invitation_token_hash,
     new_invitation_token,
 )
+
+if TYPE_CHECKING:
+    from groundswell.signatures.models import Signature
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -38,66 +42,14 @@ class ConsentGiven:
     language: str
 
 
-def _tally_add(*, campaign_id: int, **increments: int) -> None:
-    changes = {field: F(field) + amount for field, amount in increments.items() if amount}
-    if not changes:
-        return
-    if not CoalitionTally.objects.filter(campaign_id=campaign_id).update(**changes):
-        CoalitionTally.objects.bulk_create(
-            [CoalitionTally(campaign_id=campaign_id)], ignore_conflicts=True
-        )
-        CoalitionTally.objects.filter(campaign_id=campaign_id).update(**changes)
-
-
-def coalition_signing_record(
-    *,
-    signature_id: int,
-    campaign_id: int,
-    current_partner_id: int | None,
-    confirmed: bool,
-    partner: Partner | None,
-    consents: list[ConsentGiven],
-    now: datetime,
-    new: bool,
-) -> bool:
-    """Record the partner that brought a signer and the consents they gave on this visit.
-
-    Returns True when the visit added something the signer must confirm (a new consent).
-    Must run inside the signing transaction, with the signature row locked when it is not new.
-    """
+def coalition_new_signature_record(
+    *, signature_id: int, partner: Partner | None, consents: Sequence[ConsentGiven], now: datetime
+) -> None:
+    """The referral and consents of a signature just inserted (the generic, multi-statement path;
+    PostgreSQL does the same inside the signing statement, see signatures.signing_statements)."""
     if partner is not None:
-        first_visit = (
-            new
-            or not PartnerReferral.objects.filter(
-                signature_id=signature_id, partner=partner
-            ).exists()
-        )
-        if first_visit:
-            PartnerReferral.objects.create(
-                signature_id=signature_id, partner=partner, created_at=now
-            )
-        if not new and current_partner_id is None:
-            _attribute_late(
-                signature_id=signature_id, campaign_id=campaign_id, partner=partner,
-                confirmed=confirmed,
-            )  # fmt: skip
-        if first_visit and confirmed and not new:
-            referrals = PartnerReferral.objects.filter(signature_id=signature_id).count()
-            _tally_add(
-                campaign_id=campaign_id,
-                referral_count=1,
-                multi_partner_count=1 if referrals == 2 else 0,
-            )
-    if not consents:
-        return False
-    existing = set()
-    if not new:
-        existing = set(
-            Consent.objects.filter(signature_id=signature_id).values_list(
-                "organization_id", flat=True
-            )
-        )
-    added = [
+        PartnerReferral.objects.create(signature_id=signature_id, partner=partner, created_at=now)
+    Consent.objects.bulk_create(
         Consent(
             signature_id=signature_id,
             organization_id=consent.organization_id,
@@ -106,105 +58,103 @@ def coalition_signing_record(
             given_at=now,
         )
         for consent in consents
+    )
+
+
+def coalition_repeat_visit_record(
+    *,
+    signature: "Signature",
+    partner: Partner | None,
+    consents: Sequence[ConsentGiven],
+    now: datetime,
+) -> bool:
+    """A signer came back, maybe through another partner's link, maybe ticking new consents.
+
+    Records the partner's visit (attributing the signature to it if no partner had brought it
+    yet, and counting the overlap once confirmed) and adds the new consents, pending until the
+    signer confirms them from their inbox. Returns True when there is something to confirm.
+    Runs in the signing transaction with the signature row locked.
+    """
+    from groundswell.signatures.models import Signature
+    from groundswell.signatures.tallies import counts_publish_soon, local_day, tally_add
+
+    confirmed = signature.confirmed_at is not None
+    if (
+        partner is not None
+        and not PartnerReferral.objects.filter(signature_id=signature.pk, partner=partner).exists()
+    ):
+        PartnerReferral.objects.create(signature_id=signature.pk, partner=partner, created_at=now)
+        visits = signature.referral_count + 1
+        changes: dict[str, object] = {"referral_count": visits}
+        if signature.partner_id is None:
+            changes["partner"] = partner
+            _move_attribution(signature=signature, partner=partner)
+        Signature.objects.filter(pk=signature.pk).update(**changes)
+        if confirmed:
+            tally_add(
+                campaign_id=signature.campaign_id,
+                partner_id=signature.partner_id or partner.pk,
+                day=local_day(signature.confirmed_at),
+                referrals=1,
+                multi_partner=1 if visits == 2 else 0,
+            )
+            counts_publish_soon(campaign_id=signature.campaign_id)
+    if not consents:
+        return False
+    existing = set(
+        Consent.objects.filter(signature_id=signature.pk).values_list("organization_id", flat=True)
+    )
+    added = [
+        Consent(
+            signature_id=signature.pk,
+            organization_id=consent.organization_id,
+            wording=consent.wording,
+            language=consent.language,
+            given_at=now,
+        )
+        for consent in consents
         if consent.organization_id not in existing
     ]
-    Consent.objects.bulk_create(added)
-    return bool(added) and not new
+    if added:
+        Consent.objects.bulk_create(added)
+        Signature.objects.filter(pk=signature.pk).update(gave_consent=True)
+    return bool(added)
 
 
-def _attribute_late(
-    *, signature_id: int, campaign_id: int, partner: Partner, confirmed: bool
-) -> None:
-    """A signer who first came without a partner link now comes through one: it brought them."""
-    from groundswell.signatures.models import Signature
+def _move_attribution(*, signature: "Signature", partner: Partner) -> None:
+    """Move a signature no partner had brought to the partner whose link it came through."""
+    from groundswell.signatures.tallies import local_day, tally_add
 
-    Signature.objects.filter(pk=signature_id, partner__isnull=True).update(partner=partner)
-    if confirmed:
-        Partner.objects.filter(pk=partner.pk).update(signature_count=F("signature_count") + 1)
-        _tally_add(campaign_id=campaign_id, unattributed_count=-1)
+    tally_add(
+        campaign_id=signature.campaign_id, partner_id=None,
+        day=local_day(signature.created_at), signed=-1,
+    )  # fmt: skip
+    tally_add(
+        campaign_id=signature.campaign_id, partner_id=partner.pk,
+        day=local_day(signature.created_at), signed=1,
+    )  # fmt: skip
+    if signature.confirmed_at is not None:
+        day = local_day(signature.confirmed_at)
+        tally_add(campaign_id=signature.campaign_id, partner_id=None, day=day, confirmed=-1)
+        tally_add(campaign_id=signature.campaign_id, partner_id=partner.pk, day=day, confirmed=1)
 
 
-def coalition_confirmation_record(
-    *, signature_id: int, campaign_id: int, partner_id: int | None, now: datetime, counted: bool
-) -> None:
-    """Confirm pending consents; when the signature has just been counted, count it per partner."""
+def coalition_consents_confirm(*, signature_id: int, now: datetime) -> None:
     Consent.objects.filter(signature_id=signature_id, confirmed_at__isnull=True).update(
         confirmed_at=now
-    )
-    if not counted:
-        return
-    if partner_id is None:
-        _tally_add(campaign_id=campaign_id, unattributed_count=1)
-        return
-    referrals = PartnerReferral.objects.filter(signature_id=signature_id).count()
-    Partner.objects.filter(pk=partner_id).update(signature_count=F("signature_count") + 1)
-    _tally_add(
-        campaign_id=campaign_id,
-        referral_count=referrals,
-        multi_partner_count=1 if referrals >= 2 else 0,
-    )
-
-
-def coalition_withdrawal_record(
-    *, signature_id: int, campaign_id: int, partner_id: int | None, counted: bool
-) -> None:
-    """Undo a counted signature's share of the figures (called before its row is deleted)."""
-    if not counted:
-        return
-    if partner_id is None:
-        _tally_add(campaign_id=campaign_id, unattributed_count=-1)
-        return
-    referrals = PartnerReferral.objects.filter(signature_id=signature_id).count()
-    Partner.objects.filter(pk=partner_id).update(signature_count=F("signature_count") - 1)
-    _tally_add(
-        campaign_id=campaign_id,
-        referral_count=-referrals,
-        multi_partner_count=-1 if referrals >= 2 else 0,
     )
 
 
 def coalition_tally_recount(*, campaign: Campaign) -> dict[str, tuple[int, int]]:
-    """Recompute every coalition figure from the rows and repair drift. {figure: (was, is)}."""
-    from groundswell.signatures.models import Signature
+    """Reconcile the counts and return the coalition figures that were repaired."""
+    from groundswell.signatures.tallies import counts_reconcile
 
-    changes: dict[str, tuple[int, int]] = {}
-    with transaction.atomic():
-        confirmed = Signature.objects.filter(campaign=campaign, confirmed_at__isnull=False)
-        by_partner = dict(
-            confirmed.filter(partner__isnull=False)
-            .values_list("partner_id")
-            .annotate(count=Count("id"))
-            .values_list("partner_id", "count")
-        )
-        for partner in Partner.objects.select_for_update().filter(campaign=campaign):
-            actual = by_partner.get(partner.pk, 0)
-            if partner.signature_count != actual:
-                changes[f"partner:{partner.slug}"] = (partner.signature_count, actual)
-                Partner.objects.filter(pk=partner.pk).update(signature_count=actual)
-        confirmed_referrals = PartnerReferral.objects.filter(
-            signature__campaign=campaign, signature__confirmed_at__isnull=False
-        )
-        multi = (
-            confirmed_referrals.values("signature_id")
-            .annotate(visits=Count("id"))
-            .filter(visits__gte=2)
-            .count()
-        )
-        referrals = confirmed_referrals.count()
-        actual_tally = {
-            "unattributed_count": confirmed.filter(partner__isnull=True).count(),
-            "multi_partner_count": multi,
-            "referral_count": referrals,
-        }
-        tally, _created = CoalitionTally.objects.select_for_update().get_or_create(
-            campaign=campaign
-        )
-        for field, actual in actual_tally.items():
-            if getattr(tally, field) != actual:
-                changes[field] = (getattr(tally, field), actual)
-        if changes:
-            CoalitionTally.objects.filter(pk=campaign.pk).update(**actual_tally)
-    return changes
+    coalition_figures = ("partner:", "unattributed_count", "multi_partner_count", "referral_count")
+    return {
+        figure: change
+        for figure, change in counts_reconcile(campaign=campaign).items()
+        if figure.startswith(coalition_figures)
+    }
 
 
 def partner_remove(*, partner: Partner, now: datetime | None = None) -> Partner:

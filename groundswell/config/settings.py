@@ -150,14 +150,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
-# How often unsent e-mails are re-queued, and how old one must be (its task may still be queued).
-OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1)
-OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60, minimum=1)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, minimum=15)
+# With a broker, e-mails are sent by a drain started this often, and published counts (page
+# views read them) are refreshed from the tallies this often.
+OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 2, minimum=1)
+COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {
-        "task": "groundswell.core.tasks.outbox_sweep",
-        "schedule": OUTBOX_SWEEP_SECONDS,
+    "drain-outbox": {
+        "task": "groundswell.core.tasks.outbox_drain_task",
+        "schedule": OUTBOX_DRAIN_SECONDS,
+        "options": {"expires": OUTBOX_DRAIN_SECONDS * 5},
+    },
+    "publish-counts": {
+        "task": "groundswell.signatures.tasks.counts_publish_task",
+        "schedule": COUNTS_PUBLISH_SECONDS,
+        "options": {"expires": COUNTS_PUBLISH_SECONDS * 5},
     },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {

@@ -25,12 +25,38 @@ def claim_timeout() -> timedelta:
 
 
 def outbound_email_queue(*, to: str, subject: str, body: str, kind: str) -> OutboundEmail:
-    """Store an e-mail in the current transaction and send it once that commits."""
+    """Store an e-mail in the current transaction; it is sent once that commits."""
+    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind)
+    outbound_email_send_soon(email_id=email.pk)
+    return email
+
+
+def outbound_email_send_soon(*, email_id: int) -> None:
+    """Without a broker, send right after commit. With one, leave it to `outbox_drain`, which
+    `groundswell beat` starts every OUTBOX_DRAIN_SECONDS: a busy request then costs no broker
+    round trip, and a broker outage delays mail without losing any."""
     from groundswell.core.tasks import outbound_email_send_task
 
-    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind)
-    enqueue_on_commit(outbound_email_send_task, email.pk)
-    return email
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue_on_commit(outbound_email_send_task, email_id)
+
+
+def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) -> int:
+    """Send every unsent e-mail, oldest first, until none is left or the time is up.
+
+    Several drains (one per worker) may run at once: each row is claimed before it is sent.
+    """
+    deadline = time.monotonic() + time_budget_seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        ids = outbox_unsent_ids(older_than=timedelta(0))[:batch_size]
+        if not ids:
+            break
+        for email_id in ids:
+            sent += outbound_email_send(email_id=email_id)
+            if time.monotonic() >= deadline:
+                break
+    return sent
 
 
 def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:

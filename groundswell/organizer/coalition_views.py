@@ -25,10 +25,10 @@ from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
 from groundswell.signatures.selectors import (
     CRM_COLUMNS,
     consenting_supporters_for_export,
-    daily_confirmed_counts_of,
     signatures_brought_by,
     source_counts,
 )
+from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 
 ALL_ROLES = frozenset(Role)
 
@@ -111,17 +111,17 @@ def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """What the viewer's own organization brought: a partner's, or for the host, no partner's."""
     access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
     partner_id = access.partner.pk if access.partner else None
-    brought = signatures_brought_by(campaign=access.campaign, partner_id=partner_id)
-    counts = daily_confirmed_counts_of(brought, days=30)
-    sources = source_counts(brought)
+    totals = tally_totals(campaign=access.campaign, partner_id=partner_id)
+    counts = tally_daily_confirmed(campaign=access.campaign, days=30, partner_id=partner_id)
+    sources = source_counts(signatures_brought_by(campaign=access.campaign, partner_id=partner_id))
     context = {
         "campaign": access.campaign,
         "access": access,
         "organization": access.partner.organization
         if access.partner
         else access.campaign.organization,
-        "confirmed": sum(confirmed for _source, confirmed, _pending in sources),
-        "pending": sum(pending for _source, _confirmed, pending in sources),
+        "confirmed": totals.confirmed,
+        "pending": totals.pending,
         "sources": sources,
         "bars": daily_bars(counts),
         "chart_width": CHART_WIDTH,

@@ -34,12 +34,16 @@ class Signature(models.Model):
     )
     # The campaign's text version (CampaignVersion.number) this signer read and signed, and the
     # newest version they have been told about since.
-    text_version = models.PositiveIntegerField(default=1)
-    told_of_version = models.PositiveIntegerField(default=1)
+    text_version = models.PositiveIntegerField(default=1, db_default=1)
+    told_of_version = models.PositiveIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last time an e-mail went to this signer, so repeated submits cannot flood an inbox.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Partner visits recorded for this signer, and whether they ticked any consent box:
+    # kept here so that confirming needs no extra query to count them.
+    referral_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    gave_consent = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -59,3 +63,35 @@ class Signature(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class Tally(models.Model):
+    """Sharded counters: every count a page shows is a sum over a few of these rows.
+
+    Each signing, confirmation, late attribution and withdrawal adds to one row picked at random
+    among SHARDS for its (campaign, partner, day), so concurrent confirmations never queue on one
+    hot row. `partner_key` is the partner's id, or 0 for signatures no partner brought. `signed`
+    counts signatures taken (pending or confirmed) by the day they were taken; `confirmed`,
+    `referrals` (partner visits of confirmed signers) and `multi_partner` (confirmed signers who
+    came through two or more partners) count by the day of confirmation.
+    `groundswell.signatures.tallies` reads, publishes and reconciles them.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    partner_key = models.BigIntegerField()
+    day = models.DateField()
+    shard = models.PositiveSmallIntegerField()
+    signed = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    referrals = models.IntegerField(default=0)
+    multi_partner = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "partner_key", "day", "shard"], name="one_tally_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"tally {self.campaign_id}/{self.partner_key}/{self.day}/{self.shard}"

@@ -1,13 +1,12 @@
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
 from groundswell.core.databases import reporting_database
 from groundswell.signatures.models import Signature
+from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 
 
 def recent_public_signers(*, campaign: Campaign, limit: int = 10) -> QuerySet[Signature]:
@@ -20,15 +19,13 @@ def recent_public_signers(*, campaign: Campaign, limit: int = 10) -> QuerySet[Si
 
 
 def pending_signature_count(*, campaign: Campaign) -> int:
-    return Signature.objects.filter(campaign=campaign, confirmed_at__isnull=True).count()
+    return tally_totals(campaign=campaign).pending
 
 
 def daily_confirmed_counts(
     *, campaign: Campaign, days: int = 30, today: date | None = None
 ) -> list[tuple[date, int]]:
-    return daily_confirmed_counts_of(
-        Signature.objects.filter(campaign=campaign), days=days, today=today
-    )
+    return tally_daily_confirmed(campaign=campaign, days=days, today=today)
 
 
 EXPORT_COLUMNS = [
@@ -53,23 +50,6 @@ def signatures_brought_by(*, campaign: Campaign, partner_id: int | None) -> Quer
     if partner_id is None:
         return Signature.objects.filter(campaign=campaign, partner__isnull=True)
     return Signature.objects.filter(campaign=campaign, partner_id=partner_id)
-
-
-def daily_confirmed_counts_of(
-    signatures: QuerySet[Signature], *, days: int = 30, today: date | None = None
-) -> list[tuple[date, int]]:
-    """Confirmed signatures per day for the last `days` days, oldest first, zero-filled."""
-    today = today or timezone.localdate()
-    first = today - timedelta(days=days - 1)
-    rows = (
-        signatures.filter(confirmed_at__date__gte=first, confirmed_at__isnull=False)
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(count=Count("id"))
-    )
-    by_day = {row["day"]: row["count"] for row in rows}
-    days_shown = [first + timedelta(days=n) for n in range(days)]
-    return [(day, by_day.get(day, 0)) for day in days_shown]
 
 
 def source_counts(signatures: QuerySet[Signature]) -> list[tuple[str, int, int]]:

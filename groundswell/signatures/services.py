@@ -1,13 +1,13 @@
-"""Signing and confirming: the only code that creates signatures or changes the count."""
+"""Signing and confirming: the only code that creates signatures or changes the counts."""
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,24 @@ from groundswell.coalitions.models import Partner
 from groundswell.coalitions.selectors import consent_names_pending
 from groundswell.coalitions.services import (
     ConsentGiven,
-    coalition_confirmation_record,
-    coalition_signing_record,
+    coalition_consents_confirm,
+    coalition_new_signature_record,
+    coalition_repeat_visit_record,
 )
-from groundswell.core.outbox import outbound_email_queue
+from groundswell.core.models import OutboundEmail
+from groundswell.core.outbox import outbound_email_send_soon
 from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
+from groundswell.signatures import signing_statements
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature, new_public_id
+from groundswell.signatures.tallies import (
+    SHARDS,
+    counts_publish,
+    counts_publish_soon,
+    counts_reconcile,
+    local_day,
+    tally_add,
+)
 
 CONFIRMATION_SALT = "groundswell.signatures.confirm"
 # Repeated submits within this window send no further e-mail (double clicks, retries, abuse).
@@ -121,7 +132,7 @@ def signature_create(
     consents: Sequence[ConsentGiven] = (),
     now: datetime | None = None,
 ) -> SigningOutcome:
-    """Take a signature (pending until confirmed) and queue the e-mail that goes with it.
+    """Take a signature (pending until confirmed) and store the e-mail that goes with it.
 
     Signing twice never creates a second row: the repeat signer is e-mailed instead, at most once
     per RENOTIFY_AFTER unless the visit added a consent they must confirm. A repeat through a
@@ -131,69 +142,117 @@ def signature_create(
     now = now or timezone.now()
     if not campaign.accepts_signatures(now):
         raise CampaignNotSigning(_("This petition is not accepting signatures."))
-    key = email_key(email)
+    consents = list(consents)
     public_id = new_public_id()
-    with transaction.atomic():
-        new_id = _insert_if_new(
-            {
-                "campaign": campaign.pk,
-                "public_id": public_id,
-                "name": name,
-                "email": email,
-                "email_key": key,
-                "country": country,
-                "postal_code": postal_code,
-                "comment": comment,
-                "show_name": show_name,
-                "source": source,
-                "partner": partner.pk if partner else None,
-                "text_version": campaign.text_version,
-                "told_of_version": campaign.text_version,
-                "created_at": now,
-                "notified_at": now,
-            }
-        )
-        if new_id is not None:
-            coalition_signing_record(
-                signature_id=new_id, campaign_id=campaign.pk, current_partner_id=None,
-                confirmed=False, partner=partner, consents=list(consents), now=now, new=True,
-            )  # fmt: skip
-            signature = Signature(
-                pk=new_id, campaign=campaign, email=email, name=name, confirmed_at=None
-            )
-            _queue_confirmation_email(signature=signature, public_id=public_id, repeat=False)
-            return SigningOutcome(signature_id=new_id, created=True)
-
-        existing = Signature.objects.select_for_update().get(campaign=campaign, email_key=key)
-        needs_confirmation = coalition_signing_record(
-            signature_id=existing.pk, campaign_id=campaign.pk,
-            current_partner_id=existing.partner_id, confirmed=existing.confirmed_at is not None,
-            partner=partner, consents=list(consents), now=now, new=False,
+    values = {
+        "campaign": campaign.pk,
+        "public_id": public_id,
+        "name": name,
+        "email": email,
+        "email_key": email_key(email),
+        "country": country,
+        "postal_code": postal_code,
+        "comment": comment,
+        "show_name": show_name,
+        "source": source,
+        "partner": partner.pk if partner else None,
+        "referral_count": 1 if partner else 0,
+        "gave_consent": bool(consents),
+        "text_version": campaign.text_version,
+        "told_of_version": campaign.text_version,
+        "created_at": now,
+        "notified_at": now,
+    }
+    mail = _confirmation_email(
+        campaign=campaign, name=name, to=email, public_id=public_id, confirmed=False, repeat=False
+    )
+    day, shard = local_day(now), random.randrange(SHARDS)
+    if connection.vendor == "postgresql":
+        inserted = signing_statements.insert_signature(
+            values=values, partner_id=partner.pk if partner else None, consents=consents,
+            mail=mail, now=now, day=day, shard=shard,
         )  # fmt: skip
+    else:
+        inserted = _insert_signature_in_steps(
+            values=values, partner=partner, consents=consents, mail=mail, now=now, day=day
+        )
+    if inserted is not None:
+        signature_id, email_id = inserted
+        outbound_email_send_soon(email_id=email_id)
+        return SigningOutcome(signature_id=signature_id, created=True)
+    return _signature_repeat(
+        campaign=campaign, key=values["email_key"], email=email, partner=partner,
+        consents=consents, now=now,
+    )  # fmt: skip
+
+
+def _insert_signature_in_steps(
+    *,
+    values: dict[str, object],
+    partner: Partner | None,
+    consents: list[ConsentGiven],
+    mail: dict[str, str],
+    now: datetime,
+    day: date,
+) -> tuple[int, int] | None:
+    with transaction.atomic():
+        signature_id = _insert_if_new(values)
+        if signature_id is None:
+            return None
+        coalition_new_signature_record(
+            signature_id=signature_id, partner=partner, consents=consents, now=now
+        )
+        tally_add(campaign_id=values["campaign"], partner_id=values["partner"], day=day, signed=1)
+        email = OutboundEmail.objects.create(**mail)
+    return signature_id, email.pk
+
+
+def _signature_repeat(
+    *,
+    campaign: Campaign,
+    key: str,
+    email: str,
+    partner: Partner | None,
+    consents: list[ConsentGiven],
+    now: datetime,
+) -> SigningOutcome:
+    with transaction.atomic():
+        existing = Signature.objects.select_for_update().get(campaign=campaign, email_key=key)
+        existing.campaign = campaign
+        needs_confirmation = coalition_repeat_visit_record(
+            signature=existing, partner=partner, consents=consents, now=now
+        )
         renotify = existing.notified_at is None or existing.notified_at < now - RENOTIFY_AFTER
         if needs_confirmation or renotify:
             Signature.objects.filter(pk=existing.pk).update(notified_at=now)
             # The e-mail goes to the address typed now, which may differ in case or tag from the
             # first one; both reach the same inbox.
-            existing.email = email
-            _queue_confirmation_email(
-                signature=existing,
-                public_id=existing.public_id,
-                repeat=True,
+            mail = _confirmation_email(
+                campaign=campaign, name=existing.name, to=email, public_id=existing.public_id,
+                confirmed=existing.confirmed_at is not None, repeat=True,
                 pending_consents=consent_names_pending(signature_id=existing.pk),
-            )
-        return SigningOutcome(signature_id=existing.pk, created=False)
+            )  # fmt: skip
+            outbound_email = OutboundEmail.objects.create(**mail)
+            outbound_email_send_soon(email_id=outbound_email.pk)
+    return SigningOutcome(signature_id=existing.pk, created=False)
 
 
-def _queue_confirmation_email(
-    *, signature: Signature, public_id: str, repeat: bool, pending_consents: Sequence[str] = ()
-) -> None:
-    campaign = signature.campaign
+def _confirmation_email(
+    *,
+    campaign: Campaign,
+    name: str,
+    to: str,
+    public_id: str,
+    confirmed: bool,
+    repeat: bool,
+    pending_consents: Sequence[str] = (),
+) -> dict[str, str]:
+    """The fields of the outbox row for a (repeat) signer's confirmation e-mail."""
     context = {
         "pending_consents": pending_consents,
-        "name": signature.name,
+        "name": name,
         "campaign": campaign,
-        "confirmed": signature.confirmed_at is not None,
+        "confirmed": confirmed,
         "confirm_url": confirmation_url(campaign_slug=campaign.slug, public_id=public_id),
         "petition_url": f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}",
         "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
@@ -204,64 +263,86 @@ def _queue_confirmation_email(
     else:
         template = "signatures/email/confirm.txt"
         subject = _("Please confirm your signature: %(title)s") % {"title": campaign.title}
-    outbound_email_queue(
-        to=signature.email,
-        subject=subject,
-        body=render_to_string(template, context),
-        kind="signature-repeat" if repeat else "signature-confirm",
-    )
+    return {
+        "to": to,
+        "subject": subject,
+        "body": render_to_string(template, context),
+        "kind": "signature-repeat" if repeat else "signature-confirm",
+    }
 
 
 def signature_confirm(
     *, campaign: Campaign, token: str, now: datetime | None = None
 ) -> ConfirmationOutcome:
-    """Confirm the signature a link points to; counting it exactly once however often it's used."""
+    """Confirm the signature a link points to; counting it exactly once however often it's used.
+
+    A link opened again confirms nothing new, except consents the signer added on a later visit.
+    """
     now = now or timezone.now()
     public_id = confirmation_token_read(token=token)
-    with transaction.atomic():
-        try:
-            signature = Signature.objects.select_related("campaign").get(
-                public_id=public_id, campaign=campaign
+    day, shard = local_day(now), random.randrange(SHARDS)
+    if campaign.accepts_signatures(now):
+        if connection.vendor == "postgresql":
+            confirmed = signing_statements.confirm_signature(
+                public_id=public_id, campaign_id=campaign.pk, now=now, day=day, shard=shard
             )
-        except Signature.DoesNotExist:
-            raise InvalidConfirmationLink(
-                _("This signature no longer exists. It may have been withdrawn.")
-            ) from None
-        if signature.confirmed_at is not None:
-            # A later visit through a partner may have added consents awaiting this press.
-            coalition_confirmation_record(
-                signature_id=signature.pk, campaign_id=campaign.pk,
-                partner_id=signature.partner_id, now=now, counted=False,
+        else:
+            confirmed = _confirm_in_steps(public_id=public_id, campaign=campaign, now=now, day=day)
+        if confirmed is not None:
+            signature_id, partner_id = confirmed
+            signature = Signature(
+                pk=signature_id, campaign=campaign, public_id=public_id,
+                partner_id=partner_id, confirmed_at=now,
             )  # fmt: skip
-            return ConfirmationOutcome(signature=signature, newly_confirmed=False)
-        if not signature.campaign.accepts_signatures(now):
-            raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
-        updated = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
-            confirmed_at=now
-        )
-        coalition_confirmation_record(
-            signature_id=signature.pk, campaign_id=campaign.pk,
-            partner_id=signature.partner_id, now=now, counted=bool(updated),
-        )  # fmt: skip
-        if updated:
-            # Last statement before commit: the campaign row is the hottest lock on this path.
-            Campaign.objects.filter(pk=signature.campaign_id).update(
-                signature_count=F("signature_count") + 1, last_signed_at=now
-            )
             transparency_signature_confirmed(signature=signature)
-            signature.confirmed_at = now
-    return ConfirmationOutcome(signature=signature, newly_confirmed=bool(updated))
+            counts_publish_soon(campaign_id=campaign.pk)
+            return ConfirmationOutcome(signature=signature, newly_confirmed=True)
+    signature = (
+        Signature.objects.filter(public_id=public_id, campaign=campaign)
+        .only("id", "campaign_id", "public_id", "partner_id", "confirmed_at", "gave_consent")
+        .first()
+    )
+    if signature is None:
+        raise InvalidConfirmationLink(
+            _("This signature no longer exists. It may have been withdrawn.")
+        )
+    if signature.confirmed_at is None:
+        raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
+    if signature.gave_consent:
+        coalition_consents_confirm(signature_id=signature.pk, now=now)
+    return ConfirmationOutcome(signature=signature, newly_confirmed=False)
+
+
+def _confirm_in_steps(
+    *, public_id: str, campaign: Campaign, now: datetime, day: date
+) -> tuple[int, int | None] | None:
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update()
+            .filter(public_id=public_id, campaign=campaign, confirmed_at__isnull=True)
+            .only("id", "partner_id", "referral_count", "gave_consent")
+            .first()
+        )
+        if signature is None:
+            return None
+        Signature.objects.filter(pk=signature.pk).update(confirmed_at=now)
+        if signature.gave_consent:
+            coalition_consents_confirm(signature_id=signature.pk, now=now)
+        visits = signature.referral_count
+        tally_add(
+            campaign_id=campaign.pk, partner_id=signature.partner_id, day=day, confirmed=1,
+            referrals=visits, multi_partner=1 if visits >= 2 else 0,
+        )  # fmt: skip
+    return signature.pk, signature.partner_id
 
 
 def signature_count_recount(*, campaign: Campaign) -> tuple[int, int]:
-    """Recount confirmed signatures and repair the stored count. Returns (before, after)."""
-    with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        actual = Signature.objects.filter(campaign=locked, confirmed_at__isnull=False).count()
-        before = locked.signature_count
-        if actual != before:
-            Campaign.objects.filter(pk=locked.pk).update(signature_count=actual)
-    return before, actual
+    """Recount from the rows, repair the tallies and the published count: (before, after)."""
+    changes = counts_reconcile(campaign=campaign)
+    if "signature_count" in changes:
+        return changes["signature_count"]
+    campaign.refresh_from_db(fields=["signature_count"])
+    return campaign.signature_count, campaign.signature_count
 
 
 def signature_withdraw(*, signature: Signature, reason: str, now: datetime | None = None) -> bool:
@@ -272,7 +353,6 @@ def signature_withdraw(*, signature: Signature, reason: str, now: datetime | Non
     is in the log, a tombstone is appended (the log is never rewritten); its leaf keeps only the
     public id, salt and confirmation time, so the signer's receipt now reports it withdrawn.
     """
-    from groundswell.coalitions.services import coalition_withdrawal_record
     from groundswell.delivery.commitments import TOMBSTONE_REASONS
     from groundswell.delivery.services.transparency_log import transparency_signature_withdrawn
 
@@ -285,14 +365,18 @@ def signature_withdraw(*, signature: Signature, reason: str, now: datetime | Non
         locked = Signature.objects.select_for_update().filter(pk=signature.pk).first()
         if locked is None:
             return False
-        counted = locked.confirmed_at is not None
-        coalition_withdrawal_record(
-            signature_id=locked.pk, campaign_id=locked.campaign_id,
-            partner_id=locked.partner_id, counted=counted,
+        tally_add(
+            campaign_id=locked.campaign_id, partner_id=locked.partner_id,
+            day=local_day(locked.created_at), signed=-1,
         )  # fmt: skip
-        if counted:
-            Campaign.objects.filter(pk=locked.campaign_id, signature_count__gt=0).update(
-                signature_count=F("signature_count") - 1
-            )
+        if locked.confirmed_at is not None:
+            visits = locked.referral_count
+            tally_add(
+                campaign_id=locked.campaign_id, partner_id=locked.partner_id,
+                day=local_day(locked.confirmed_at), confirmed=-1, referrals=-visits,
+                multi_partner=-1 if visits >= 2 else 0,
+            )  # fmt: skip
         locked.delete()
+    # Withdrawals are rare: publish the counts now rather than on the next periodic run.
+    counts_publish(campaign_id=locked.campaign_id)
     return True

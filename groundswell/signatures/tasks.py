@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from groundswell.signatures.tallies import counts_publish_all
 from groundswell.signatures.version_notices import version_notices_send_batch
 
 
@@ -10,3 +11,8 @@ def version_notices_send_task(campaign_id: int) -> int:
     while queued := version_notices_send_batch(campaign_id=campaign_id):
         total += queued
     return total
+
+
+@shared_task(name="groundswell.signatures.tasks.counts_publish_task")
+def counts_publish_task() -> int:
+    return counts_publish_all()

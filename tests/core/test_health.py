@@ -39,6 +39,7 @@ def test_readyz_checks_the_broker_when_one_is_configured(client, settings, monke
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
 
     response = client.get("/readyz")
 

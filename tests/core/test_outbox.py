@@ -8,8 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from groundswell.core.models import OutboundEmail
-from groundswell.core.outbox import outbound_email_send
-from groundswell.core.tasks import outbox_sweep
+from groundswell.core.outbox import outbound_email_send, outbox_drain
 
 pytestmark = pytest.mark.django_db
 
@@ -52,24 +51,36 @@ def test_a_failed_send_is_recorded_without_the_address_and_retried_later(monkeyp
     assert email.last_error == "SMTPServerDisconnected"
     monkeypatch.undo()
 
-    OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert outbox_sweep() == 1
+    assert outbox_drain() == 1
     email.refresh_from_db()
     assert email.sent_at is not None
 
 
-def test_the_sweep_requeues_only_old_unsent_unclaimed_emails():
+def test_the_drain_sends_every_unsent_unclaimed_email_once():
     hour_ago = timezone.now() - timedelta(hours=1)
-    lost = stored_email()
-    fresh = stored_email()
-    done = stored_email(sent_at=hour_ago)
-    OutboundEmail.objects.filter(pk__in=[lost.pk, done.pk]).update(created_at=hour_ago)
+    stored_email(to="lost@example.org")
+    stored_email(to="done@example.org", sent_at=hour_ago)
+    stored_email(to="busy@example.org", claimed_at=timezone.now())
+    stored_email(to="stale@example.org", claimed_at=hour_ago)
 
-    assert outbox_sweep() == 1
+    assert outbox_drain() == 2
+    assert outbox_drain() == 0
 
-    assert [message.to for message in mail.outbox] == [["a@example.org"]]
-    fresh.refresh_from_db()
-    assert fresh.sent_at is None
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "lost@example.org",
+        "stale@example.org",
+    ]
+
+
+def test_with_a_broker_requests_leave_sending_to_the_drain(settings, run_on_commit):
+    from groundswell.core.outbox import outbound_email_queue
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with run_on_commit():
+        outbound_email_queue(to="a@example.org", subject="Hi", body="Body", kind="test")
+
+    assert len(mail.outbox) == 0
+    assert outbox_drain() == 1
 
 
 def test_a_send_is_recorded_even_if_the_database_drops_out_right_after_it(monkeypatch, settings):

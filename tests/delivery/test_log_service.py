@@ -29,6 +29,7 @@ from groundswell.delivery.services.transparency_log import (
 from groundswell.delivery.signing_key import checkpoint_public_key
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signature_withdraw
+from groundswell.signatures.tallies import tally_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -425,5 +426,6 @@ def test_a_cache_that_is_down_never_fails_a_confirmation(
 
     confirm_many(2)
 
-    assert count(campaign) == 2
+    # With a broker, published counts follow on the scheduler's next run; the tallies are exact.
+    assert tally_totals(campaign=campaign).confirmed == 2
     assert queued == [campaign.pk, campaign.pk]  # no debounce without a cache, but no failure

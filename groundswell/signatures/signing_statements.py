@@ -1,0 +1,118 @@
+"""Signing and confirming in one round trip to PostgreSQL.
+
+Each function is a single statement built from data-modifying CTEs, run in autocommit: the
+signature, its consents and partner visit, its tally and its confirmation e-mail are written
+together or not at all, without BEGIN/COMMIT round trips. Other databases (SQLite in development)
+take the equivalent multi-statement path in `groundswell.signatures.services`; the test suite
+runs on both.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.db import connection
+
+from groundswell.coalitions.services import ConsentGiven
+from groundswell.signatures.models import Signature
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column_values(values: dict[str, object]) -> tuple[str, list[object]]:
+    fields = [Signature._meta.get_field(name) for name in values]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    return columns, params
+
+
+def insert_signature(
+    *,
+    values: dict[str, object],
+    partner_id: int | None,
+    consents: Sequence[ConsentGiven],
+    mail: dict[str, str],
+    now: datetime,
+    day: date,
+    shard: int,
+) -> tuple[int, int] | None:
+    """(signature id, outbox e-mail id) for a new signature; None when the person had signed."""
+    from groundswell.coalitions.models import Consent, PartnerReferral
+    from groundswell.core.models import OutboundEmail
+    from groundswell.signatures.models import Tally
+
+    columns, params = _column_values(values)
+    parts = [
+        f"WITH new AS (INSERT INTO {_table(Signature)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(params))}) "
+        "ON CONFLICT (campaign_id, email_key) DO NOTHING RETURNING id)"
+    ]
+    if partner_id is not None:
+        parts.append(
+            f", referral AS (INSERT INTO {_table(PartnerReferral)} "  # noqa: S608
+            "(signature_id, partner_id, created_at) SELECT id, %s, %s FROM new)"
+        )
+        params += [partner_id, now]
+    if consents:
+        rows = ", ".join(["(%s::bigint, %s, %s)"] * len(consents))
+        parts.append(
+            f", consent AS (INSERT INTO {_table(Consent)} "  # noqa: S608
+            "(signature_id, organization_id, wording, language, given_at) "
+            f"SELECT new.id, v.o, v.w, v.l, %s FROM new, (VALUES {rows}) AS v(o, w, l))"
+        )
+        params.append(now)
+        for consent in consents:
+            params += [consent.organization_id, consent.wording, consent.language]
+    tally = _table(Tally)
+    parts.append(
+        f", tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "  # noqa: S608
+        "confirmed, referrals, multi_partner) SELECT %s, %s, %s, %s, 1, 0, 0, 0 FROM new "
+        "ON CONFLICT (campaign_id, partner_key, day, shard) "
+        f"DO UPDATE SET signed = {tally}.signed + 1)"
+    )
+    params += [values["campaign"], partner_id or 0, day, shard]
+    parts.append(
+        f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
+        '("to", subject, body, kind, created_at, attempts, last_error) '
+        "SELECT %s, %s, %s, %s, %s, 0, '' FROM new RETURNING id) "
+        "SELECT new.id, mail.id FROM new, mail"
+    )
+    params += [mail["to"], mail["subject"], mail["body"], mail["kind"], now]
+    with connection.cursor() as cursor:
+        cursor.execute("".join(parts), params)
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def confirm_signature(
+    *, public_id: str, campaign_id: int, now: datetime, day: date, shard: int
+) -> tuple[int, int | None] | None:
+    """Confirm a pending signature, its consents and its tally at once: (id, partner id), or
+    None when there is no pending signature with that id (already confirmed, or gone)."""
+    from groundswell.coalitions.models import Consent
+    from groundswell.signatures.models import Tally
+
+    tally = _table(Tally)
+    sql = (
+        f"WITH sig AS (UPDATE {_table(Signature)} SET confirmed_at = %s "  # noqa: S608
+        "WHERE public_id = %s AND campaign_id = %s AND confirmed_at IS NULL "
+        "RETURNING id, partner_id, referral_count, gave_consent), "
+        f"consent AS (UPDATE {_table(Consent)} AS c SET confirmed_at = %s FROM sig "
+        "WHERE c.signature_id = sig.id AND sig.gave_consent AND c.confirmed_at IS NULL), "
+        f"tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "
+        "confirmed, referrals, multi_partner) SELECT %s, COALESCE(partner_id, 0), %s, %s, 0, 1, "
+        "referral_count, CASE WHEN referral_count >= 2 THEN 1 ELSE 0 END FROM sig "
+        "ON CONFLICT (campaign_id, partner_key, day, shard) DO UPDATE SET "
+        f"confirmed = {tally}.confirmed + 1, "
+        f"referrals = {tally}.referrals + excluded.referrals, "
+        f"multi_partner = {tally}.multi_partner + excluded.multi_partner) "
+        "SELECT id, partner_id FROM sig"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, public_id, campaign_id, now, campaign_id, day, shard])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
