@@ -88,7 +88,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check costs a round trip on every request; without it, the first request on a
+    # connection broken by a database restart answers 503 (and the connection is replaced).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", False)
 # A read replica for exports and reports (optional): they read there, never on the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
@@ -176,6 +178,9 @@ CELERY_BEAT_SCHEDULE = {
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
 # public count is at most this stale. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5, minimum=0)
+# Signing and confirming read their campaign from a per-process copy this many seconds old at
+# most: a campaign closed or edited is seen by every web process within that time.
+SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, minimum=0)
 # How long an e-mailed confirmation link stays valid.
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).

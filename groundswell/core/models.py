@@ -10,7 +10,12 @@ class OutboundEmail(models.Model):
 
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
-    body = models.TextField()
+    # Either the rendered body, or a template and its context rendered by the sender (in
+    # `language`), which then stores the body it sent: busy requests skip the rendering.
+    body = models.TextField(blank=True)
+    template = models.CharField(max_length=200, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
     kind = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
@@ -71,9 +72,10 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    body = email.body or _render_body(email)
     message = EmailMessage(
         subject=email.subject,
-        body=email.body,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
     )
@@ -89,11 +91,16 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
         )
         logger.warning("e-mail #%s (%s) not sent: %s", email_id, email.kind, reason)
         return False
-    _mark_sent(email_id=email_id, attempts=email.attempts + 1)
+    _mark_sent(email_id=email_id, attempts=email.attempts + 1, body=body)
     return True
 
 
-def _mark_sent(*, email_id: int, attempts: int) -> None:
+def _render_body(email: OutboundEmail) -> str:
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        return render_to_string(email.template, email.context)
+
+
+def _mark_sent(*, email_id: int, attempts: int, body: str) -> None:
     """Record a send that the SMTP server accepted, retrying through a database outage.
 
     Until this update lands, the claim is all that stops the sweep from sending the message
@@ -104,7 +111,7 @@ def _mark_sent(*, email_id: int, attempts: int) -> None:
     while True:
         try:
             OutboundEmail.objects.filter(pk=email_id).update(
-                sent_at=timezone.now(), attempts=attempts, last_error=""
+                sent_at=timezone.now(), attempts=attempts, last_error="", body=body
             )
             return
         except (OperationalError, InterfaceError):

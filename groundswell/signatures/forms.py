@@ -22,6 +22,22 @@ def country_choices(language: str | None) -> list[tuple[str, str]]:
     return [("", str(_("Choose your country"))), *((code, str(name)) for code, name in countries)]
 
 
+COUNTRY_CODES = frozenset(code for code, _name in countries)
+
+
+class CountrySelect(forms.Select):
+    """The country list in the reader's language, built once per language and only when shown:
+    validating a submitted form needs no list at all (see SignatureForm.clean_country)."""
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return country_choices(get_language())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
+
+
 def clean_source_code(raw: str | None) -> str:
     """A ?source= tracking code, or "" when absent or malformed (never an error for the signer)."""
     raw = (raw or "").strip()
@@ -41,11 +57,8 @@ class SignatureForm(forms.Form):
         help_text=_("We send a link to confirm your signature."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
-    country = forms.ChoiceField(
-        label=_("Country"),
-        # A callable is evaluated only when the form is shown or validated, not on every init.
-        choices=lambda: country_choices(get_language()),
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+    country = forms.CharField(
+        label=_("Country"), max_length=2, widget=CountrySelect(attrs={"autocomplete": "country"})
     )
     postal_code = forms.CharField(
         label=_("Postal code"),
@@ -108,6 +121,15 @@ class SignatureForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter your name."), code="required")
         return name
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].upper()
+        if code not in COUNTRY_CODES:
+            raise forms.ValidationError(
+                _("Select a valid choice. That choice is not one of the available choices."),
+                code="invalid_choice",
+            )
+        return code
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()

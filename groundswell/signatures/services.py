@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
@@ -191,7 +191,7 @@ def _insert_signature_in_steps(
     values: dict[str, object],
     partner: Partner | None,
     consents: list[ConsentGiven],
-    mail: dict[str, str],
+    mail: dict[str, object],
     now: datetime,
     day: date,
 ) -> tuple[int, int] | None:
@@ -246,12 +246,13 @@ def _confirmation_email(
     confirmed: bool,
     repeat: bool,
     pending_consents: Sequence[str] = (),
-) -> dict[str, str]:
-    """The fields of the outbox row for a (repeat) signer's confirmation e-mail."""
+) -> dict[str, object]:
+    """The outbox row for a (repeat) signer's e-mail; its body is rendered when it is sent."""
     context = {
-        "pending_consents": pending_consents,
+        "pending_consents": list(pending_consents),
         "name": name,
-        "campaign": campaign,
+        "title": campaign.title,
+        "target": campaign.target_line,
         "confirmed": confirmed,
         "confirm_url": confirmation_url(campaign_slug=campaign.slug, public_id=public_id),
         "petition_url": f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}",
@@ -266,7 +267,9 @@ def _confirmation_email(
     return {
         "to": to,
         "subject": subject,
-        "body": render_to_string(template, context),
+        "template": template,
+        "context": context,
+        "language": get_language() or settings.LANGUAGE_CODE,
         "kind": "signature-repeat" if repeat else "signature-confirm",
     }
 

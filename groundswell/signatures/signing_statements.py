@@ -7,6 +7,7 @@ take the equivalent multi-statement path in `groundswell.signatures.services`; t
 runs on both.
 """
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -35,7 +36,7 @@ def insert_signature(
     values: dict[str, object],
     partner_id: int | None,
     consents: Sequence[ConsentGiven],
-    mail: dict[str, str],
+    mail: dict[str, object],
     now: datetime,
     day: date,
     shard: int,
@@ -77,11 +78,14 @@ def insert_signature(
     params += [values["campaign"], partner_id or 0, day, shard]
     parts.append(
         f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
-        '("to", subject, body, kind, created_at, attempts, last_error) '
-        "SELECT %s, %s, %s, %s, %s, 0, '' FROM new RETURNING id) "
+        '("to", subject, body, template, context, language, kind, created_at, attempts, '
+        "last_error) SELECT %s, %s, '', %s, %s::jsonb, %s, %s, %s, 0, '' FROM new RETURNING id) "
         "SELECT new.id, mail.id FROM new, mail"
     )
-    params += [mail["to"], mail["subject"], mail["body"], mail["kind"], now]
+    params += [
+        mail["to"], mail["subject"], mail["template"], json.dumps(mail["context"]),
+        mail["language"], mail["kind"], now,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("".join(parts), params)
         row = cursor.fetchone()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groundswell.campaigns.selectors import campaign_public_get
+from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
 from groundswell.core.http import client_address
@@ -28,7 +28,7 @@ from groundswell.signatures.services import (
 @csrf_exempt
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_public_get(slug=slug)
+    campaign = campaign_for_signing(slug=slug)
     partner = partner_for_link(campaign=campaign, slug=request.POST.get("partner"))
     form = SignatureForm(request.POST, host=campaign.organization, partner=partner)
     embed = request.POST.get("embed") in {"True", "true", "1"}
@@ -83,7 +83,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners open links, and must never confirm anyone."""
-    campaign = campaign_public_get(slug=slug)
+    campaign = campaign_for_signing(slug=slug)
     context: dict[str, object] = {"campaign": campaign}
     try:
         if request.method == "POST":

@@ -107,3 +107,28 @@ def test_a_send_is_recorded_even_if_the_database_drops_out_right_after_it(monkey
     email.refresh_from_db()
     assert email.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_a_body_left_to_the_sender_is_rendered_in_the_signers_language_and_kept():
+    email = stored_email(
+        body="",
+        template="signatures/email/confirm.txt",
+        context={
+            "name": "Ada",
+            "title": "Cancel it",
+            "target": "Dana",
+            "confirm_url": "https://x/c/",
+            "petition_url": "https://x/p/",
+            "max_age_days": 14,
+            "pending_consents": [],
+            "confirmed": False,
+        },  # fmt: skip
+        language="en",
+    )
+
+    outbound_email_send(email_id=email.pk)
+
+    assert "Hello Ada," in mail.outbox[0].body
+    assert "https://x/c/" in mail.outbox[0].body
+    email.refresh_from_db()
+    assert email.body == mail.outbox[0].body
