@@ -124,6 +124,33 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise SystemExit(f"the server did not start; see {log_path}")
 
 
+COUNTS_WAIT_SECONDS = 4  # the scheduler publishes counts every 2 s
+
+
+def start_background(env: dict[str, str]) -> list[subprocess.Popen]:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "groundswell", role, *extra],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=(LOG_DIR / f"{role}.log").open("ab"),
+        )
+        for role, extra in (("worker", ["--concurrency", "1"]), ("beat", []))
+    ]
+
+
+def stop_background(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def raw_insert_ceiling(database_url: str, seconds: float, connections: int = 4) -> float:
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute(
@@ -269,7 +296,7 @@ def two_instances(env: dict[str, str], database_url: str, first_port: int) -> di
         ):
             path, body, cookie = request
             http(ports[number % 2], "POST", path, body, cookie=cookie)
-        time.sleep(int(env.get("PUBLIC_PAGE_CACHE_SECONDS", "5")) + 1)
+        time.sleep(int(env.get("PUBLIC_PAGE_CACHE_SECONDS", "5")) + COUNTS_WAIT_SECONDS)
         seen = [
             json.loads(http(port, "GET", "/p/twin-petition.json")[2])["signature_count"]
             for port in ports
@@ -337,6 +364,7 @@ def main() -> int:
     database_url = create_database()
     env = server_env(database_url)
     server = None
+    background: list[subprocess.Popen] = []
     figures: dict[str, object] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores",
@@ -346,8 +374,14 @@ def main() -> int:
     }
     try:
         prepare(env)
+        # Messages left in the broker by an earlier run name rows of another database.
+        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=False,
+                       capture_output=True)  # fmt: skip
         port = free_port()
         server = start_server(env, port, args.workers)
+        # As in production: a worker drains the outbox and the scheduler publishes the counts.
+        background = start_background(env)
+        time.sleep(6)  # let them start before measuring anything
         healthz = get_request(HOST, "/healthz")
         load(port, 8, 2, healthz, {200})  # warm-up
 
@@ -362,7 +396,11 @@ def main() -> int:
             host=HOST, port=port, clients=clients, seconds=seconds, ok_statuses={200},
             make_request=lambda c, n: (confirmations[(c * 1_000_003 + n) % len(confirmations)], ""),
         )  # fmt: skip
-        confirmed_rows, stored_count = confirmed_state(database_url, SLUG)
+        for _attempt in range(20):
+            time.sleep(1)
+            confirmed_rows, stored_count = confirmed_state(database_url, SLUG)
+            if confirmed_rows == stored_count:
+                break
 
         pages = {}
         for label, slug in (("0", "empty-petition"), ("big", "big-petition")):
@@ -382,6 +420,7 @@ def main() -> int:
     finally:
         if server is not None:
             server.kill()
+        stop_background(background)
         if not args.keep_database:
             drop_database(database_url)
 

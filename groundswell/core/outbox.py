@@ -2,11 +2,12 @@
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import InterfaceError, OperationalError, connection
+from django.core.mail import EmailMessage, get_connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -43,21 +44,61 @@ def outbound_email_send_soon(*, email_id: int) -> None:
 
 
 def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) -> int:
-    """Send every unsent e-mail, oldest first, until none is left or the time is up.
-
-    Several drains (one per worker) may run at once: each row is claimed before it is sent.
-    """
+    """Send every unsent e-mail, oldest first, in claimed batches, until none is left or the
+    time is up. Several drains (one per worker) may run at once: a batch is claimed with
+    SKIP LOCKED before it is sent, and one SMTP connection carries the whole batch."""
     deadline = time.monotonic() + time_budget_seconds
     sent = 0
     while time.monotonic() < deadline:
-        ids = outbox_unsent_ids(older_than=timedelta(0))[:batch_size]
-        if not ids:
+        batch = _claim_batch(size=batch_size)
+        if not batch:
             break
-        for email_id in ids:
-            sent += outbound_email_send(email_id=email_id)
-            if time.monotonic() >= deadline:
-                break
+        sent += _send_batch(batch)
     return sent
+
+
+def _claim_batch(*, size: int) -> list[OutboundEmail]:
+    now = timezone.now()
+    with transaction.atomic():
+        batch = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
+            .order_by("pk")[:size]
+        )
+        OutboundEmail.objects.filter(pk__in=[email.pk for email in batch]).update(claimed_at=now)
+    return batch
+
+
+def _send_batch(batch: list[OutboundEmail]) -> int:
+    sent: list[OutboundEmail] = []
+    with get_connection() as smtp:
+        for email in batch:
+            email.body = email.body or _render_body(email)
+            message = EmailMessage(
+                subject=email.subject,
+                body=email.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email.to],
+                connection=smtp,
+            )
+            try:
+                message.send()
+            except Exception as error:
+                _record_failure(email=email, error=error)
+                continue
+            sent.append(email)
+    if sent:
+        now = timezone.now()
+        for email in sent:
+            email.sent_at, email.attempts, email.last_error = now, email.attempts + 1, ""
+        _with_database_retries(
+            lambda: OutboundEmail.objects.bulk_update(
+                sent, ["sent_at", "attempts", "last_error", "body"]
+            ),
+            what=f"{len(sent)} e-mails sent but not yet recorded",
+        )
+    return len(sent)
 
 
 def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
@@ -82,14 +123,7 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
     try:
         message.send()
     except Exception as error:
-        reason = type(error).__name__
-        smtp_code = getattr(error, "smtp_code", None)
-        if smtp_code:
-            reason = f"{reason} {smtp_code}"
-        OutboundEmail.objects.filter(pk=email_id).update(
-            claimed_at=None, attempts=email.attempts + 1, last_error=reason[:200]
-        )
-        logger.warning("e-mail #%s (%s) not sent: %s", email_id, email.kind, reason)
+        _record_failure(email=email, error=error)
         return False
     _mark_sent(email_id=email_id, attempts=email.attempts + 1, body=body)
     return True
@@ -100,36 +134,42 @@ def _render_body(email: OutboundEmail) -> str:
         return render_to_string(email.template, email.context)
 
 
-def _mark_sent(*, email_id: int, attempts: int, body: str) -> None:
-    """Record a send that the SMTP server accepted, retrying through a database outage.
+def _record_failure(*, email: OutboundEmail, error: Exception) -> None:
+    reason = type(error).__name__
+    smtp_code = getattr(error, "smtp_code", None)
+    if smtp_code:
+        reason = f"{reason} {smtp_code}"
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        claimed_at=None, attempts=email.attempts + 1, last_error=reason[:200]
+    )
+    logger.warning("e-mail #%s (%s) not sent: %s", email.pk, email.kind, reason)
 
-    Until this update lands, the claim is all that stops the sweep from sending the message
+
+def _mark_sent(*, email_id: int, attempts: int, body: str) -> None:
+    _with_database_retries(
+        lambda: OutboundEmail.objects.filter(pk=email_id).update(
+            sent_at=timezone.now(), attempts=attempts, last_error="", body=body
+        ),
+        what=f"e-mail #{email_id} sent but not yet recorded",
+    )
+
+
+def _with_database_retries(write: Callable[[], object], *, what: str) -> None:
+    """Record sends the SMTP server accepted, retrying through a database outage.
+
+    Until this write lands, the claim is all that stops another drain from sending the message
     again; so keep trying for half the claim timeout before giving up (and risking a duplicate).
     """
     deadline = time.monotonic() + claim_timeout().total_seconds() / 2
     pause = 0.5
     while True:
         try:
-            OutboundEmail.objects.filter(pk=email_id).update(
-                sent_at=timezone.now(), attempts=attempts, last_error="", body=body
-            )
+            write()
             return
         except (OperationalError, InterfaceError):
             if time.monotonic() + pause > deadline:
                 raise
-            logger.warning("e-mail #%s sent but not yet recorded; retrying", email_id)
+            logger.warning("%s; retrying", what)
             connection.close()
             time.sleep(pause)
             pause = min(pause * 2, 5)
-
-
-def outbox_unsent_ids(*, older_than: timedelta, now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        OutboundEmail.objects.filter(
-            sent_at__isnull=True, created_at__lt=now - older_than, attempts__lt=MAX_ATTEMPTS
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:5000]
-    )

@@ -89,7 +89,6 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         if request.method == "POST":
             outcome = signature_confirm(campaign=campaign, token=token)
             context["newly_confirmed"] = outcome.newly_confirmed
-            campaign.refresh_from_db(fields=["signature_count"])
             context["share_url"] = request.build_absolute_uri(campaign.get_absolute_url())
             return render(request, "signatures/confirmed.html", context)
         public_id = confirmation_token_read(token=token)
