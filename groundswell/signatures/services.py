@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,13 @@ from groundswell.coalitions.services import (
 )
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import outbound_email_send_soon
+from groundswell.core.signed_links import (
+    LinkExpired,
+    LinkInvalid,
+    absolute_url,
+    link_token_make,
+    link_token_read,
+)
 from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
 from groundswell.signatures import signing_statements
 from groundswell.signatures.email_keys import email_key
@@ -71,30 +77,30 @@ class ConfirmationOutcome:
 
 
 def confirmation_token_make(*, public_id: str) -> str:
-    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(public_id)
+    return link_token_make(purpose=CONFIRMATION_SALT, value=public_id)
 
 
 def confirmation_token_read(*, token: str) -> str:
     """Return the signature's public id, or raise with a message for the signer."""
-    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
     try:
-        return signer.unsign(token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired:
+        return link_token_read(
+            purpose=CONFIRMATION_SALT, token=token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
+        )
+    except LinkExpired:
         raise ExpiredConfirmationLink(
             _("This confirmation link has expired. Sign again to receive a new one.")
         ) from None
-    except signing.BadSignature:
+    except LinkInvalid:
         raise InvalidConfirmationLink(
             _("This confirmation link is not valid. Please use the link from your e-mail.")
         ) from None
 
 
 def confirmation_url(*, campaign_slug: str, public_id: str) -> str:
-    path = reverse(
-        "signatures:confirm",
-        kwargs={"slug": campaign_slug, "token": confirmation_token_make(public_id=public_id)},
+    token = confirmation_token_make(public_id=public_id)
+    return absolute_url(
+        reverse("signatures:confirm", kwargs={"slug": campaign_slug, "token": token})
     )
-    return f"{settings.GROUNDSWELL_BASE_URL}{path}"
 
 
 def _insert_if_new(values: dict[str, object]) -> int | None:

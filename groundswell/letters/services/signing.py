@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,6 +21,13 @@ from django.views.decorators.debug import sensitive_variables
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import MAX_ATTEMPTS, outbound_email_queue
+from groundswell.core.signed_links import (
+    LinkExpired,
+    LinkInvalid,
+    absolute_url,
+    link_token_make,
+    link_token_read,
+)
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     Letter,
@@ -100,30 +106,28 @@ def work_domain_refused_message(*, category: LetterCategory) -> str:
 
 
 def verification_token_make(*, public_id: str) -> str:
-    return signing.TimestampSigner(salt=VERIFICATION_SALT).sign(public_id)
+    return link_token_make(purpose=VERIFICATION_SALT, value=public_id)
 
 
 def verification_token_read(*, token: str) -> str:
     """The signatory's public id, or raise with a message for the signer."""
-    signer = signing.TimestampSigner(salt=VERIFICATION_SALT)
     try:
-        return signer.unsign(token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired:
+        return link_token_read(
+            purpose=VERIFICATION_SALT, token=token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
+        )
+    except LinkExpired:
         raise InvalidVerificationLink(
             _("This verification link has expired. Sign again to receive a new one.")
         ) from None
-    except signing.BadSignature:
+    except LinkInvalid:
         raise InvalidVerificationLink(
             _("This verification link is not valid. Please use the link from your e-mail.")
         ) from None
 
 
 def verification_url(*, letter_slug: str, public_id: str) -> str:
-    path = reverse(
-        "letters:verify",
-        kwargs={"slug": letter_slug, "token": verification_token_make(public_id=public_id)},
-    )
-    return f"{settings.GROUNDSWELL_BASE_URL}{path}"
+    token = verification_token_make(public_id=public_id)
+    return absolute_url(reverse("letters:verify", kwargs={"slug": letter_slug, "token": token}))
 
 
 def _first_status(category: LetterCategory) -> str:
