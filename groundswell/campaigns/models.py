@@ -77,10 +77,14 @@ class Campaign(models.Model):
         return self.status in PUBLIC_STATUSES
 
     @property
-    def progress_percent(self) -> int:
+    def progress_percent(self) -> str:
+        """Width of the progress bar, as CSS wants it; a first signature shows as a sliver."""
         if not self.goal:
-            return 100
-        return min(100, self.signature_count * 100 // self.goal)
+            return "100"
+        share = min(100.0, self.signature_count * 100 / self.goal)
+        if self.signature_count and share < 1:
+            share = 1.0
+        return f"{share:.1f}"
 
     @property
     def target_line(self) -> str:

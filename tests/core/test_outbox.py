@@ -122,7 +122,7 @@ def test_a_body_left_to_the_sender_is_rendered_in_the_signers_language_and_kept(
             "max_age_days": 14,
             "pending_consents": [],
             "confirmed": False,
-        },  # fmt: skip
+        },
         language="en",
     )
 

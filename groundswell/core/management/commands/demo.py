@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -20,6 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, port: int, no_serve: bool, **options: object) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        if "GROUNDSWELL_BASE_URL" not in os.environ:
+            # Links in the e-mails printed below must point at the port served here.
+            settings.GROUNDSWELL_BASE_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         summary = demo_seed()
         base = f"http://127.0.0.1:{port}"
