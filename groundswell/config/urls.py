@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
-from django.views.static import serve
+from django.urls import include, path, re_path
 
-from groundswell.core.views import healthz, readyz
+from groundswell.core.views import healthz, public_upload, readyz
 
 urlpatterns = [
     path("", include("groundswell.campaigns.urls")),
@@ -16,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
-    # Uploaded logos; a production installation serves /media/ from its web server instead.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Public uploads only (logos, delivery photos); a production installation may serve these two
+    # folders from its web server instead. Delivery packages are downloaded through their own
+    # role-checked views, never from /media/.
+    re_path(r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$", public_upload),
 ]

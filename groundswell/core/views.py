@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from groundswell.core.readiness import readiness_report
 
@@ -14,3 +16,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness for a load balancer: 503 while the database, cache or broker is unreachable."""
     ready, report = readiness_report()
     return JsonResponse({"ready": ready, "checks": report}, status=200 if ready else 503)
+
+
+def public_upload(request: HttpRequest, path: str) -> HttpResponse:
+    """Logos and delivery photos; the URL pattern admits nothing else from MEDIA_ROOT."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -65,3 +65,18 @@ def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(client, campaign, 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Nothing was recorded" in response.content.decode()
+
+
+def test_media_serves_public_uploads_but_never_delivery_packages(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "a.png").write_bytes(b"png")
+    package = tmp_path / "deliveries" / "packages" / "random"
+    package.mkdir(parents=True)
+    (package / "signatures.csv").write_text("name\nAda")
+
+    assert client.get("/media/logos/a.png").status_code == 200
+    assert client.get("/media/deliveries/packages/random/signatures.csv").status_code == 404
+    assert (
+        client.get("/media/logos/../deliveries/packages/random/signatures.csv").status_code == 404
+    )
