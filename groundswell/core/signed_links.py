@@ -16,7 +16,7 @@ def link_token_make(*, purpose: str, value: str) -> str:
     return signing.TimestampSigner(salt=purpose).sign(value)
 
 
-def link_token_read(*, purpose: str, token: str, max_age: int) -> str:
+def link_token_read(*, purpose: str, token: str, max_age: int | None) -> str:
     """The signed value, or LinkExpired / LinkInvalid (forged, or made for another purpose)."""
     try:
         return signing.TimestampSigner(salt=purpose).unsign(token, max_age=max_age)

@@ -103,6 +103,26 @@ def confirmation_url(*, campaign_slug: str, public_id: str) -> str:
     )
 
 
+WITHDRAWAL_PURPOSE = "groundswell.signatures.withdraw"
+
+
+def withdrawal_url(*, campaign_slug: str, public_id: str) -> str:
+    """The signer's own link to take their signature back; it does not expire."""
+    token = link_token_make(purpose=WITHDRAWAL_PURPOSE, value=public_id)
+    return absolute_url(
+        reverse("signatures:withdraw", kwargs={"slug": campaign_slug, "token": token})
+    )
+
+
+def withdrawal_token_read(*, token: str) -> str:
+    try:
+        return link_token_read(purpose=WITHDRAWAL_PURPOSE, token=token, max_age=None)
+    except (LinkExpired, LinkInvalid):
+        raise InvalidConfirmationLink(
+            _("This link is not valid. Please use the link from your e-mail.")
+        ) from None
+
+
 def _insert_if_new(values: dict[str, object]) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING in one round trip; the new id, or None for a repeat."""
     meta = Signature._meta

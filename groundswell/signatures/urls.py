@@ -7,4 +7,5 @@ urlpatterns = [
     path("p/<slug:slug>/sign/", views.sign, name="sign"),
     path("p/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("p/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("p/<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
 ]

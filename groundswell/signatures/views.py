@@ -19,6 +19,9 @@ from groundswell.signatures.services import (
     confirmation_token_read,
     signature_confirm,
     signature_create,
+    signature_withdraw,
+    withdrawal_token_read,
+    withdrawal_url,
 )
 
 
@@ -89,6 +92,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         if request.method == "POST":
             outcome = signature_confirm(campaign=campaign, token=token)
             context["newly_confirmed"] = outcome.newly_confirmed
+            context["withdrawal_url"] = withdrawal_url(
+                campaign_slug=campaign.slug, public_id=outcome.signature.public_id
+            )
             context["share_url"] = request.build_absolute_uri(campaign.get_absolute_url())
             return render(request, "signatures/confirmed.html", context)
         public_id = confirmation_token_read(token=token)
@@ -106,3 +112,22 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     except SigningError as error:
         context["message"] = str(error)
         return render(request, "signatures/link_error.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The signer takes their signature back: GET explains, only the button's POST acts."""
+    campaign = campaign_public_get(slug=slug)
+    context: dict[str, object] = {"campaign": campaign}
+    try:
+        public_id = withdrawal_token_read(token=token)
+    except SigningError as error:
+        context["message"] = str(error)
+        return render(request, "signatures/link_error.html", context, status=400)
+    signature = Signature.objects.filter(public_id=public_id, campaign=campaign).first()
+    if signature is None:
+        return render(request, "signatures/withdrawn.html", context)
+    if request.method == "POST":
+        signature_withdraw(signature=signature, reason="withdrawn")
+        return render(request, "signatures/withdrawn.html", context)
+    return render(request, "signatures/withdraw.html", context)

@@ -110,6 +110,7 @@ def receipt_emails_queue(
     one task per e-mail would spend most of a batch publishing messages.
     """
     from groundswell.delivery.tasks import receipt_emails_send_task
+    from groundswell.signatures.services import withdrawal_url
 
     template = get_template("delivery/email/receipt.txt")
     subject = _("Your receipt: %(title)s") % {"title": campaign.title}
@@ -128,6 +129,9 @@ def receipt_emails_queue(
             ),
             "receipt_json": receipt_json_text(document),
             "petition_url": petition_url,
+            "withdrawal_url": withdrawal_url(
+                campaign_slug=campaign.slug, public_id=recipient.leaf.public_id
+            ),
         }
         emails.append(
             OutboundEmail(
