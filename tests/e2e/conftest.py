@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.letters.conftest import make_letter  # noqa: F401 (shared with the letters tests)
+
 CHROMIUM = os.environ.get("GROUNDSWELL_CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
 # (reading the outbox, checking rows) are still plain synchronous calls.
