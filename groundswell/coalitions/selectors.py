@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -7,16 +8,22 @@ from django.http import Http404
 from groundswell.accounts.models import Membership, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import CoalitionTally, Partner
+from groundswell.core.process_cache import process_cached
 
 
 def partner_for_link(*, campaign: Campaign, slug: str | None) -> Partner | None:
     """The active partner a `?partner=` code names; unknown codes are simply no partner."""
     if not slug:
         return None
-    return (
-        Partner.objects.select_related("organization")
-        .filter(campaign=campaign, slug=slug, removed_at__isnull=True)
-        .first()
+    # Every signature brought by a partner's embed asks this: keep it as the campaign is kept.
+    return process_cached(
+        ("partner", campaign.pk, slug),
+        settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+        lambda: (
+            Partner.objects.select_related("organization")
+            .filter(campaign=campaign, slug=slug, removed_at__isnull=True)
+            .first()
+        ),
     )
 
 

@@ -1,0 +1,30 @@
+"""Short-lived copies kept inside one process, for reads on the hottest paths.
+
+Unlike the shared cache this costs no round trip; the price is that a change is seen by every
+process only after `seconds`. Callers get their own shallow copy of what is kept.
+"""
+
+import copy
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+MAX_ENTRIES = 1000
+
+_entries: dict[Hashable, tuple[float, object]] = {}
+
+
+def process_cached(key: Hashable, seconds: float, load: Callable[[], T]) -> T:
+    """`load()`, or its result kept from a call less than `seconds` ago (0: always load)."""
+    if not seconds:
+        return load()
+    now = time.monotonic()
+    kept = _entries.get(key)
+    if kept is not None and kept[0] > now:
+        return copy.copy(kept[1])  # type: ignore[return-value]
+    value = load()
+    if len(_entries) >= MAX_ENTRIES:
+        _entries.clear()
+    _entries[key] = (now + seconds, value)
+    return copy.copy(value)
