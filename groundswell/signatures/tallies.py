@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.signatures.models import Signature, Tally
 
 SHARDS = 8
@@ -152,13 +152,21 @@ def counts_publish_soon(*, campaign_id: int) -> None:
         transaction.on_commit(lambda: counts_publish(campaign_id=campaign_id))
 
 
+# A campaign that closed this long ago can no longer gain confirmations to publish.
+PUBLISH_AFTER_CLOSING = timedelta(hours=1)
+
+
 def counts_publish_all() -> int:
-    """Publish every campaign whose tallies changed since its counts were last published."""
-    published = 0
-    for campaign_id in Tally.objects.values_list("campaign_id", flat=True).distinct():
-        if counts_publish(campaign_id=campaign_id):
-            published += 1
-    return published
+    """Publish the counts of every campaign that can still be signing; returns how many changed.
+
+    Only open campaigns (and ones whose status changed lately) take signatures; withdrawals,
+    which can come at any time, publish their own campaign straight away.
+    """
+    recent = timezone.now() - PUBLISH_AFTER_CLOSING
+    campaign_ids = Campaign.objects.filter(
+        Q(status=CampaignStatus.OPEN) | Q(updated_at__gte=recent)
+    ).values_list("pk", flat=True)
+    return sum(1 for campaign_id in campaign_ids if counts_publish(campaign_id=campaign_id))
 
 
 def _actual_by_key(campaign: Campaign) -> dict[tuple[int, date], dict[str, int]]:
