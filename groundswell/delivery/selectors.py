@@ -15,7 +15,6 @@ from groundswell.delivery.commitments import canonical_time
 from groundswell.delivery.log_store import DatabaseNodeStore
 from groundswell.delivery.merkle import consistency_proof, inclusion_proof
 from groundswell.delivery.models import (
-    ACTIVE_PACKAGE_STATUSES,
     Checkpoint,
     Delivery,
     DeliveryPackage,
@@ -369,12 +368,6 @@ def package_ids_to_retry(*, queued_for: timedelta, now: datetime | None = None) 
     return sorted(
         set(queued.values_list("pk", flat=True)) | set(stale.values_list("pk", flat=True))
     )
-
-
-def package_active_for_campaign(*, campaign: Campaign) -> DeliveryPackage | None:
-    return DeliveryPackage.objects.filter(
-        campaign=campaign, status__in=ACTIVE_PACKAGE_STATUSES
-    ).first()
 
 
 def signature_by_email_get(*, campaign: Campaign, email: str) -> Signature | None:
