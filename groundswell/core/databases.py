@@ -1,4 +1,8 @@
+from collections.abc import Sequence
+
+import psycopg
 from django.conf import settings
+from django.db import connection
 
 
 def reporting_database() -> str:
@@ -8,3 +12,17 @@ def reporting_database() -> str:
     from it.
     """
     return "replica" if "replica" in settings.DATABASES else "default"
+
+
+def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
+    """Run one hot statement as a server-side prepared statement (PostgreSQL), first row back.
+
+    Django binds parameters on the client, so PostgreSQL parses and plans every statement anew;
+    for the few statements run on every signature, preparing them once per connection saves that
+    work on each request. Errors are Django's, as from any cursor. The statement does not pass
+    through Django's cursor wrappers, so it is not in `connection.queries`.
+    """
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()

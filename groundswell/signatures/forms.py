@@ -1,7 +1,9 @@
 import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -102,45 +104,107 @@ class SignatureForm(forms.Form):
 
     def consents_given(self) -> list[ConsentGiven]:
         """The consents ticked, each with the exact words shown and the language shown in."""
-        language = get_language() or "en"
-        given = []
-        choices = [("contact_host", self.host), ("contact_partner", self.partner_organization)]
-        for field, organization in choices:
-            if organization is not None and self.cleaned_data.get(field):
-                given.append(
-                    ConsentGiven(
-                        organization_id=organization.pk,
-                        wording=str(self.fields[field].label),
-                        language=language,
-                    )
-                )
-        return given
+        return consents_from(
+            self.cleaned_data, host=self.host, partner_organization=self.partner_organization
+        )
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."), code="required")
-        return name
+        return name_clean(self.cleaned_data["name"])
 
     def clean_country(self) -> str:
-        code = self.cleaned_data["country"].upper()
-        if code not in COUNTRY_CODES:
-            raise forms.ValidationError(
-                _("Select a valid choice. That choice is not one of the available choices."),
-                code="invalid_choice",
-            )
-        return code
+        return country_clean(self.cleaned_data["country"])
 
     def clean_postal_code(self) -> str:
-        value = self.cleaned_data["postal_code"].strip()
-        if value and not POSTAL_CODE.match(value):
-            raise forms.ValidationError(
-                _("A postal code has only letters, digits, spaces and hyphens."), code="invalid"
-            )
-        return value.upper()
+        return postal_code_clean(self.cleaned_data["postal_code"])
 
     def clean_comment(self) -> str:
         return self.cleaned_data["comment"].strip()
 
     def clean_source(self) -> str:
         return clean_source_code(self.cleaned_data.get("source"))
+
+
+def name_clean(value: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ValidationError(_("Please enter your name."), code="required")
+    return name
+
+
+def country_clean(value: str) -> str:
+    code = value.upper()
+    if code not in COUNTRY_CODES:
+        raise ValidationError(
+            _("Select a valid choice. That choice is not one of the available choices."),
+            code="invalid_choice",
+        )
+    return code
+
+
+def postal_code_clean(value: str) -> str:
+    value = value.strip()
+    if value and not POSTAL_CODE.match(value):
+        raise ValidationError(
+            _("A postal code has only letters, digits, spaces and hyphens."), code="invalid"
+        )
+    return value.upper()
+
+
+# What each SignatureForm.clean_<field> adds to the field's own cleaning.
+FIELD_CLEANERS: dict[str, Callable[[object], object]] = {
+    "name": name_clean,
+    "country": country_clean,
+    "postal_code": postal_code_clean,
+    "comment": str.strip,
+    "source": clean_source_code,
+}
+CONSENT_FIELD = forms.BooleanField(required=False)
+
+
+def consent_field_names(partner: Partner | None) -> tuple[str, ...]:
+    return ("contact_host", "contact_partner") if partner else ("contact_host",)
+
+
+def signature_data_clean(
+    data: Mapping[str, str], *, consent_fields: Sequence[str]
+) -> tuple[dict[str, object], dict[str, ValidationError]]:
+    """(cleaned data, errors by field) for a signing submission, exactly as SignatureForm would
+    find them, without building a form.
+
+    Nearly every request of a spike is a valid signature, and a form instance deep-copies all of
+    its fields; the signing view calls this and builds the form only to show errors. The fields
+    themselves are the form's own (only read, never changed), so both apply the same rules.
+    """
+    cleaned: dict[str, object] = {}
+    errors: dict[str, ValidationError] = {}
+    fields = [*SignatureForm.base_fields.items(), *((n, CONSENT_FIELD) for n in consent_fields)]
+    for name, field in fields:
+        try:
+            value = field.clean(field.widget.value_from_datadict(data, {}, name))
+            extra = FIELD_CLEANERS.get(name)
+            cleaned[name] = extra(value) if extra else value
+        except ValidationError as error:
+            errors[name] = error
+    return cleaned, errors
+
+
+def consents_from(
+    cleaned: Mapping[str, object],
+    *,
+    host: Organization,
+    partner_organization: Organization | None,
+) -> list[ConsentGiven]:
+    """The consents ticked, each with the exact words shown and the language shown in."""
+    language = get_language() or "en"
+    given = []
+    choices = [("contact_host", host), ("contact_partner", partner_organization)]
+    for field, organization in choices:
+        if organization is not None and cleaned.get(field):
+            given.append(
+                ConsentGiven(
+                    organization_id=organization.pk,
+                    wording=str(consent_wording(organization_name=organization.name)),
+                    language=language,
+                )
+            )
+    return given

@@ -23,6 +23,7 @@ from groundswell.coalitions.services import (
 )
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import outbound_email_send_soon
+from groundswell.core.process_cache import process_cached
 from groundswell.core.signed_links import (
     LinkExpired,
     LinkInvalid,
@@ -274,16 +275,23 @@ def _confirmation_email(
     pending_consents: Sequence[str] = (),
 ) -> dict[str, object]:
     """The outbox row for a (repeat) signer's e-mail; its body is rendered when it is sent."""
-    context = {
+    language = get_language() or settings.LANGUAGE_CODE
+    # The campaign's part is the same for every signer: kept as long as the campaign itself is.
+    static = process_cached(
+        ("confirmation-email", campaign.pk, campaign.updated_at, language, repeat),
+        settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+        lambda: _confirmation_email_static(campaign=campaign, repeat=repeat),
+    )
+    context = static["context"] | {
         "pending_consents": list(pending_consents),
         "name": name,
-        "title": campaign.title,
-        "target": campaign.target_line,
         "confirmed": confirmed,
         "confirm_url": confirmation_url(campaign_slug=campaign.slug, public_id=public_id),
-        "petition_url": f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}",
-        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
     }
+    return {**static["mail"], "to": to, "context": context, "language": language}
+
+
+def _confirmation_email_static(*, campaign: Campaign, repeat: bool) -> dict[str, dict]:
     if repeat:
         template = "signatures/email/already_signed.txt"
         subject = _("You have already signed: %(title)s") % {"title": campaign.title}
@@ -291,12 +299,17 @@ def _confirmation_email(
         template = "signatures/email/confirm.txt"
         subject = _("Please confirm your signature: %(title)s") % {"title": campaign.title}
     return {
-        "to": to,
-        "subject": subject,
-        "template": template,
-        "context": context,
-        "language": get_language() or settings.LANGUAGE_CODE,
-        "kind": "signature-repeat" if repeat else "signature-confirm",
+        "context": {
+            "title": campaign.title,
+            "target": campaign.target_line,
+            "petition_url": f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}",
+            "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
+        },
+        "mail": {
+            "subject": subject,
+            "template": template,
+            "kind": "signature-repeat" if repeat else "signature-confirm",
+        },
     }
 
 

@@ -10,25 +10,70 @@ runs on both.
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 
 from django.db import connection
 
 from groundswell.coalitions.services import ConsentGiven
+from groundswell.core.databases import fetchone_prepared
 from groundswell.signatures.models import Signature
+
+# The columns `insert_signature` writes, in the order of its parameters. Values are passed as
+# the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
+SIGNATURE_FIELDS = (
+    "campaign", "public_id", "name", "email", "email_key", "country", "postal_code", "comment",
+    "show_name", "source", "partner", "referral_count", "gave_consent", "text_version",
+    "told_of_version", "created_at", "notified_at",
+)  # fmt: skip
 
 
 def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _column_values(values: dict[str, object]) -> tuple[str, list[object]]:
-    fields = [Signature._meta.get_field(name) for name in values]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
+@cache
+def _insert_sql(*, with_partner: bool, consents: int) -> str:
+    """The signing statement for one shape of signature; built once per process and shape."""
+    from groundswell.coalitions.models import Consent, PartnerReferral
+    from groundswell.core.models import OutboundEmail
+    from groundswell.signatures.models import Tally
+
+    columns = ", ".join(
+        connection.ops.quote_name(Signature._meta.get_field(name).column)
+        for name in SIGNATURE_FIELDS
+    )
+    parts = [
+        f"WITH new AS (INSERT INTO {_table(Signature)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(SIGNATURE_FIELDS))}) "
+        "ON CONFLICT (campaign_id, email_key) DO NOTHING RETURNING id)"
     ]
-    return columns, params
+    if with_partner:
+        parts.append(
+            f", referral AS (INSERT INTO {_table(PartnerReferral)} "  # noqa: S608
+            "(signature_id, partner_id, created_at) SELECT id, %s, %s FROM new)"
+        )
+    if consents:
+        rows = ", ".join(["(%s::bigint, %s::text, %s::text)"] * consents)
+        parts.append(
+            f", consent AS (INSERT INTO {_table(Consent)} "  # noqa: S608
+            "(signature_id, organization_id, wording, language, given_at) "
+            f"SELECT new.id, v.o, v.w, v.l, %s FROM new, (VALUES {rows}) AS v(o, w, l))"
+        )
+    tally = _table(Tally)
+    parts.append(
+        f", tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "  # noqa: S608
+        "confirmed, referrals, multi_partner) SELECT %s, %s, %s, %s, 1, 0, 0, 0 FROM new "
+        "ON CONFLICT (campaign_id, partner_key, day, shard) "
+        f"DO UPDATE SET signed = {tally}.signed + 1)"
+    )
+    parts.append(
+        f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
+        '("to", subject, body, template, context, language, kind, created_at, attempts, '
+        "last_error) SELECT %s::text, %s::text, '', %s::text, %s::jsonb, %s::text, %s::text, "
+        "%s, 0, '' FROM new RETURNING id) "
+        "SELECT new.id, mail.id FROM new, mail"
+    )
+    return "".join(parts)
 
 
 def insert_signature(
@@ -42,66 +87,30 @@ def insert_signature(
     shard: int,
 ) -> tuple[int, int] | None:
     """(signature id, outbox e-mail id) for a new signature; None when the person had signed."""
-    from groundswell.coalitions.models import Consent, PartnerReferral
-    from groundswell.core.models import OutboundEmail
-    from groundswell.signatures.models import Tally
-
-    columns, params = _column_values(values)
-    parts = [
-        f"WITH new AS (INSERT INTO {_table(Signature)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(params))}) "
-        "ON CONFLICT (campaign_id, email_key) DO NOTHING RETURNING id)"
-    ]
+    params = [values[name] for name in SIGNATURE_FIELDS]
     if partner_id is not None:
-        parts.append(
-            f", referral AS (INSERT INTO {_table(PartnerReferral)} "  # noqa: S608
-            "(signature_id, partner_id, created_at) SELECT id, %s, %s FROM new)"
-        )
         params += [partner_id, now]
     if consents:
-        rows = ", ".join(["(%s::bigint, %s, %s)"] * len(consents))
-        parts.append(
-            f", consent AS (INSERT INTO {_table(Consent)} "  # noqa: S608
-            "(signature_id, organization_id, wording, language, given_at) "
-            f"SELECT new.id, v.o, v.w, v.l, %s FROM new, (VALUES {rows}) AS v(o, w, l))"
-        )
         params.append(now)
         for consent in consents:
             params += [consent.organization_id, consent.wording, consent.language]
-    tally = _table(Tally)
-    parts.append(
-        f", tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "  # noqa: S608
-        "confirmed, referrals, multi_partner) SELECT %s, %s, %s, %s, 1, 0, 0, 0 FROM new "
-        "ON CONFLICT (campaign_id, partner_key, day, shard) "
-        f"DO UPDATE SET signed = {tally}.signed + 1)"
-    )
     params += [values["campaign"], partner_id or 0, day, shard]
-    parts.append(
-        f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
-        '("to", subject, body, template, context, language, kind, created_at, attempts, '
-        "last_error) SELECT %s, %s, '', %s, %s::jsonb, %s, %s, %s, 0, '' FROM new RETURNING id) "
-        "SELECT new.id, mail.id FROM new, mail"
-    )
     params += [
         mail["to"], mail["subject"], mail["template"], json.dumps(mail["context"]),
         mail["language"], mail["kind"], now,
     ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute("".join(parts), params)
-        row = cursor.fetchone()
+    sql = _insert_sql(with_partner=partner_id is not None, consents=len(consents))
+    row = fetchone_prepared(sql, params)
     return (row[0], row[1]) if row else None
 
 
-def confirm_signature(
-    *, public_id: str, campaign_id: int, now: datetime, day: date, shard: int
-) -> tuple[int, int | None] | None:
-    """Confirm a pending signature, its consents and its tally at once: (id, partner id), or
-    None when there is no pending signature with that id (already confirmed, or gone)."""
+@cache
+def _confirm_sql() -> str:
     from groundswell.coalitions.models import Consent
     from groundswell.signatures.models import Tally
 
     tally = _table(Tally)
-    sql = (
+    return (
         f"WITH sig AS (UPDATE {_table(Signature)} SET confirmed_at = %s "  # noqa: S608
         "WHERE public_id = %s AND campaign_id = %s AND confirmed_at IS NULL "
         "RETURNING id, partner_id, referral_count, gave_consent), "
@@ -116,7 +125,14 @@ def confirm_signature(
         f"multi_partner = {tally}.multi_partner + excluded.multi_partner) "
         "SELECT id, partner_id FROM sig"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, public_id, campaign_id, now, campaign_id, day, shard])
-        row = cursor.fetchone()
+
+
+def confirm_signature(
+    *, public_id: str, campaign_id: int, now: datetime, day: date, shard: int
+) -> tuple[int, int | None] | None:
+    """Confirm a pending signature, its consents and its tally at once: (id, partner id), or
+    None when there is no pending signature with that id (already confirmed, or gone)."""
+    row = fetchone_prepared(
+        _confirm_sql(), [now, public_id, campaign_id, now, campaign_id, day, shard]
+    )
     return (row[0], row[1]) if row else None

@@ -11,7 +11,12 @@ from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
 from groundswell.core.http import client_address
 from groundswell.core.ratelimit import rate_limit_exceeded
-from groundswell.signatures.forms import SignatureForm
+from groundswell.signatures.forms import (
+    SignatureForm,
+    consent_field_names,
+    consents_from,
+    signature_data_clean,
+)
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import (
     CampaignNotSigning,
@@ -33,28 +38,30 @@ from groundswell.signatures.services import (
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_signing(slug=slug)
     partner = partner_for_link(campaign=campaign, slug=request.POST.get("partner"))
-    form = SignatureForm(request.POST, host=campaign.organization, partner=partner)
     embed = request.POST.get("embed") in {"True", "true", "1"}
+
+    def form_shown(data: object = request.POST) -> SignatureForm:
+        return SignatureForm(data, host=campaign.organization, partner=partner)
+
     if rate_limit_exceeded(
         scope="sign",
         key=client_address(request),
         limit=settings.SIGNING_RATE_LIMIT_PER_MINUTE,
     ):
         message = _("Too many signatures from your network. Please wait a minute and try again.")
-        return render_petition(request, campaign, form=form, status=429, error=message, embed=embed)
-    if not form.is_valid():
-        return render_petition(request, campaign, form=form, status=400, embed=embed)
-    data = form.cleaned_data
+        return render_petition(
+            request, campaign, form=form_shown(), status=429, error=message, embed=embed
+        )
+    # No form is built for a valid signature: see signature_data_clean.
+    data, errors = signature_data_clean(request.POST, consent_fields=consent_field_names(partner))
+    if errors:
+        return render_petition(request, campaign, form=form_shown(), status=400, embed=embed)
     if data["text_version"] not in (None, campaign.text_version):
         message = _(
             "The text of this petition changed while you were reading it. Please read it again "
             "before you sign."
         )
-        form = SignatureForm(
-            data={**request.POST.dict(), "text_version": campaign.text_version},
-            host=campaign.organization,
-            partner=partner,
-        )
+        form = form_shown({**request.POST.dict(), "text_version": campaign.text_version})
         return render_petition(request, campaign, form=form, status=409, error=message, embed=embed)
     try:
         signature_create(
@@ -67,11 +74,15 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             show_name=data["show_name"],
             source=data["source"],
             partner=partner,
-            consents=form.consents_given(),
+            consents=consents_from(
+                data,
+                host=campaign.organization,
+                partner_organization=partner.organization if partner else None,
+            ),
         )
     except CampaignNotSigning as error:
         return render_petition(
-            request, campaign, form=form, status=409, error=str(error), embed=embed
+            request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )
     thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
     return redirect(reverse(thanks_page, kwargs={"slug": campaign.slug}))
