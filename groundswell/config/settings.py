@@ -157,6 +157,7 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, mini
 # views read them) are refreshed from the tallies this often.
 OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 2, minimum=1)
 COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
+LOG_EXTEND_SECONDS = env_int("LOG_EXTEND_SECONDS", 2, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "groundswell.core.tasks.outbox_drain_task",
@@ -167,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groundswell.signatures.tasks.counts_publish_task",
         "schedule": COUNTS_PUBLISH_SECONDS,
         "options": {"expires": COUNTS_PUBLISH_SECONDS * 5},
+    },
+    "extend-logs": {
+        "task": "groundswell.delivery.tasks.transparency_logs_extend_task",
+        "schedule": LOG_EXTEND_SECONDS,
+        "options": {"expires": LOG_EXTEND_SECONDS * 5},
     },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {

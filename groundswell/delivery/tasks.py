@@ -1,16 +1,9 @@
-import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.cache import cache
 
 from groundswell.delivery.selectors import campaign_ids_with_pending_leaves, package_ids_to_retry
-from groundswell.delivery.services.transparency_log import (
-    extend_debounce_key,
-    transparency_log_extend_all,
-)
-
-logger = logging.getLogger(__name__)
+from groundswell.delivery.services.transparency_log import transparency_log_extend_all
 
 # A campaign that took no confirmation for this long and still has signatures missing from its
 # log had its extension task lost (or a late straggler): the sweep extends it with a full scan.
@@ -21,13 +14,17 @@ SWEEP_PACKAGE_QUEUED_FOR = timedelta(minutes=2)
 
 @shared_task(name="groundswell.delivery.tasks.transparency_log_extend_task")
 def transparency_log_extend_task(campaign_id: int, full_scan: bool = False) -> int:
-    # Cleared first: whatever is confirmed from now on enqueues a new task, and this one may
-    # already have read past it.
-    try:
-        cache.delete(extend_debounce_key(campaign_id))
-    except Exception:
-        logger.warning("cache unavailable; the log extension goes on", exc_info=True)
     return transparency_log_extend_all(campaign_id=campaign_id, full_scan=full_scan)
+
+
+@shared_task(name="groundswell.delivery.tasks.transparency_logs_extend_task")
+def transparency_logs_extend_task() -> int:
+    """Started by the scheduler every LOG_EXTEND_SECONDS: append what was confirmed since the last
+    run, in every campaign whose published count is ahead of its log."""
+    return sum(
+        transparency_log_extend_all(campaign_id=campaign_id)
+        for campaign_id in campaign_ids_with_pending_leaves(quiet_for=timedelta(0))
+    )
 
 
 @shared_task(name="groundswell.delivery.tasks.receipt_emails_send_task")

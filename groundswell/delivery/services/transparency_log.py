@@ -4,7 +4,7 @@ What must stay true:
 - A confirmed signature enters the log once (LogEntry.signature is unique) and a signature leaf
   is revoked at most once (one tombstone per leaf index); leaves and nodes are never rewritten.
 - Appends lock the campaign's LogHead row and nothing else, so a confirmation never waits for the
-  log: `signature_confirm` only enqueues `transparency_log_extend_task` after it commits.
+  log: appends happen after it commits, in the worker when there is a broker.
 - `LogHead.live_count` (signature leaves minus tombstones) changes in the same transaction as
   the leaves. When no confirmed signature is waiting to be appended, it equals
   `Campaign.signature_count`.
@@ -12,10 +12,8 @@ What must stay true:
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -47,39 +45,19 @@ SIGNATURE_ENTRY_FIELDS = [
 # difference between web servers and workers). Later stragglers are found by a full scan, which
 # the sweep and every checkpoint run.
 RESCAN_WINDOW = timedelta(seconds=30)
-# With a broker, a burst of confirmations enqueues one extension task per campaign at a time: the
-# first confirmation sets a mark in the cache, the task clears it when it starts (so nothing
-# confirmed after that start waits), and the mark expires by itself if the task was lost.
-EXTEND_QUEUED_MARK_SECONDS = 30
-
-
-def extend_debounce_key(campaign_id: int) -> str:
-    return f"delivery:extend-queued:{campaign_id}"
 
 
 def transparency_signature_confirmed(*, signature: Signature) -> None:
     """Called by `signature_confirm` in its transaction: have the new signature appended soon.
 
-    Issues no query and touches no cache while the confirming transaction holds its locks; all of
-    it happens after commit. It must never make a confirmation fail: a cache that is down costs
-    a redundant task, a broker that is down a delay until the sweep.
+    Without a broker the extension runs right after commit. With one, a confirmation costs no
+    round trip at all: the scheduler's `transparency_logs_extend_task` appends every
+    LOG_EXTEND_SECONDS, in batches, whatever was confirmed meanwhile.
     """
-    transaction.on_commit(partial(_log_extension_request, signature.campaign_id))
-
-
-def _log_extension_request(campaign_id: int) -> None:
     from groundswell.delivery.tasks import transparency_log_extend_task
 
-    # Without a broker the task runs right here, at each commit: nothing to debounce.
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:
-            if not cache.add(
-                extend_debounce_key(campaign_id), 1, timeout=EXTEND_QUEUED_MARK_SECONDS
-            ):
-                return
-        except Exception:
-            logger.warning("cache unavailable; enqueuing the log extension anyway", exc_info=True)
-    enqueue_on_commit(transparency_log_extend_task, campaign_id)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue_on_commit(transparency_log_extend_task, signature.campaign_id)
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:
