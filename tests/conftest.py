@@ -27,7 +27,10 @@ def _fast_and_isolated(settings: Any) -> None:
     settings.SIGNING_CAMPAIGN_CACHE_SECONDS = 0
     from django.core.cache import cache
 
+    from groundswell.core.process_cache import process_cache_clear
+
     cache.clear()
+    process_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,20 @@ session (logged-in organizers) and anything but GET/HEAD bypass the cache.
 """
 
 import hashlib
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Hashable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
+
+from groundswell.core.process_cache import process_cached
 
 View = Callable[..., HttpResponse]
 
@@ -31,9 +37,7 @@ def cached_public_page(view: View) -> View:
         cacheable = (
             seconds > 0
             and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            # One-off messages are personal: a page showing one must never be shared.
-            and "messages" not in request.COOKIES
+            and _anonymous_without_messages(request)
         )
         if not cacheable:
             return view(request, *args, **kwargs)
@@ -58,3 +62,46 @@ def cached_public_page(view: View) -> View:
         return response
 
     return wrapper
+
+
+# Stand-ins for the per-visitor values of a page rendered once; random, so no text typed into a
+# campaign can contain one.
+_HOLE_MARK = secrets.token_hex(12)
+
+
+def _anonymous_without_messages(request: HttpRequest) -> bool:
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # One-off messages are personal: a page showing one must never be shared.
+        and "messages" not in request.COOKIES
+    )
+
+
+def render_with_holes(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, object],
+    *,
+    holes: dict[str, str],
+    key: Hashable,
+    seconds: float,
+) -> HttpResponse:
+    """A page that is the same for every anonymous visitor but for a few strings (`holes`).
+
+    The template is rendered once per `key` and language in this process, with stand-ins for the
+    holes, and kept for `seconds`; each response is that text with the visitor's own values put
+    in, escaped as the template would have escaped them. `key` must name everything else in
+    `context`. That render sees no request (no user, messages or CSRF token), so nothing of the
+    first visitor can be kept; visitors with a session or a message get a full render.
+    """
+    if not seconds or not _anonymous_without_messages(request):
+        return render(request, template_name, {**context, **holes})
+    marks = {name: f"hole{_HOLE_MARK}{name}" for name in holes}
+    page = process_cached(
+        ("page-with-holes", template_name, get_language(), key),
+        seconds,
+        lambda: render_to_string(template_name, {**context, **marks}),
+    )
+    for name, value in holes.items():
+        page = page.replace(marks[name], conditional_escape(value))
+    return HttpResponse(page)

@@ -28,3 +28,7 @@ def process_cached(key: Hashable, seconds: float, load: Callable[[], T]) -> T:
         _entries.clear()
     _entries[key] = (now + seconds, value)
     return copy.copy(value)
+
+
+def process_cache_clear() -> None:
+    _entries.clear()

@@ -10,7 +10,9 @@ from groundswell.campaigns.selectors import campaign_for_signing, campaign_publi
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
 from groundswell.core.http import client_address
+from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.delivery.services.receipts import receipt_path
 from groundswell.signatures.forms import (
     SignatureForm,
     consent_field_names,
@@ -102,12 +104,18 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             outcome = signature_confirm(campaign=campaign, token=token)
+            public_id = outcome.signature.public_id
+            holes = {
+                "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
+                "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
+                "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+            }
             context["newly_confirmed"] = outcome.newly_confirmed
-            context["withdrawal_url"] = withdrawal_url(
-                campaign_slug=campaign.slug, public_id=outcome.signature.public_id
-            )
-            context["share_url"] = request.build_absolute_uri(campaign.get_absolute_url())
-            return render(request, "signatures/confirmed.html", context)
+            return render_with_holes(
+                request, "signatures/confirmed.html", context, holes=holes,
+                key=(campaign.pk, campaign.updated_at, outcome.newly_confirmed),
+                seconds=settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+            )  # fmt: skip
         public_id = confirmation_token_read(token=token)
         signature = (
             Signature.objects.filter(public_id=public_id, campaign=campaign)

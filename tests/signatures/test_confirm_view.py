@@ -5,8 +5,13 @@ from django.core import signing
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.delivery.services.receipts import receipt_path
 from groundswell.signatures.models import Signature
-from groundswell.signatures.services import CONFIRMATION_SALT, confirmation_token_make
+from groundswell.signatures.services import (
+    CONFIRMATION_SALT,
+    confirmation_token_make,
+    withdrawal_url,
+)
 from tests.conftest import confirmation_link_from_outbox, sign_data
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +109,44 @@ def test_confirming_after_the_campaign_closed_is_refused(client, campaign, signe
     assert response.status_code == 400
     assert "closed before your signature was confirmed" in response.content.decode()
     assert count(campaign) == 0
+
+
+def test_each_signer_sees_their_own_links_on_the_page_kept_for_everyone(
+    client, campaign, signed, settings, owner
+):
+    """The page after confirming is rendered once per campaign and language and kept; only the
+    signer's own receipt and withdrawal links (and the share link) are put into each copy."""
+    settings.SIGNING_CAMPAIGN_CACHE_SECONDS = 60
+    campaign.title = 'Stop "the <contract>"'
+    campaign.save()
+    pages = {}
+    for name in ("first", "second"):
+        signature = signed(confirm=False, email=f"{name}@example.org")
+        token = confirmation_token_make(public_id=signature.public_id)
+        response = client.post(reverse("signatures:confirm", args=[campaign.slug, token]))
+        assert response.status_code == 200
+        pages[name] = (signature, response.content.decode())
+
+    for name, (signature, page) in pages.items():
+        other_signature = pages["second" if name == "first" else "first"][0]
+        own_links = (
+            withdrawal_url(campaign_slug=campaign.slug, public_id=signature.public_id),
+            receipt_path(campaign_slug=campaign.slug, public_id=signature.public_id),
+        )
+        other_links = (
+            withdrawal_url(campaign_slug=campaign.slug, public_id=other_signature.public_id),
+            receipt_path(campaign_slug=campaign.slug, public_id=other_signature.public_id),
+        )
+        assert all(link in page for link in own_links)
+        assert not any(link in page for link in other_links)
+        assert "Stop &quot;the &lt;contract&gt;&quot;" in page
+        assert "hole" not in page
+        assert f'value="http://testserver{campaign.get_absolute_url()}"' in page
+
+    # An organizer who is logged in gets the page rendered for them, with their own menu.
+    client.force_login(owner)
+    third = signed(confirm=False, email="third@example.org")
+    token = confirmation_token_make(public_id=third.public_id)
+    page = client.post(reverse("signatures:confirm", args=[campaign.slug, token])).content.decode()
+    assert "Log out" in page
+    assert withdrawal_url(campaign_slug=campaign.slug, public_id=third.public_id) in page
