@@ -111,8 +111,11 @@ def _confirm_sql() -> str:
 
     tally = _table(Tally)
     return (
+        # The row is found through the unique public id, whatever the statistics say: during a
+        # spike the planner may otherwise walk every pending signature of the campaign.
         f"WITH sig AS (UPDATE {_table(Signature)} SET confirmed_at = %s "  # noqa: S608
-        "WHERE public_id = %s AND campaign_id = %s AND confirmed_at IS NULL "
+        f"WHERE id = (SELECT id FROM {_table(Signature)} WHERE public_id = %s) "
+        "AND campaign_id = %s AND confirmed_at IS NULL "
         "RETURNING id, partner_id, referral_count, gave_consent), "
         f"consent AS (UPDATE {_table(Consent)} AS c SET confirmed_at = %s FROM sig "
         "WHERE c.signature_id = sig.id AND sig.gave_consent AND c.confirmed_at IS NULL), "
