@@ -132,3 +132,38 @@ def test_a_body_left_to_the_sender_is_rendered_in_the_signers_language_and_kept(
     assert "https://x/c/" in mail.outbox[0].body
     email.refresh_from_db()
     assert email.body == mail.outbox[0].body
+
+
+def test_the_drain_records_each_email_sent_with_its_own_body_in_one_go():
+    context = {
+        "title": "Cancel it", "target": "Dana", "petition_url": "https://x/p/",
+        "max_age_days": 14, "pending_consents": [], "confirmed": False,
+    }  # fmt: skip
+    rendered = [
+        stored_email(
+            to=f"s{number}@example.org",
+            body="",
+            template="signatures/email/confirm.txt",
+            context={
+                **context,
+                "name": f"Signer {number}",
+                "confirm_url": f"https://x/c/{number}/",
+            },
+            language="en",
+            attempts=number,
+        )
+        for number in range(3)
+    ]
+    written = stored_email(body="Written by hand")
+
+    assert outbox_drain() == 4
+
+    for number, email in enumerate(rendered):
+        email.refresh_from_db()
+        assert email.sent_at is not None
+        assert email.attempts == number + 1
+        assert email.last_error == ""
+        assert f"Signer {number}" in email.body
+        assert f"https://x/c/{number}/" in email.body
+    written.refresh_from_db()
+    assert (written.body, written.attempts) == ("Written by hand", 1)
