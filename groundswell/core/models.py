@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 
 
 class OutboundEmail(models.Model):
@@ -25,7 +26,11 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_unsent_idx")]
+        # Only the unsent rows, in the order the drain claims them: the table keeps every
+        # e-mail ever sent, and a drain must not walk past them on each batch.
+        indexes = [
+            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} e-mail #{self.pk}"
