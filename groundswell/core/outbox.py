@@ -60,6 +60,13 @@ def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) ->
 def _claim_batch(*, size: int) -> list[OutboundEmail]:
     now = timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Walk the unsent-rows index in order. Each row sent leaves a dead entry there until
+            # VACUUM; an index scan marks the entries it finds dead so later scans skip them,
+            # where the bitmap scan the planner tends to pick revisits them all (100 ms per
+            # batch after a burst of 100,000 e-mails, against 2 ms).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
         batch = list(
             OutboundEmail.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)

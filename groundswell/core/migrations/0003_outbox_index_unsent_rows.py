@@ -3,6 +3,17 @@
 from django.db import migrations, models
 
 
+def vacuum_the_outbox_often(apps, schema_editor):
+    """The outbox is a queue: vacuum it after every 10,000 changed rows rather than after a fifth
+    of the table, so sent rows stop slowing the drain soon after a burst."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE core_outboundemail SET (autovacuum_vacuum_scale_factor = 0, "
+            "autovacuum_vacuum_threshold = 10000, autovacuum_analyze_scale_factor = 0, "
+            "autovacuum_analyze_threshold = 10000)"
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,4 +29,5 @@ class Migration(migrations.Migration):
             model_name='outboundemail',
             index=models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['id'], name='outbox_unsent_idx'),
         ),
+        migrations.RunPython(vacuum_the_outbox_often, migrations.RunPython.noop),
     ]
