@@ -128,16 +128,21 @@ COUNTS_WAIT_SECONDS = 4  # the scheduler publishes counts every 2 s
 
 
 def start_background(env: dict[str, str]) -> list[subprocess.Popen]:
+    """The worker and the scheduler, as deploy/systemd runs them on a one-machine installation
+    (the worker at Nice=10, so requests come first)."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "groundswell", role, *extra],
+            [*nice, sys.executable, "-m", "groundswell", role, *extra],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=(LOG_DIR / f"{role}.log").open("ab"),
         )
-        for role, extra in (("worker", ["--concurrency", "1"]), ("beat", []))
+        for role, extra, nice in (
+            ("worker", ["--concurrency", "1"], ["nice", "-n", "10"]),
+            ("beat", [], []),
+        )
     ]
 
 

@@ -1,6 +1,7 @@
 import secrets
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -13,8 +14,12 @@ def new_public_id() -> str:
 
 
 class Signature(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="signatures")
-    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    # Indexes are kept to what queries use: every one costs each signature a write. The campaign
+    # leads both composite indexes; the public id is unique (no pattern index is needed).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="signatures", db_index=False
+    )
+    public_id = models.CharField(max_length=32, default=new_public_id, editable=False)
     name = models.CharField(_("full name"), max_length=120)
     email = models.EmailField(_("e-mail"), max_length=254)
     # Lower-cased, plus-tag removed, Gmail dots removed: one person, one signature per campaign.
@@ -31,6 +36,7 @@ class Signature(models.Model):
         null=True,
         blank=True,
         related_name="signatures",
+        db_index=False,
     )
     # The campaign's text version (CampaignVersion.number) this signer read and signed, and the
     # newest version they have been told about since.
@@ -49,10 +55,15 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "email_key"], name="one_signature_per_person"
-            )
+            ),
+            models.UniqueConstraint(fields=["public_id"], name="signature_public_id_unique"),
         ]
         indexes = [
-            models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx")
+            models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx"),
+            # Most signers come without a partner: only the others are indexed.
+            models.Index(
+                fields=["partner"], condition=Q(partner__isnull=False), name="signature_partner_idx"
+            ),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
