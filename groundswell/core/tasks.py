@@ -11,4 +11,6 @@ def outbound_email_send_task(email_id: int) -> bool:
 
 @shared_task(name="groundswell.core.tasks.outbox_drain_task")
 def outbox_drain_task() -> int:
-    return outbox_drain(time_budget_seconds=settings.OUTBOX_DRAIN_SECONDS * 20)
+    # A few seconds per run, the next run follows: counts and log appends queued behind it on the
+    # same worker never wait long.
+    return outbox_drain(time_budget_seconds=settings.OUTBOX_DRAIN_SECONDS * 2)

@@ -1,6 +1,8 @@
+import time
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from groundswell.delivery.selectors import campaign_ids_with_pending_leaves, package_ids_to_retry
 from groundswell.delivery.services.transparency_log import transparency_log_extend_all
@@ -14,15 +16,28 @@ SWEEP_PACKAGE_QUEUED_FOR = timedelta(minutes=2)
 
 @shared_task(name="groundswell.delivery.tasks.transparency_log_extend_task")
 def transparency_log_extend_task(campaign_id: int, full_scan: bool = False) -> int:
-    return transparency_log_extend_all(campaign_id=campaign_id, full_scan=full_scan)
+    """A few seconds of appending; if time ran out, the rest is queued behind whatever else is
+    waiting for a worker (counts, e-mail), rather than holding the worker for minutes."""
+    deadline = time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
+    appended = transparency_log_extend_all(
+        campaign_id=campaign_id, full_scan=full_scan, deadline=deadline
+    )
+    if time.monotonic() > deadline:
+        transparency_log_extend_task.delay(campaign_id, full_scan)
+    return appended
 
 
 @shared_task(name="groundswell.delivery.tasks.transparency_logs_extend_task")
 def transparency_logs_extend_task() -> int:
     """Started by the scheduler every LOG_EXTEND_SECONDS: append what was confirmed since the last
-    run, in every campaign whose published count is ahead of its log."""
+    run, in every campaign whose published count is ahead of its log.
+
+    A backlog is appended a few seconds' worth per run, so that the tasks queued behind this one
+    (publishing counts, sending e-mail) never wait long for a worker.
+    """
+    deadline = time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
     return sum(
-        transparency_log_extend_all(campaign_id=campaign_id)
+        transparency_log_extend_all(campaign_id=campaign_id, deadline=deadline)
         for campaign_id in campaign_ids_with_pending_leaves(quiet_for=timedelta(0))
     )
 

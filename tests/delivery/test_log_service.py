@@ -428,3 +428,38 @@ def test_a_cache_that_is_down_never_fails_a_confirmation(
 
     # With a broker, published counts follow on the scheduler's next run; the tallies are exact.
     assert tally_totals(campaign=campaign).confirmed == 2
+
+
+def test_a_backlog_is_appended_a_batch_at_a_time_once_the_time_is_up(campaign, confirm_many):
+    confirm_many(5, append=False)
+
+    # No batch starts after the deadline; the rest waits for the scheduler's next run.
+    assert transparency_log_extend_all(campaign_id=campaign.pk, batch_size=2, deadline=0) == 2
+    assert transparency_log_extend_all(campaign_id=campaign.pk, batch_size=2) == 3
+    assert head(campaign).live_count == 5
+
+
+def test_an_extension_out_of_time_queues_the_rest_behind_other_work(
+    campaign, confirm_many, settings, monkeypatch
+):
+    from groundswell.delivery import tasks
+
+    confirm_many(3, append=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.LOG_EXTEND_SECONDS = 0  # every batch runs out of time
+    queued = []
+    monkeypatch.setattr(tasks.transparency_log_extend_task, "delay", lambda *a: queued.append(a))
+    monkeypatch.setattr(tasks, "transparency_log_extend_all", _one_batch_of(1))
+
+    assert tasks.transparency_log_extend_task(campaign.pk, True) == 1
+    assert queued == [(campaign.pk, True)]
+
+
+def _one_batch_of(size):
+    def extend(**kwargs):
+        return transparency_log_extend_all(
+            campaign_id=kwargs["campaign_id"], full_scan=kwargs["full_scan"], batch_size=size,
+            deadline=kwargs["deadline"],
+        )  # fmt: skip
+
+    return extend

@@ -11,6 +11,7 @@ What must stay true:
 """
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -156,20 +157,27 @@ def transparency_log_extend(
 
 
 def transparency_log_extend_all(
-    *, campaign_id: int, full_scan: bool = False, batch_size: int = EXTEND_BATCH_SIZE
+    *,
+    campaign_id: int,
+    full_scan: bool = False,
+    batch_size: int = EXTEND_BATCH_SIZE,
+    deadline: float | None = None,
 ) -> int:
     """Append every waiting signature, one batch per transaction so the head is never held long.
 
     With `full_scan`, a last pass looks through all of the campaign's confirmed signatures rather
-    than recent ones only, and so also finds stragglers.
+    than recent ones only, and so also finds stragglers. With a `deadline` (`time.monotonic()`),
+    no batch starts after it: the rest waits for the next run.
     """
     total = 0
     while True:
         appended = transparency_log_extend(campaign_id=campaign_id, batch_size=batch_size)
         total += appended
-        if appended < batch_size:
+        if appended < batch_size or (deadline is not None and time.monotonic() > deadline):
             break
     while full_scan:
+        if deadline is not None and time.monotonic() > deadline:
+            break
         appended = transparency_log_extend(
             campaign_id=campaign_id, full_scan=True, batch_size=batch_size
         )
