@@ -59,6 +59,49 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+class Supervisor:
+    """The worker and the scheduler, restarted 2 s after they exit, as deploy/systemd's
+    Restart=always and RestartSec=2 do: a Celery worker that loses its broker may stop."""
+
+    ROLES = ("worker", "beat")
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.restarts: Counter[str] = Counter()
+        self.processes = {role: self._start(role) for role in self.ROLES}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _start(self, role: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "groundswell", role],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=(LOG_DIR / f"{role}.log").open("ab"),
+        )
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(0.5):
+            for role, process in self.processes.items():
+                if process.poll() is not None and not self.stopping.wait(2):
+                    log(f"{role} exited ({process.returncode}); starting it again")
+                    self.restarts[role] += 1
+                    self.processes[role] = self._start(role)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def gunicorn_workers(master_pid: int) -> list[int]:
     output = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True)
     return [int(pid) for pid in output.stdout.split()]
@@ -113,16 +156,7 @@ def main() -> int:
         port = free_port()
         server = start_server(env, port, workers=2)
         processes.append(server)
-        for role in ("worker", "beat"):
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "groundswell", role],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=(LOG_DIR / f"{role}.log").open("ab"),
-                )
-            )
+        background = Supervisor(env)
         chaos = threading.Thread(target=faults, args=(server, args.seconds))
         chaos.start()
         log(f"signing with {args.clients} clients for {args.seconds:.0f} s")
@@ -147,6 +181,8 @@ def main() -> int:
             log(f"waiting for the outbox: {unsent} unsent")
             time.sleep(5)
     finally:
+        if "background" in locals():
+            background.stop()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -166,6 +202,7 @@ def main() -> int:
     )
     print(f"faults.emails_missing {len(never_mailed)} sent_twice {len(mailed_twice)} "
           f"unsent_at_end {unsent}")  # fmt: skip
+    print(f"faults.background_restarts {dict(background.restarts)} (as systemd's Restart=always)")
     ok = not lost and not never_mailed and not mailed_twice and unsent == 0
     print("faults.result", "OK" if ok else "FAILED")
     return 0 if ok else 1
