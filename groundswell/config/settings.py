@@ -91,6 +91,10 @@ else:
     # A health check costs a round trip on every request; without it, the first request on a
     # connection broken by a database restart answers 503 (and the connection is replaced).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", False)
+    # Lets psycopg keep prepared statements on a connection (Django turns them off). Only the
+    # signing and confirming statements ask for it (groundswell.core.databases); Django's own
+    # queries bind on the client and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 # A read replica for exports and reports (optional): they read there, never on the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
