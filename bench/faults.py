@@ -37,6 +37,7 @@ from run import (
     server_env,
     signing_request,
     start_server,
+    stop_background,
 )
 
 REDIS_START = [
@@ -93,13 +94,7 @@ class Supervisor:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join()
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_background(list(self.processes.values()))
 
 
 def gunicorn_workers(master_pid: int) -> list[int]:
@@ -183,13 +178,7 @@ def main() -> int:
     finally:
         if "background" in locals():
             background.stop()
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_background(processes)
         smtp.stop()
         drop_database(database_url)
 

@@ -14,11 +14,16 @@ SWEEP_QUIET_FOR = timedelta(minutes=2)
 SWEEP_PACKAGE_QUEUED_FOR = timedelta(minutes=2)
 
 
+def _slice_deadline() -> float:
+    """When a run of log appends stops, so that tasks queued behind it never wait long."""
+    return time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
+
+
 @shared_task(name="groundswell.delivery.tasks.transparency_log_extend_task")
 def transparency_log_extend_task(campaign_id: int, full_scan: bool = False) -> int:
     """A few seconds of appending; if time ran out, the rest is queued behind whatever else is
     waiting for a worker (counts, e-mail), rather than holding the worker for minutes."""
-    deadline = time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
+    deadline = _slice_deadline()
     appended = transparency_log_extend_all(
         campaign_id=campaign_id, full_scan=full_scan, deadline=deadline
     )
@@ -35,7 +40,7 @@ def transparency_logs_extend_task() -> int:
     A backlog is appended a few seconds' worth per run, so that the tasks queued behind this one
     (publishing counts, sending e-mail) never wait long for a worker.
     """
-    deadline = time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
+    deadline = _slice_deadline()
     return sum(
         transparency_log_extend_all(campaign_id=campaign_id, deadline=deadline)
         for campaign_id in campaign_ids_with_pending_leaves(quiet_for=timedelta(0))

@@ -91,15 +91,13 @@ class SignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.host = host
         self.partner_organization = partner.organization if partner else None
+        organizations = (host, self.partner_organization)
         # Never pre-ticked: consent must be an act of the signer.
-        self.fields["contact_host"] = forms.BooleanField(
-            required=False, initial=False, label=consent_wording(organization_name=host.name)
-        )
-        if self.partner_organization is not None:
-            self.fields["contact_partner"] = forms.BooleanField(
+        for name, organization in zip(consent_field_names(partner), organizations, strict=False):
+            self.fields[name] = forms.BooleanField(
                 required=False,
                 initial=False,
-                label=consent_wording(organization_name=self.partner_organization.name),
+                label=consent_wording(organization_name=organization.name),
             )
 
     def consents_given(self) -> list[ConsentGiven]:
