@@ -32,6 +32,22 @@ class ModerationError(Exception):
     """A decision that cannot be made; the message is safe to show to the organizer."""
 
 
+def _decidable_rows_lock(
+    letter: Letter, public_ids: list[str], statuses: frozenset[str], field: str
+) -> list[tuple]:
+    """(pk, category id, `field`) of the named signatories in `statuses`, locked until commit;
+    at most MAX_SIGNATORIES_PER_DECISION of them."""
+    return list(
+        Signatory.objects.select_for_update()
+        .filter(
+            letter=letter,
+            public_id__in=public_ids[:MAX_SIGNATORIES_PER_DECISION],
+            status__in=statuses,
+        )
+        .values_list("pk", "category_id", field)
+    )
+
+
 def signatories_approve(
     *, letter: Letter, public_ids: list[str], user: User, now: datetime | None = None
 ) -> int:
@@ -41,15 +57,7 @@ def signatories_approve(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        rows = list(
-            Signatory.objects.select_for_update()
-            .filter(
-                letter=letter,
-                public_id__in=public_ids[:MAX_SIGNATORIES_PER_DECISION],
-                status__in=APPROVABLE_STATUSES,
-            )
-            .values_list("pk", "category_id", "display")
-        )
+        rows = _decidable_rows_lock(letter, public_ids, APPROVABLE_STATUSES, "display")
         if not rows:
             return 0
         Signatory.objects.filter(pk__in=[pk for pk, _c, _d in rows]).update(
@@ -79,15 +87,7 @@ def signatories_reject(
     if not reason:
         raise ModerationError(_("Give a reason for the rejection."))
     with transaction.atomic():
-        rows = list(
-            Signatory.objects.select_for_update()
-            .filter(
-                letter=letter,
-                public_id__in=public_ids[:MAX_SIGNATORIES_PER_DECISION],
-                status__in=REJECTABLE_STATUSES,
-            )
-            .values_list("pk", "category_id", "status")
-        )
+        rows = _decidable_rows_lock(letter, public_ids, REJECTABLE_STATUSES, "status")
         if not rows:
             return 0
         Signatory.objects.filter(pk__in=[pk for pk, _c, _s in rows]).update(
