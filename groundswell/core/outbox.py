@@ -1,5 +1,6 @@
 """The mail outbox: e-mails are rows first, messages second."""
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,10 +15,13 @@ from django.utils import timezone, translation
 
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
+from groundswell.core.page_cache import text_with_holes
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# Kept texts are keyed on everything they show, so this bounds memory rather than staleness.
+TEXT_KEPT_SECONDS = 300
 
 
 def claim_timeout() -> timedelta:
@@ -149,9 +153,24 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+# A context may name, under this key, the values that differ from one recipient to the next
+# (a name, a personal link), printed as they are by its template. The rest of the text is then
+# rendered once per process for everyone who shares it: a spike's confirmation e-mails differ
+# only in those few strings, and rendering each in full was most of the sender's work.
+PER_RECIPIENT = "_per_recipient"
+
+
 def _render_body(email: OutboundEmail) -> str:
     with translation.override(email.language or settings.LANGUAGE_CODE):
-        return render_to_string(email.template, email.context)
+        context = dict(email.context)
+        personal = context.pop(PER_RECIPIENT, None)
+        if not personal:
+            return render_to_string(email.template, context)
+        holes = {name: str(context.pop(name)) for name in personal}
+        shared = json.dumps(context, sort_keys=True)
+        return text_with_holes(
+            email.template, context, holes=holes, key=shared, seconds=TEXT_KEPT_SECONDS
+        )
 
 
 def _record_failure(*, email: OutboundEmail, error: Exception) -> None:

@@ -88,20 +88,42 @@ def render_with_holes(
 ) -> HttpResponse:
     """A page that is the same for every anonymous visitor but for a few strings (`holes`).
 
-    The template is rendered once per `key` and language in this process, with stand-ins for the
-    holes, and kept for `seconds`; each response is that text with the visitor's own values put
-    in, escaped as the template would have escaped them. `key` must name everything else in
-    `context`. That render sees no request (no user, messages or CSRF token), so nothing of the
-    first visitor can be kept; visitors with a session or a message get a full render.
+    The page is rendered once per `key` and language in this process (see `text_with_holes`),
+    and each response is that text with the visitor's own values put in, escaped as the template
+    would have escaped them. That render sees no request (no user, messages or CSRF token), so
+    nothing of the first visitor can be kept; visitors with a session or a message get a full
+    render.
     """
     if not seconds or not _anonymous_without_messages(request):
         return render(request, template_name, {**context, **holes})
+    page = text_with_holes(
+        template_name, context, holes=holes, key=key, seconds=seconds, escape=conditional_escape
+    )
+    return HttpResponse(page)
+
+
+def text_with_holes(
+    template_name: str,
+    context: dict[str, object],
+    *,
+    holes: dict[str, str],
+    key: Hashable,
+    seconds: float,
+    escape: Callable[[str], str] | None = None,
+) -> str:
+    """`render_to_string(template_name, {**context, **holes})`, rendered once per `key` and
+    language in this process and kept for `seconds`, with stand-ins for the holes; each call
+    puts its own values in, through `escape` if the template escapes them (None: as they are).
+
+    `key` must name everything else in `context`, and the template must print each hole as it
+    is (no filter, no test on it).
+    """
     marks = {name: f"hole{_HOLE_MARK}{name}" for name in holes}
-    page = process_cached(
-        ("page-with-holes", template_name, get_language(), key),
+    text = process_cached(
+        ("text-with-holes", template_name, get_language(), key),
         seconds,
         lambda: render_to_string(template_name, {**context, **marks}),
     )
     for name, value in holes.items():
-        page = page.replace(marks[name], conditional_escape(value))
-    return HttpResponse(page)
+        text = text.replace(marks[name], escape(value) if escape else value)
+    return text

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.db.models import Model
+
 T = TypeVar("T")
 MAX_ENTRIES = 1000
 
@@ -22,11 +24,21 @@ def process_cached(key: Hashable, seconds: float, load: Callable[[], T]) -> T:
     now = time.monotonic()
     kept = _entries.get(key)
     if kept is not None and kept[0] > now:
-        return copy.copy(kept[1])  # type: ignore[return-value]
+        return _shallow_copy(kept[1])  # type: ignore[return-value]
     value = load()
     if len(_entries) >= MAX_ENTRIES:
         _entries.clear()
     _entries[key] = (now + seconds, value)
+    return _shallow_copy(value)
+
+
+def _shallow_copy(value: T) -> T:
+    """copy.copy, without the pickling protocol for model instances: copying a kept campaign
+    that way cost more than the rest of looking it up on every signature."""
+    if isinstance(value, Model):
+        clone = value.__class__.__new__(value.__class__)
+        clone.__setstate__(value.__getstate__())  # copies the field and relation caches too
+        return clone
     return copy.copy(value)
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,8 +20,9 @@ from groundswell.coalitions.services import (
     coalition_new_signature_record,
     coalition_repeat_visit_record,
 )
+from groundswell.core.http import path_for
 from groundswell.core.models import OutboundEmail
-from groundswell.core.outbox import outbound_email_send_soon
+from groundswell.core.outbox import PER_RECIPIENT, outbound_email_send_soon
 from groundswell.core.process_cache import process_cached
 from groundswell.core.signed_links import (
     LinkExpired,
@@ -99,9 +99,7 @@ def confirmation_token_read(*, token: str) -> str:
 
 def confirmation_url(*, campaign_slug: str, public_id: str) -> str:
     token = confirmation_token_make(public_id=public_id)
-    return absolute_url(
-        reverse("signatures:confirm", kwargs={"slug": campaign_slug, "token": token})
-    )
+    return absolute_url(path_for("signatures:confirm", slug=campaign_slug, token=token))
 
 
 WITHDRAWAL_PURPOSE = "groundswell.signatures.withdraw"
@@ -110,9 +108,7 @@ WITHDRAWAL_PURPOSE = "groundswell.signatures.withdraw"
 def withdrawal_url(*, campaign_slug: str, public_id: str) -> str:
     """The signer's own link to take their signature back; it does not expire."""
     token = link_token_make(purpose=WITHDRAWAL_PURPOSE, value=public_id)
-    return absolute_url(
-        reverse("signatures:withdraw", kwargs={"slug": campaign_slug, "token": token})
-    )
+    return absolute_url(path_for("signatures:withdraw", slug=campaign_slug, token=token))
 
 
 def withdrawal_token_read(*, token: str) -> str:
@@ -287,6 +283,7 @@ def _confirmation_email(
         "name": name,
         "confirmed": confirmed,
         "confirm_url": confirmation_url(campaign_slug=campaign.slug, public_id=public_id),
+        PER_RECIPIENT: ["name", "confirm_url"],
     }
     return {**static["mail"], "to": to, "context": context, "language": language}
 

@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
-from groundswell.core.http import client_address
+from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.delivery.services.receipts import receipt_path
@@ -87,7 +86,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )
     thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
-    return redirect(reverse(thanks_page, kwargs={"slug": campaign.slug}))
+    return HttpResponseRedirect(path_for(thanks_page, slug=campaign.slug))
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:

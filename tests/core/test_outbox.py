@@ -167,3 +167,44 @@ def test_the_drain_records_each_email_sent_with_its_own_body_in_one_go():
         assert f"https://x/c/{number}/" in email.body
     written.refresh_from_db()
     assert (written.body, written.attempts) == ("Written by hand", 1)
+
+
+@pytest.mark.parametrize(
+    ("template", "shared"),
+    [
+        ("signatures/email/confirm.txt", {"confirmed": False, "pending_consents": []}),
+        ("signatures/email/already_signed.txt", {"confirmed": False, "pending_consents": []}),
+        ("signatures/email/already_signed.txt", {"confirmed": True, "pending_consents": []}),
+        ("signatures/email/already_signed.txt", {"confirmed": True, "pending_consents": ["Ours"]}),
+    ],
+)
+def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_full(template, shared):
+    from django.template.loader import render_to_string
+
+    from groundswell.core.outbox import PER_RECIPIENT
+
+    context = {
+        "title": "Cancel <it> & \"now\"", "target": "Dana", "petition_url": "https://x/p/",
+        "max_age_days": 14, **shared,
+    }  # fmt: skip
+    recipients = [
+        {"name": "Ada", "confirm_url": "https://x/c/1:a/"},
+        {"name": "Bé <b>&amp; %(title)s {{ name }}", "confirm_url": "https://x/c/2:b/"},
+    ]
+    emails = [
+        stored_email(
+            to=f"s{number}@example.org",
+            body="",
+            template=template,
+            language="en",
+            context={**context, **personal, PER_RECIPIENT: ["name", "confirm_url"]},
+        )
+        for number, personal in enumerate(recipients)
+    ]
+
+    assert outbox_drain() == 2
+
+    for email, personal in zip(emails, recipients, strict=True):
+        email.refresh_from_db()
+        assert email.body == render_to_string(template, {**context, **personal})
+        assert personal["name"] in email.body
