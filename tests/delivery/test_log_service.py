@@ -372,17 +372,33 @@ def test_the_log_keeps_its_name_when_the_campaign_is_renamed(campaign, confirm_m
     assert checkpoint.to_json()["campaign"] == "cancel-the-contract"
 
 
-def test_each_appended_signer_gets_one_receipt_email(campaign, confirm_many):
+def test_each_appended_signer_gets_one_receipt_email_with_their_own_links(campaign, confirm_many):
+    from groundswell.delivery.services.receipts import receipt_url
+
     mail.outbox.clear()
 
-    confirm_many(2)
+    signatures = confirm_many(2)
     transparency_log_extend_all(campaign_id=campaign.pk, full_scan=True)
 
-    receipts = [message for message in mail.outbox if "receipt" in message.subject.lower()]
-    assert sorted(message.to[0] for message in receipts) == [
+    receipts = sorted(
+        (message for message in mail.outbox if "receipt" in message.subject.lower()),
+        key=lambda message: message.to[0],
+    )
+    assert [message.to[0] for message in receipts] == [
         "signer0@example.org",
         "signer1@example.org",
     ]
+    # The text is rendered once and each signer's own values are put in.
+    for number, (message, signature) in enumerate(zip(receipts, signatures, strict=True)):
+        other = signatures[1 - number]
+        assert f"Hello Signer {number}," in message.body
+        assert receipt_url(campaign_slug=campaign.slug, public_id=signature.public_id) in (
+            message.body
+        )
+        assert f'"public_id": "{signature.public_id}"' in message.body
+        assert f"/withdraw/{signature.public_id}:" in message.body
+        assert other.public_id not in message.body
+        assert campaign.title in message.body
 
 
 def test_signatures_confirmed_long_ago_get_no_receipt_email(campaign, confirm_many):

@@ -13,18 +13,19 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core import signing
-from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.core.http import path_for
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
+from groundswell.core.page_cache import text_with_holes
 from groundswell.delivery.verify_cli import Receipt, receipt_to_json
 
 RECEIPT_SALT = "groundswell.receipt"
 RECEIPT_EMAIL_KIND = "signature-receipt"
 RECEIPT_EMAILS_PER_TASK = 100
+RECEIPT_TEXT_KEPT_SECONDS = 60
 # Signatures appended long after they were confirmed (a log started on an old campaign) get no
 # e-mail: a receipt out of the blue months later would puzzle people. Nor do signatures dated
 # before their campaign existed, which were imported (the demo's seeded signers), not confirmed.
@@ -75,10 +76,8 @@ def receipt_token_read(*, token: str) -> str:
 
 
 def receipt_path(*, campaign_slug: str, public_id: str) -> str:
-    return reverse(
-        "delivery:receipt",
-        kwargs={"slug": campaign_slug, "token": receipt_token_make(public_id=public_id)},
-    )
+    token = receipt_token_make(public_id=public_id)
+    return path_for("delivery:receipt", slug=campaign_slug, token=token)
 
 
 def receipt_url(*, campaign_slug: str, public_id: str) -> str:
@@ -112,7 +111,6 @@ def receipt_emails_queue(
     from groundswell.delivery.tasks import receipt_emails_send_task
     from groundswell.signatures.services import withdrawal_url
 
-    template = get_template("delivery/email/receipt.txt")
     subject = _("Your receipt: %(title)s") % {"title": campaign.title}
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []
@@ -121,25 +119,22 @@ def receipt_emails_queue(
         if confirmed_at < now - RECEIPT_EMAIL_MAX_AGE or confirmed_at < campaign.created_at:
             continue
         document = receipt_document(entry=recipient.leaf, log_name=log_name)
-        context = {
-            "name": recipient.name,
-            "campaign": campaign,
-            "receipt_url": receipt_url(
-                campaign_slug=campaign.slug, public_id=recipient.leaf.public_id
-            ),
-            "receipt_json": receipt_json_text(document),
-            "petition_url": petition_url,
-            "withdrawal_url": withdrawal_url(
-                campaign_slug=campaign.slug, public_id=recipient.leaf.public_id
-            ),
-        }
+        public_id = recipient.leaf.public_id
+        # Rendered once per batch, then each signer's own values are filled in.
+        body = text_with_holes(
+            "delivery/email/receipt.txt",
+            {"campaign": campaign, "petition_url": petition_url},
+            holes={
+                "name": recipient.name,
+                "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
+                "receipt_json": receipt_json_text(document),
+                "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
+            },
+            key=(campaign.pk, campaign.title, petition_url),
+            seconds=RECEIPT_TEXT_KEPT_SECONDS,
+        )
         emails.append(
-            OutboundEmail(
-                to=recipient.email,
-                subject=subject,
-                body=template.render(context),
-                kind=RECEIPT_EMAIL_KIND,
-            )
+            OutboundEmail(to=recipient.email, subject=subject, body=body, kind=RECEIPT_EMAIL_KIND)
         )
     OutboundEmail.objects.bulk_create(emails)
     ids = sorted(email.pk for email in emails)
