@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import django
 from django.db.models import Model
+from django.db.models.base import DJANGO_VERSION_PICKLE_KEY
 
 T = TypeVar("T")
 MAX_ENTRIES = 1000
@@ -37,7 +39,9 @@ def _shallow_copy(value: T) -> T:
     that way cost more than the rest of looking it up on every signature."""
     if isinstance(value, Model):
         clone = value.__class__.__new__(value.__class__)
-        clone.__setstate__(value.__getstate__())  # copies the field and relation caches too
+        state = value.__getstate__()  # copies the field and relation caches too
+        state[DJANGO_VERSION_PICKLE_KEY] = django.__version__
+        clone.__setstate__(state)
         return clone
     return copy.copy(value)
 

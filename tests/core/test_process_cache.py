@@ -1,3 +1,5 @@
+import pytest
+
 from groundswell.core.process_cache import process_cached
 
 
@@ -25,6 +27,7 @@ def test_zero_seconds_always_loads():
     assert len(loads) == 3
 
 
+@pytest.mark.filterwarnings("error")
 def test_a_kept_model_instance_is_handed_out_as_an_independent_copy():
     from groundswell.accounts.models import Organization
     from groundswell.campaigns.models import Campaign
