@@ -1,10 +1,10 @@
 from datetime import datetime
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
+from groundswell.core.http import path_for
 
 
 class CampaignStatus(models.TextChoices):
@@ -70,7 +70,7 @@ class Campaign(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:petition", kwargs={"slug": self.slug})
+        return path_for("campaigns:petition", slug=self.slug)
 
     @property
     def is_public(self) -> bool:

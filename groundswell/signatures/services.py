@@ -73,7 +73,8 @@ class SigningOutcome:
 
 @dataclass(frozen=True)
 class ConfirmationOutcome:
-    signature: Signature
+    signature_id: int
+    public_id: str
     newly_confirmed: bool
 
 
@@ -328,14 +329,11 @@ def signature_confirm(
         else:
             confirmed = _confirm_in_steps(public_id=public_id, campaign=campaign, now=now, day=day)
         if confirmed is not None:
-            signature_id, partner_id = confirmed
-            signature = Signature(
-                pk=signature_id, campaign=campaign, public_id=public_id,
-                partner_id=partner_id, confirmed_at=now,
-            )  # fmt: skip
-            transparency_signature_confirmed(signature=signature)
+            transparency_signature_confirmed(campaign_id=campaign.pk)
             counts_publish_soon(campaign_id=campaign.pk)
-            return ConfirmationOutcome(signature=signature, newly_confirmed=True)
+            return ConfirmationOutcome(
+                signature_id=confirmed[0], public_id=public_id, newly_confirmed=True
+            )
     signature = (
         Signature.objects.filter(public_id=public_id, campaign=campaign)
         .only("id", "campaign_id", "public_id", "partner_id", "confirmed_at", "gave_consent")
@@ -349,7 +347,9 @@ def signature_confirm(
         raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
     if signature.gave_consent:
         coalition_consents_confirm(signature_id=signature.pk, now=now)
-    return ConfirmationOutcome(signature=signature, newly_confirmed=False)
+    return ConfirmationOutcome(
+        signature_id=signature.pk, public_id=public_id, newly_confirmed=False
+    )
 
 
 def _confirm_in_steps(

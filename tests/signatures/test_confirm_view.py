@@ -34,6 +34,23 @@ def test_opening_the_link_shows_a_button_and_confirms_nothing(client, campaign):
     assert count(campaign) == 0
 
 
+def test_a_browser_that_keeps_no_cookies_can_still_confirm(client, campaign):
+    """The link's signed token is the authority; a mail app's browser without cookies works."""
+    browser = client
+    browser.handler.enforce_csrf_checks = True
+    browser.post(reverse("signatures:sign", kwargs={"slug": campaign.slug}), sign_data())
+    link = confirmation_link_from_outbox()
+
+    page = browser.get(link)
+    browser.cookies.clear()
+    response = browser.post(link)
+
+    assert "csrftoken" not in page.cookies
+    assert response.status_code == 200
+    assert Signature.objects.get().confirmed_at is not None
+    assert count(campaign) == 1
+
+
 def test_pressing_the_button_confirms_and_counts_exactly_once(client, campaign):
     client.post(reverse("signatures:sign", kwargs={"slug": campaign.slug}), sign_data())
     link = confirmation_link_from_outbox()

@@ -48,7 +48,7 @@ SIGNATURE_ENTRY_FIELDS = [
 RESCAN_WINDOW = timedelta(seconds=30)
 
 
-def transparency_signature_confirmed(*, signature: Signature) -> None:
+def transparency_signature_confirmed(*, campaign_id: int) -> None:
     """Called by `signature_confirm` in its transaction: have the new signature appended soon.
 
     Without a broker the extension runs right after commit. With one, a confirmation costs no
@@ -58,7 +58,7 @@ def transparency_signature_confirmed(*, signature: Signature) -> None:
     from groundswell.delivery.tasks import transparency_log_extend_task
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        enqueue_on_commit(transparency_log_extend_task, signature.campaign_id)
+        enqueue_on_commit(transparency_log_extend_task, campaign_id)
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:
