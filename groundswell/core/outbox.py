@@ -41,9 +41,9 @@ def outbound_email_send_soon(*, email_id: int) -> None:
     """Without a broker, send right after commit. With one, leave it to `outbox_drain`, which
     `groundswell beat` starts every OUTBOX_DRAIN_SECONDS: a busy request then costs no broker
     round trip, and a broker outage delays mail without losing any."""
-    from groundswell.core.tasks import outbound_email_send_task
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
+        from groundswell.core.tasks import outbound_email_send_task
+
         enqueue_on_commit(outbound_email_send_task, email_id)
 
 
