@@ -19,13 +19,12 @@ from django.utils.module_loading import import_string
 
 # What the lean chain leaves out, and why it may: static files are only ever GET; sessions,
 # users and messages are not read by these two views, and templates rendered for an error fall
-# back to an anonymous visitor without messages; CommonMiddleware only redirects to add a slash
-# (these paths have theirs) and checks user agents; both views are CSRF-exempt.
+# back to an anonymous visitor without messages; both views are CSRF-exempt. (CommonMiddleware
+# stays: it is what refuses a Host header not in ALLOWED_HOSTS before anything is written.)
 SKIPPED = frozenset(
     {
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",

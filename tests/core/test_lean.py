@@ -107,6 +107,7 @@ def test_the_lean_chain_keeps_security_locale_and_database_middleware(settings):
         "groundswell.core.middleware.DatabaseUnavailableMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ]
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.core.test_lean.NewMiddleware"]
@@ -192,6 +193,23 @@ def test_a_database_outage_is_a_503_through_the_lean_chain_too(campaign, monkeyp
 
     assert status.startswith("503")
     assert headers["Retry-After"] == "5"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chain", [WSGIHandler, LeanWSGIHandler])
+def test_a_host_not_allowed_is_refused_before_anything_is_written(campaign, signed, chain):
+    pending = signed(confirm=False, email="a@example.org")
+    token = confirmation_token_make(public_id=pending.public_id)
+    confirm = reverse("signatures:confirm", kwargs={"slug": campaign.slug, "token": token})
+    body = urlencode(sign_data(email="b@example.org")).encode()
+
+    for env in (
+        environ("POST", sign_path(), body, HTTP_HOST="evil.example"),
+        environ("POST", confirm, HTTP_HOST="evil.example"),
+    ):
+        status, _headers, _page = call(chain(), env)
+        assert status.startswith("400")
+    assert list(Signature.objects.values_list("email", "confirmed_at")) == [("a@example.org", None)]
 
 
 class NewMiddleware:
