@@ -8,7 +8,9 @@ for the same time and number of clients (one line per figure, with its ratio):
   - signing: signatures/s and p50/p99, then checks that the database holds exactly the
     acknowledged signatures;
   - confirming: the confirmation POST, each client through its own share of the acknowledged
-    signatures' links, then checks the confirmed rows and the stored count;
+    signatures' links (topped up with pending signatures seeded by SQL, 2,500 per second of the
+    run, so that no client runs out of new links), then checks the confirmed rows and the stored
+    count;
   - the background catching up: every e-mail sent and every confirmation in the log;
   - the petition page and its JSON with 0 and with 1,000,000 signatures (seeded, then appended
     to their log by the worker before the pages are read);
@@ -224,6 +226,25 @@ def seed_big(database_url: str, count: int) -> None:
         db.execute("ANALYZE")
 
 
+CONFIRMING_LINKS_PER_SECOND = 2500
+
+
+def seed_pending(database_url: str, count: int) -> set[str]:
+    """`count` more pending signatures on the signing campaign, as if signed; their e-mails."""
+    count = max(0, int(count))
+    with psycopg.connect(database_url, autocommit=True) as db:
+        campaign = db.execute("SELECT id FROM campaigns_campaign WHERE slug = %s", (SLUG,))
+        db.execute(
+            "INSERT INTO signatures_signature (campaign_id, public_id, name, email, email_key, "
+            "country, postal_code, comment, show_name, source, created_at, notified_at) "
+            "SELECT %s, 'pending' || n, 'Pending ' || n, 'pending' || n || '@bench.example', "
+            "'pending' || n || '@bench.example', 'US', '10001', '', false, 'bench', now(), now() "
+            "FROM generate_series(1, %s) n",
+            (campaign.fetchone()[0], count),
+        )
+    return {f"pending{n}@bench.example" for n in range(1, count + 1)}
+
+
 def confirmation_requests(database_url: str, secret: str, emails: set[str]) -> list[bytes]:
     return [
         post_form_request(HOST, path, body, f"Cookie: {cookie}\r\n")
@@ -420,7 +441,12 @@ def main() -> int:
         acknowledged = set(signing.acknowledged)
         stored = stored_emails(database_url)
 
-        confirmations = confirmation_requests(database_url, env["SECRET_KEY"], acknowledged)
+        # Enough pending signatures that no client runs out of new links: those signed above,
+        # and the rest seeded with SQL. Each is confirmed through the same POST.
+        seeded = seed_pending(database_url, CONFIRMING_LINKS_PER_SECOND * seconds - len(stored))
+        confirmations = confirmation_requests(
+            database_url, env["SECRET_KEY"], acknowledged | seeded
+        )
         # Each client confirms its own share of the links; one that runs out repeats its own.
         share = max(1, len(confirmations) // clients)
         confirming = run_load(
