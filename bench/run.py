@@ -242,6 +242,9 @@ def seed_pending(database_url: str, count: int) -> set[str]:
             "FROM generate_series(1, %s) n",
             (campaign.fetchone()[0], count),
         )
+        # As autovacuum would after such an insert (this machine runs without it): planned with
+        # the statistics of a table a third of its size, confirming fell to 80/s.
+        db.execute("ANALYZE signatures_signature")
     return {f"pending{n}@bench.example" for n in range(1, count + 1)}
 
 
