@@ -111,11 +111,14 @@ def _confirm_sql() -> str:
 
     tally = _table(Tally)
     return (
-        # The row is found through the unique public id, whatever the statistics say: during a
-        # spike the planner may otherwise walk every pending signature of the campaign.
+        # The row is found through the unique public id, then its primary key, whatever the
+        # statistics say. The pending-and-this-campaign test is written as an expression no
+        # index can serve: as plain conditions, with stale statistics, the planner walked the
+        # (campaign, confirmed_at) index through every pending signature of the campaign to
+        # find that one id (17 ms per confirmation at 150,000 pending).
         f"WITH sig AS (UPDATE {_table(Signature)} SET confirmed_at = %s "  # noqa: S608
         f"WHERE id = (SELECT id FROM {_table(Signature)} WHERE public_id = %s) "
-        "AND campaign_id = %s AND confirmed_at IS NULL "
+        "AND CASE WHEN confirmed_at IS NULL THEN campaign_id END = %s "
         "RETURNING id, partner_id, referral_count, gave_consent), "
         f"consent AS (UPDATE {_table(Consent)} AS c SET confirmed_at = %s FROM sig "
         "WHERE c.signature_id = sig.id AND sig.gave_consent AND c.confirmed_at IS NULL), "

@@ -1,0 +1,40 @@
+"""The confirming statement reaches its row by primary key, however stale the statistics."""
+
+import pytest
+from django.db import connection
+
+from groundswell.signatures.signing_statements import _confirm_sql
+
+pytestmark = pytest.mark.django_db
+
+
+def test_confirming_never_walks_the_pending_signatures_of_a_campaign(campaign):
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement is PostgreSQL's")
+    with connection.cursor() as cursor:
+        # Many pending signatures the statistics know nothing of, as after a burst on a table
+        # autovacuum has not analyzed yet. (At 50,000 the planner chose well even before the
+        # fix; at 150,000 it walked the campaign's pending signatures.)
+        cursor.execute(
+            "INSERT INTO signatures_signature (campaign_id, public_id, name, email, email_key, "
+            "country, postal_code, comment, show_name, source, created_at, notified_at) "
+            "SELECT %s, 'p' || n, 'P', 'p' || n || '@x.org', 'p' || n || '@x.org', 'US', '', "
+            "'', false, '', now(), now() FROM generate_series(1, 150000) n",
+            [campaign.pk],
+        )
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        placeholders = iter(range(1, 8))
+        cursor.execute(
+            "PREPARE confirm_plan_check AS "
+            + _confirm_sql().replace("%s", "${}").format(*placeholders)
+        )
+        cursor.execute(
+            "EXPLAIN EXECUTE confirm_plan_check(now(), 'p7', %s, now(), %s, current_date, 1)",
+            [campaign.pk, campaign.pk],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE confirm_plan_check")
+
+    update = plan.split("CTE consent")[0]
+    assert "signatures_signature_pkey" in update
+    assert "signature_confirmed_idx" not in update
