@@ -10,7 +10,6 @@ from /proc before and after each run. Linux only.
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -87,8 +86,7 @@ def main() -> int:
     server, background = None, []
     try:
         run.prepare(env)
-        subprocess.run(["redis-cli", "-n", run.REDIS_URL.rsplit("/", 1)[1], "flushdb"],
-                       check=False, capture_output=True)  # fmt: skip
+        run.flush_broker()
         port = run.free_port()
         server = run.start_server(env, port, args.workers)
         background = run.start_background(env)

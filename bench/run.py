@@ -81,6 +81,12 @@ def server_env(database_url: str) -> dict[str, str]:
     return env
 
 
+def flush_broker() -> None:
+    """Messages left in the broker by an earlier run name rows of another database."""
+    subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=False,
+                   capture_output=True)  # fmt: skip
+
+
 def groundswell(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "groundswell", *args], env=env, check=True, cwd=ROOT)
 
@@ -427,9 +433,7 @@ def main() -> int:
     }
     try:
         prepare(env)
-        # Messages left in the broker by an earlier run name rows of another database.
-        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=False,
-                       capture_output=True)  # fmt: skip
+        flush_broker()
         port = free_port()
         server = start_server(env, port, args.workers)
         # As in production: a worker drains the outbox and the scheduler publishes the counts.
