@@ -332,7 +332,7 @@ def signature_confirm(
             transparency_signature_confirmed(campaign_id=campaign.pk)
             counts_publish_soon(campaign_id=campaign.pk)
             return ConfirmationOutcome(
-                signature_id=confirmed[0], public_id=public_id, newly_confirmed=True
+                signature_id=confirmed, public_id=public_id, newly_confirmed=True
             )
     signature = (
         Signature.objects.filter(public_id=public_id, campaign=campaign)
@@ -354,7 +354,7 @@ def signature_confirm(
 
 def _confirm_in_steps(
     *, public_id: str, campaign: Campaign, now: datetime, day: date
-) -> tuple[int, int | None] | None:
+) -> int | None:
     with transaction.atomic():
         signature = (
             Signature.objects.select_for_update()
@@ -372,7 +372,7 @@ def _confirm_in_steps(
             campaign_id=campaign.pk, partner_id=signature.partner_id, day=day, confirmed=1,
             referrals=visits, multi_partner=1 if visits >= 2 else 0,
         )  # fmt: skip
-    return signature.pk, signature.partner_id
+    return signature.pk
 
 
 def signature_count_recount(*, campaign: Campaign) -> tuple[int, int]:

@@ -129,16 +129,16 @@ def _confirm_sql() -> str:
         f"confirmed = {tally}.confirmed + 1, "
         f"referrals = {tally}.referrals + excluded.referrals, "
         f"multi_partner = {tally}.multi_partner + excluded.multi_partner) "
-        "SELECT id, partner_id FROM sig"
+        "SELECT id FROM sig"
     )
 
 
 def confirm_signature(
     *, public_id: str, campaign_id: int, now: datetime, day: date, shard: int
-) -> tuple[int, int | None] | None:
-    """Confirm a pending signature, its consents and its tally at once: (id, partner id), or
+) -> int | None:
+    """Confirm a pending signature, its consents and its tally at once: its id, or
     None when there is no pending signature with that id (already confirmed, or gone)."""
     row = fetchone_prepared(
         _confirm_sql(), [now, public_id, campaign_id, now, campaign_id, day, shard]
     )
-    return (row[0], row[1]) if row else None
+    return row[0] if row else None
