@@ -19,6 +19,8 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
     acknowledged: list[str] = field(default_factory=list)
     errors: int = 0
+    # When each acknowledged response arrived, in seconds from the start of the run.
+    acknowledged_at: list[float] = field(default_factory=list)
 
     @property
     def ok_per_second(self) -> float:
@@ -33,6 +35,15 @@ class LoadResult:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+    def ok_per_second_by_window(self, windows: int = 6) -> list[int]:
+        """Acknowledged responses per second in each of `windows` equal parts of the run: shows
+        whether a rate holds over the run or falls away."""
+        width = self.seconds / windows
+        counts = [0] * windows
+        for moment in self.acknowledged_at:
+            counts[min(windows - 1, int(moment / width))] += 1
+        return [round(count / width) for count in counts]
 
 
 # make_request(client, n) -> (raw request bytes, a key remembered when acknowledged)
@@ -69,6 +80,7 @@ async def _client(
     port: int,
     make_request: RequestMaker,
     ok_statuses: set[int],
+    started_at: float,
     deadline: float,
     result: LoadResult,
 ) -> None:
@@ -92,6 +104,7 @@ async def _client(
             result.statuses[status] = result.statuses.get(status, 0) + 1
             if status in ok_statuses:
                 result.acknowledged.append(key)
+                result.acknowledged_at.append(time.perf_counter() - started_at)
             if not keep_alive:
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)
@@ -108,7 +121,7 @@ async def _run(
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _client(n, host, port, make_request, ok_statuses, deadline, result)
+            _client(n, host, port, make_request, ok_statuses, started, deadline, result)
             for n in range(clients)
         )
     )

@@ -524,6 +524,10 @@ def main() -> int:
         f"answers/s, counting links a client used again once its share of the "
         f"{unique_confirmed} links ran out)",
         f"confirming.p99_ms {confirming.percentile_ms(0.99):.1f}",
+        f"over the run, per second in each sixth: trivial view "
+        f"{trivial.ok_per_second_by_window()} / {trivial_after.ok_per_second_by_window()}, "
+        f"signing {signing.ok_per_second_by_window()}, confirming answers "
+        f"{confirming.ok_per_second_by_window()}",
         f"confirming.check confirmed rows {confirmed_rows} stored count {stored_count} "
         f"statuses {confirming.statuses}",
         f"background.caught_up_s {background_seconds:.0f} after the load (e-mails sent "
@@ -570,6 +574,12 @@ def main() -> int:
         signing_extra=extra,
         confirming_per_s=round(confirming_per_s),
         confirming_answers_per_s=round(confirming.ok_per_second),
+        per_second_by_sixth={
+            "trivial_before": trivial.ok_per_second_by_window(),
+            "signing": signing.ok_per_second_by_window(),
+            "confirming_answers": confirming.ok_per_second_by_window(),
+            "trivial_after": trivial_after.ok_per_second_by_window(),
+        },
         background_caught_up_s=round(background_seconds),
         background=caught_up,
         seeded_log=big_log,
