@@ -413,7 +413,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--big", type=int, default=1_000_000, help="signatures in the big campaign")
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
