@@ -23,7 +23,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(BIN)/groundswell makemigrations --check --dry-run
+	DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/groundswell makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .
