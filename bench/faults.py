@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--drain-timeout", type=float, default=240.0)
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn workers, as deployed")
     args = parser.parse_args()
 
     mailbox = Mailbox()
@@ -149,7 +150,7 @@ def main() -> int:
         prepare(env)
         subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=False, capture_output=True)
         port = free_port()
-        server = start_server(env, port, workers=2)
+        server = start_server(env, port, workers=args.workers)
         processes.append(server)
         background = Supervisor(env)
         chaos = threading.Thread(target=faults, args=(server, args.seconds))
