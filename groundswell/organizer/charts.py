@@ -38,3 +38,22 @@ def daily_bars(counts: list[tuple[date, int]]) -> list[Bar]:
             )
         )
     return bars
+
+
+@dataclass(frozen=True)
+class DailyChart:
+    bars: list[Bar]
+    total: int
+    # The day with the most confirmations (the latest, on a tie); None when every day had none.
+    busiest: Bar | None
+
+
+def daily_chart(counts: list[tuple[date, int]]) -> DailyChart:
+    """The bars and the two figures written under them, for readers who cannot see the bars."""
+    bars = daily_bars(counts)
+    busiest = max(bars, key=lambda bar: (bar.count, bar.day), default=None)
+    return DailyChart(
+        bars=bars,
+        total=sum(bar.count for bar in bars),
+        busiest=busiest if busiest is not None and busiest.count else None,
+    )

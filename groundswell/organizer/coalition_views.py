@@ -21,7 +21,7 @@ from groundswell.coalitions.services import (
     partner_remove,
 )
 from groundswell.core.exports import csv_response
-from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
+from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.signatures.selectors import (
     CRM_COLUMNS,
     consenting_supporters_for_export,
@@ -123,7 +123,7 @@ def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
         "confirmed": totals.confirmed,
         "pending": totals.pending,
         "sources": sources,
-        "bars": daily_bars(counts),
+        "chart": daily_chart(counts),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "links": partner_links(request, access.campaign.slug, access.partner.slug)

@@ -20,7 +20,7 @@ from groundswell.campaigns.versions import TextVersionError
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
-from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_bars
+from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
 from groundswell.signatures.selectors import (
     EXPORT_COLUMNS,
@@ -73,7 +73,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "campaign": campaign,
         "pending_count": pending_signature_count(campaign=campaign),
-        "bars": daily_bars(counts),
+        "chart": daily_chart(counts),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "actions": campaign_available_actions(campaign=campaign),

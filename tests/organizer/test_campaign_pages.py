@@ -123,6 +123,17 @@ def test_the_dashboard_shows_confirmed_and_pending_counts_and_a_chart(
     assert '<strong data-testid="confirmed-count">1</strong>' in body
     assert '<strong data-testid="pending-count">1</strong>' in body
     assert body.count("<rect ") == 30
+    summary = body.split('data-testid="chart-summary">')[1].split("</p>")[0]
+    assert summary.startswith("1 in these 30 days; the busiest day was ")
+    assert summary.endswith(", with 1.")
+
+
+def test_the_dashboard_says_so_when_nothing_was_confirmed_this_month(client, owner, campaign):
+    client.force_login(owner)
+
+    body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
+
+    assert "No signatures were confirmed in these 30 days." in body
 
 
 def test_the_dashboard_lists_only_my_organizations_campaigns(
