@@ -223,15 +223,18 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "groundswell.core.log_format.JsonFormatter"},
     },
+    "filters": {"redact_link_tokens": {"()": "groundswell.core.log_format.RedactLinkTokens"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
+            "filters": ["redact_link_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Request paths hold confirmation tokens; keep Django's request logger at warnings.
+        # Request paths hold link tokens: only failed requests are logged, and the console
+        # handler takes the tokens out of their paths.
         "django.request": {"level": "ERROR"},
     },
 }

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             "--bind", bind, "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "sync" if threads == 1 else "gthread",
             "--backlog", "2048", "--graceful-timeout", "20", "--keep-alive", "5",
+            "--logger-class", "groundswell.core.access_log.AccessLogger",
         ]  # fmt: skip
         if options["access_log"]:
             command += ["--access-logfile", "-"]
