@@ -156,6 +156,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# The worker and the scheduler log through LOGGING like the web processes (JSON with
+# LOG_FORMAT=json, link tokens filtered), not through Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, minimum=15)
 # With a broker, e-mails are sent by a drain started this often, and published counts (page
 # views read them) are refreshed from the tallies this often.
