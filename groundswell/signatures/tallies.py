@@ -3,16 +3,21 @@
 Writers call `tally_add` in the same transaction as the change they count. Readers that must be
 exact at this instant (organizer figures, checkpoints) sum the tally rows; public pages read the
 *published* columns (Campaign.signature_count, Partner.signature_count, CoalitionTally), which
-`counts_publish` refreshes from the tallies: right after each commit when tasks run in-process,
-every COUNTS_PUBLISH_SECONDS from `groundswell beat` otherwise. `counts_reconcile` recounts the
+`counts_publish` refreshes from the tallies: right after each commit when tasks run in-process;
+otherwise at most every COUNTS_PUBLISH_SECONDS, by a confirming request and by `groundswell
+beat`'s periodic task. `counts_reconcile` recounts the
 signature rows in one consistent snapshot and repairs any drift in the tallies.
 """
 
+import logging
+import math
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -20,6 +25,8 @@ from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.signatures.models import Signature, Tally
+
+logger = logging.getLogger(__name__)
 
 # Concurrent signatures pick a row at random; with 32 rows, two of four web workers' transactions
 # meet on the same row (and the second waits for the first to commit) one time in eleven.
@@ -147,11 +154,58 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
     return changes
 
 
+# When this web process last offered to publish each campaign's counts (see counts_publish_soon).
+_publish_offered_at: dict[int, float] = {}
+
+
 def counts_publish_soon(*, campaign_id: int) -> None:
-    """After commit, publish now when tasks run in-process (development, tests); otherwise the
-    scheduler's periodic `counts_publish_all` does it, so busy requests never wait for it."""
+    """After a confirmation commits, publish the campaign's counts unless they were published
+    less than COUNTS_PUBLISH_SECONDS ago.
+
+    Without a broker (development, tests), always, right after commit. With one, the scheduler
+    also starts `counts_publish_all` every COUNTS_PUBLISH_SECONDS, but during a spike that task
+    waits in the worker's queue behind e-mails and log appends, long enough to expire: the count
+    froze. So confirming requests publish too: one of them per COUNTS_PUBLISH_SECONDS for the
+    whole installation (a cache key every process shares), and each process asks the cache at
+    most that often, so the others pay nothing.
+    """
     if settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(lambda: counts_publish(campaign_id=campaign_id))
+        return
+    now = time.monotonic()
+    if now - _publish_offered_at.get(campaign_id, -math.inf) < settings.COUNTS_PUBLISH_SECONDS:
+        return
+    _publish_offered_at[campaign_id] = now
+    transaction.on_commit(lambda: _publish_unless_published(campaign_id=campaign_id))
+
+
+_all_offered_at = [-math.inf]
+
+
+def counts_publish_all_if_due() -> int:
+    """`counts_publish_all`, unless it ran less than COUNTS_PUBLISH_SECONDS ago in any process.
+
+    The worker calls it after every task: the scheduler's own publishing task can wait behind a
+    backlog until it expires, and the last confirmations of a spike have no later confirming
+    request to publish them.
+    """
+    now = time.monotonic()
+    if now - _all_offered_at[0] < settings.COUNTS_PUBLISH_SECONDS:
+        return 0
+    _all_offered_at[0] = now
+    if not cache.add("counts-published:all", 1, timeout=settings.COUNTS_PUBLISH_SECONDS):
+        return 0
+    return counts_publish_all()
+
+
+def _publish_unless_published(*, campaign_id: int) -> None:
+    try:
+        key = f"counts-published:{campaign_id}"
+        if cache.add(key, 1, timeout=settings.COUNTS_PUBLISH_SECONDS):
+            counts_publish(campaign_id=campaign_id)
+    except Exception:
+        # The confirmation is stored either way; the scheduler publishes the count later.
+        logger.warning("counts of campaign %s not published now", campaign_id, exc_info=True)
 
 
 # A campaign that closed this long ago can no longer gain confirmations to publish.

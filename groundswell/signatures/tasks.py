@@ -1,6 +1,9 @@
-from celery import shared_task
+import logging
 
-from groundswell.signatures.tallies import counts_publish_all
+from celery import shared_task
+from celery.signals import task_postrun
+
+from groundswell.signatures.tallies import counts_publish_all, counts_publish_all_if_due
 from groundswell.signatures.version_notices import version_notices_send_batch
 
 
@@ -13,6 +16,18 @@ def version_notices_send_task(campaign_id: int) -> int:
     return total
 
 
+logger = logging.getLogger(__name__)
+
+
 @shared_task(name="groundswell.signatures.tasks.counts_publish_task")
 def counts_publish_task() -> int:
     return counts_publish_all()
+
+
+@task_postrun.connect(dispatch_uid="groundswell.signatures.counts_after_every_task")
+def publish_counts_after_every_task(**_signal: object) -> None:
+    """A busy worker publishes the counts between its tasks (see counts_publish_all_if_due)."""
+    try:
+        counts_publish_all_if_due()
+    except Exception:
+        logger.warning("counts not published after a task", exc_info=True)
