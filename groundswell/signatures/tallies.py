@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -154,10 +155,6 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
     return changes
 
 
-# When this web process last offered to publish each campaign's counts (see counts_publish_soon).
-_publish_offered_at: dict[int, float] = {}
-
-
 def counts_publish_soon(*, campaign_id: int) -> None:
     """After a confirmation commits, publish the campaign's counts unless they were published
     less than COUNTS_PUBLISH_SECONDS ago.
@@ -165,47 +162,46 @@ def counts_publish_soon(*, campaign_id: int) -> None:
     Without a broker (development, tests), always, right after commit. With one, the scheduler
     also starts `counts_publish_all` every COUNTS_PUBLISH_SECONDS, but during a spike that task
     waits in the worker's queue behind e-mails and log appends, long enough to expire: the count
-    froze. So confirming requests publish too: one of them per COUNTS_PUBLISH_SECONDS for the
-    whole installation (a cache key every process shares), and each process asks the cache at
-    most that often, so the others pay nothing.
+    froze. So confirming requests publish too, one of them per interval (`_publish_if_due`).
     """
     if settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(lambda: counts_publish(campaign_id=campaign_id))
         return
-    now = time.monotonic()
-    if now - _publish_offered_at.get(campaign_id, -math.inf) < settings.COUNTS_PUBLISH_SECONDS:
-        return
-    _publish_offered_at[campaign_id] = now
-    transaction.on_commit(lambda: _publish_unless_published(campaign_id=campaign_id))
+    transaction.on_commit(
+        lambda: _publish_if_due(
+            f"counts-published:{campaign_id}", lambda: counts_publish(campaign_id=campaign_id)
+        )
+    )
 
 
-_all_offered_at = [-math.inf]
-
-
-def counts_publish_all_if_due() -> int:
+def counts_publish_all_if_due() -> None:
     """`counts_publish_all`, unless it ran less than COUNTS_PUBLISH_SECONDS ago in any process.
 
     The worker calls it after every task: the scheduler's own publishing task can wait behind a
     backlog until it expires, and the last confirmations of a spike have no later confirming
     request to publish them.
     """
+    _publish_if_due("counts-published:all", counts_publish_all)
+
+
+# When this process last asked the shared cache whether a publication was due, by cache key.
+_asked_at: dict[str, float] = {}
+
+
+def _publish_if_due(key: str, publish: Callable[[], object]) -> None:
+    """Run `publish` for one caller per COUNTS_PUBLISH_SECONDS across every process (the first
+    to add the shared cache key). Each process asks the cache at most that often, so the other
+    callers pay only a clock read. A failure only delays the count: the scheduler publishes it.
+    """
     now = time.monotonic()
-    if now - _all_offered_at[0] < settings.COUNTS_PUBLISH_SECONDS:
-        return 0
-    _all_offered_at[0] = now
-    if not cache.add("counts-published:all", 1, timeout=settings.COUNTS_PUBLISH_SECONDS):
-        return 0
-    return counts_publish_all()
-
-
-def _publish_unless_published(*, campaign_id: int) -> None:
+    if now - _asked_at.get(key, -math.inf) < settings.COUNTS_PUBLISH_SECONDS:
+        return
+    _asked_at[key] = now
     try:
-        key = f"counts-published:{campaign_id}"
         if cache.add(key, 1, timeout=settings.COUNTS_PUBLISH_SECONDS):
-            counts_publish(campaign_id=campaign_id)
+            publish()
     except Exception:
-        # The confirmation is stored either way; the scheduler publishes the count later.
-        logger.warning("counts of campaign %s not published now", campaign_id, exc_info=True)
+        logger.warning("counts not published now (%s)", key, exc_info=True)
 
 
 # A campaign that closed this long ago can no longer gain confirmations to publish.

@@ -1,5 +1,3 @@
-import logging
-
 from celery import shared_task
 from celery.signals import task_postrun
 
@@ -16,9 +14,6 @@ def version_notices_send_task(campaign_id: int) -> int:
     return total
 
 
-logger = logging.getLogger(__name__)
-
-
 @shared_task(name="groundswell.signatures.tasks.counts_publish_task")
 def counts_publish_task() -> int:
     return counts_publish_all()
@@ -27,7 +22,4 @@ def counts_publish_task() -> int:
 @task_postrun.connect(dispatch_uid="groundswell.signatures.counts_after_every_task")
 def publish_counts_after_every_task(**_signal: object) -> None:
     """A busy worker publishes the counts between its tasks (see counts_publish_all_if_due)."""
-    try:
-        counts_publish_all_if_due()
-    except Exception:
-        logger.warning("counts not published after a task", exc_info=True)
+    counts_publish_all_if_due()

@@ -17,7 +17,7 @@ def with_a_broker(settings, monkeypatch):
     settings.COUNTS_PUBLISH_SECONDS = 2
     cache.clear()
     clock = [1000.0]
-    monkeypatch.setattr(tallies, "_publish_offered_at", {})
+    monkeypatch.setattr(tallies, "_asked_at", {})
     monkeypatch.setattr(tallies.time, "monotonic", lambda: clock[0])
     return clock
 
@@ -81,7 +81,6 @@ def test_a_busy_worker_publishes_between_its_tasks_at_most_once_per_interval(
     from groundswell.signatures.tasks import publish_counts_after_every_task
 
     clock = with_a_broker
-    monkeypatch.setattr(tallies, "_all_offered_at", [float("-inf")])
     cache.add(f"counts-published:{campaign.pk}", 1, timeout=2)  # requests publish nothing here
     signed(confirm=True, email="a@example.org")
     assert published(campaign) == 0
