@@ -219,6 +219,9 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 
+# "plain" or "json" (one object per line): for every process, the access log included.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -230,7 +233,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json" if env_str("LOG_FORMAT", "plain") == "json" else "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["redact_link_tokens"],
         }
     },

@@ -8,13 +8,13 @@ status, the bytes sent and the time taken; one JSON object when LOG_FORMAT=json.
 """
 
 import json
-import os
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from gunicorn.glogging import Logger
 
-from groundswell.core.log_format import loggable_path
+from groundswell.core.log_format import loggable_path, utc_time
 
 
 class AccessLogger(Logger):
@@ -29,8 +29,8 @@ class AccessLogger(Logger):
             "bytes": getattr(resp, "sent", None),
             "ms": round(request_time.total_seconds() * 1000, 1),
         }
-        if os.environ.get("LOG_FORMAT", "plain") == "json":
-            line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **entry})
+        if settings.LOG_FORMAT == "json":
+            line = json.dumps({"time": utc_time(time.time()), **entry})
         else:
             line = "{method} {path} {status} {bytes} {ms}ms".format(**entry)
         # As a finished string: gunicorn's access handler would %-format a message it is given

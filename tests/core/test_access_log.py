@@ -89,9 +89,9 @@ def logged_line(logger: AccessLogger, path, environ: dict) -> str:
 
 
 def test_a_line_holds_method_path_status_bytes_and_time_and_nothing_personal(
-    access_log_file, monkeypatch
+    access_log_file, settings
 ):
-    monkeypatch.setenv("LOG_FORMAT", "plain")
+    settings.LOG_FORMAT = "plain"
     logger, path = access_log_file
 
     line = logged_line(logger, path, a_request_to(f"/p/petition/confirm/{SECRET}/"))
@@ -99,8 +99,8 @@ def test_a_line_holds_method_path_status_bytes_and_time_and_nothing_personal(
     assert line == "POST /p/petition/confirm/<token>/ 302 0 12.3ms"
 
 
-def test_with_json_logs_a_line_is_one_json_object(access_log_file, monkeypatch):
-    monkeypatch.setenv("LOG_FORMAT", "json")
+def test_with_json_logs_a_line_is_one_json_object(access_log_file, settings):
+    settings.LOG_FORMAT = "json"
     logger, path = access_log_file
 
     line = logged_line(logger, path, a_request_to(f"/letters/l/verify/{SECRET}/"))
