@@ -300,10 +300,10 @@ class CountWatcher:
     def lag(self) -> dict[str, float]:
         """The most rows the count was behind, and for how long at most: since the confirmed
         rows first reached the count shown."""
-        rows_behind, seconds_behind = 0, 0.0
-        for moment, published, _rows in self.samples:
-            reached = next(t for t, _p, rows in self.samples if rows >= published or t == moment)
-            seconds_behind = max(seconds_behind, moment - reached)
+        seconds_behind = max(
+            moment - next(t for t, _p, rows in self.samples if rows >= published or t == moment)
+            for moment, published, _rows in self.samples
+        )
         rows_behind = max(rows - published for _t, published, rows in self.samples)
         _t, published, rows = self.samples[-1]
         return {"rows": rows_behind, "seconds": round(seconds_behind, 1),
