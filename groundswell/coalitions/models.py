@@ -103,6 +103,38 @@ class Consent(models.Model):
         return f"consent for {self.organization_id}"
 
 
+def new_change_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class PendingChange(models.Model):
+    """What a repeat submission with a signer's address asked to add: a partner's visit and
+    consents. Nothing of it applies until the owner of the stored address presses the button
+    behind the link e-mailed there; then exactly this applies (`coalition_change_apply`).
+
+    A stranger can type anyone's address, so a repeat submission never changes the signature
+    itself. One per signature: a newer request replaces it (and its link), and it is deleted
+    with the signature.
+    """
+
+    signature = models.OneToOneField(
+        "signatures.Signature", on_delete=models.CASCADE, related_name="pending_change"
+    )
+    # In the e-mailed link (signed); replaced with the request, so an older link stops working.
+    public_id = models.CharField(max_length=32, unique=True, default=new_change_id)
+    # The partner whose link the submission came through, when the signer has no visit from it.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # [{"organization_id", "wording", "language"}]: consents ticked, with the words shown.
+    consents = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pending change {self.public_id}"
+
+
 def invitation_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

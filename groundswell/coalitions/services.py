@@ -1,7 +1,8 @@
 """Partners, referrals, consent and the coalition figures.
 
-The signing services call `coalition_signing_record` and `coalition_confirmation_record` inside
-their own transactions, so a signature, its consents and every count move together.
+The signing services call `coalition_new_signature_record`, `coalition_change_request` and
+`coalition_change_apply` inside their own transactions, so a signature, its consents and every
+count move together.
 """
 
 from collections.abc import Sequence
@@ -21,7 +22,9 @@ from groundswell.coalitions.models import (
     Invitation,
     Partner,
     PartnerReferral,
+    PendingChange,
     invitation_token_hash,
+    new_change_id,
     new_invitation_token,
 )
 
@@ -61,82 +64,110 @@ def coalition_new_signature_record(
     )
 
 
-def coalition_repeat_visit_record(
+def coalition_change_request(
     *,
     signature: "Signature",
     partner: Partner | None,
     consents: Sequence[ConsentGiven],
     now: datetime,
-) -> bool:
-    """A signer came back, maybe through another partner's link, maybe ticking new consents.
+) -> PendingChange | None:
+    """Keep what a repeat submission asked that the signature does not have yet (a visit from
+    this partner, consents to other organizations), replacing an earlier request and its link.
+    None when it asked nothing new.
 
-    Records the partner's visit (attributing the signature to it if no partner had brought it
-    yet, and counting the overlap once confirmed) and adds the new consents, pending until the
-    signer confirms them from their inbox. Returns True when there is something to confirm.
-    Runs in the signing transaction with the signature row locked.
+    Whoever submitted may not own the address, so nothing else changes: only the owner's press
+    of the button behind the e-mailed link applies it (`coalition_change_apply`). Runs in the
+    signing transaction with the signature row locked.
     """
+    visit = partner
+    if (
+        partner is not None
+        and PartnerReferral.objects.filter(signature_id=signature.pk, partner=partner).exists()
+    ):
+        visit = None
+    consented = set(
+        Consent.objects.filter(signature_id=signature.pk).values_list("organization_id", flat=True)
+    )
+    asked = [
+        {
+            "organization_id": consent.organization_id,
+            "wording": consent.wording,
+            "language": consent.language,
+        }
+        for consent in consents
+        if consent.organization_id not in consented
+    ]
+    if visit is None and not asked:
+        return None
+    change, _created = PendingChange.objects.update_or_create(
+        signature_id=signature.pk,
+        defaults={
+            "public_id": new_change_id(),
+            "partner": visit,
+            "consents": asked,
+            "created_at": now,
+            "applied_at": None,
+        },
+    )
+    return change
+
+
+def coalition_change_apply(*, change: PendingChange, signature: "Signature", now: datetime) -> None:
+    """Apply to a confirmed signature exactly what its owner agreed to from their inbox: the
+    partner's visit (an overlap figure; the signature stays attributed to whoever brought it
+    first) and the consents, confirmed now. Runs with the signature row locked; at most once."""
     from groundswell.signatures.models import Signature
     from groundswell.signatures.tallies import counts_publish_soon, local_day, tally_add
 
-    confirmed = signature.confirmed_at is not None
+    if signature.confirmed_at is None:
+        raise ValueError("a change applies only to a confirmed signature")
     if (
-        partner is not None
-        and not PartnerReferral.objects.filter(signature_id=signature.pk, partner=partner).exists()
+        change.partner_id is not None
+        and not PartnerReferral.objects.filter(
+            signature_id=signature.pk, partner_id=change.partner_id
+        ).exists()
     ):
-        PartnerReferral.objects.create(signature_id=signature.pk, partner=partner, created_at=now)
+        PartnerReferral.objects.create(
+            signature_id=signature.pk, partner_id=change.partner_id, created_at=now
+        )
         visits = signature.referral_count + 1
-        changes: dict[str, object] = {"referral_count": visits}
-        if signature.partner_id is None:
-            changes["partner"] = partner
-            _move_attribution(signature=signature, partner=partner)
-        Signature.objects.filter(pk=signature.pk).update(**changes)
-        if confirmed:
-            tally_add(
-                campaign_id=signature.campaign_id,
-                partner_id=signature.partner_id or partner.pk,
-                day=local_day(signature.confirmed_at),
-                referrals=1,
-                multi_partner=1 if visits == 2 else 0,
-            )
-            counts_publish_soon(campaign_id=signature.campaign_id)
-    if not consents:
-        return False
-    existing = set(
+        Signature.objects.filter(pk=signature.pk).update(referral_count=visits)
+        signature.referral_count = visits
+        # Counted where reconciliation counts a visit: with the signature's own attribution, on
+        # the day it was confirmed.
+        tally_add(
+            campaign_id=signature.campaign_id,
+            partner_id=signature.partner_id,
+            day=local_day(signature.confirmed_at),
+            referrals=1,
+            multi_partner=1 if visits == 2 else 0,
+        )
+        counts_publish_soon(campaign_id=signature.campaign_id)
+    consented = set(
         Consent.objects.filter(signature_id=signature.pk).values_list("organization_id", flat=True)
+    )
+    asked = [consent for consent in change.consents if consent["organization_id"] not in consented]
+    existing = set(
+        Organization.objects.filter(
+            pk__in=[consent["organization_id"] for consent in asked]
+        ).values_list("pk", flat=True)
     )
     added = [
         Consent(
             signature_id=signature.pk,
-            organization_id=consent.organization_id,
-            wording=consent.wording,
-            language=consent.language,
-            given_at=now,
+            organization_id=consent["organization_id"],
+            wording=consent["wording"],
+            language=consent["language"],
+            given_at=change.created_at,
+            confirmed_at=now,
         )
-        for consent in consents
-        if consent.organization_id not in existing
+        for consent in asked
+        if consent["organization_id"] in existing
     ]
     if added:
         Consent.objects.bulk_create(added)
         Signature.objects.filter(pk=signature.pk).update(gave_consent=True)
-    return bool(added)
-
-
-def _move_attribution(*, signature: "Signature", partner: Partner) -> None:
-    """Move a signature no partner had brought to the partner whose link it came through."""
-    from groundswell.signatures.tallies import local_day, tally_add
-
-    tally_add(
-        campaign_id=signature.campaign_id, partner_id=None,
-        day=local_day(signature.created_at), signed=-1,
-    )  # fmt: skip
-    tally_add(
-        campaign_id=signature.campaign_id, partner_id=partner.pk,
-        day=local_day(signature.created_at), signed=1,
-    )  # fmt: skip
-    if signature.confirmed_at is not None:
-        day = local_day(signature.confirmed_at)
-        tally_add(campaign_id=signature.campaign_id, partner_id=None, day=day, confirmed=-1)
-        tally_add(campaign_id=signature.campaign_id, partner_id=partner.pk, day=day, confirmed=1)
+    PendingChange.objects.filter(pk=change.pk).update(applied_at=now)
 
 
 def coalition_consents_confirm(*, signature_id: int, now: datetime) -> None:

@@ -1,10 +1,11 @@
 """gunicorn's access log (`groundswell serve --access-log`) without personal data or secrets.
 
 gunicorn's own format writes the client's address, user agent, referrer and the whole request
-line. The request line holds the links' signed tokens (confirming, withdrawing, receipts, work
-address verification, invitations, password resets) and query strings that visitors type (a
-letter's name search). A line here holds the method, the path with those tokens replaced, the
-status, the bytes sent and the time taken; one JSON object when LOG_FORMAT=json.
+line. The request line holds the links' signed tokens (confirming, agreeing to a change,
+withdrawing, receipts, work address verification, invitations, password resets) and query
+strings that visitors type (a letter's name search). A line here holds the method, the path
+with those tokens replaced, the status, the bytes sent and the time taken; one JSON object when
+LOG_FORMAT=json.
 """
 
 import json

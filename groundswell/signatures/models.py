@@ -79,12 +79,13 @@ class Signature(models.Model):
 class Tally(models.Model):
     """Sharded counters: every count a page shows is a sum over a few of these rows.
 
-    Each signing, confirmation, late attribution and withdrawal adds to one row picked at random
-    among SHARDS for its (campaign, partner, day), so concurrent confirmations never queue on one
-    hot row. `partner_key` is the partner's id, or 0 for signatures no partner brought. `signed`
-    counts signatures taken (pending or confirmed) by the day they were taken; `confirmed`,
-    `referrals` (partner visits of confirmed signers) and `multi_partner` (confirmed signers who
-    came through two or more partners) count by the day of confirmation.
+    Each signing, confirmation, later partner visit (agreed to by the signer) and withdrawal
+    adds to one row picked at random among SHARDS for its (campaign, partner, day), so
+    concurrent confirmations never queue on one hot row. `partner_key` is the partner's id, or 0
+    for signatures no partner brought. `signed` counts signatures taken (pending or confirmed) by
+    the day they were taken; `confirmed`, `referrals` (partner visits of confirmed signers) and
+    `multi_partner` (confirmed signers who came through two or more partners) count by the day
+    of confirmation.
     `groundswell.signatures.tallies` reads, publishes and reconciles them.
     """
 

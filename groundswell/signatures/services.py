@@ -12,13 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import Partner
+from groundswell.coalitions.models import Partner, PendingChange
 from groundswell.coalitions.selectors import consent_names_pending
 from groundswell.coalitions.services import (
     ConsentGiven,
+    coalition_change_apply,
+    coalition_change_request,
     coalition_consents_confirm,
     coalition_new_signature_record,
-    coalition_repeat_visit_record,
 )
 from groundswell.core.http import path_for
 from groundswell.core.models import OutboundEmail
@@ -121,6 +122,30 @@ def withdrawal_token_read(*, token: str) -> str:
         ) from None
 
 
+CHANGE_PURPOSE = "groundswell.signatures.change"
+
+
+def change_url(*, campaign_slug: str, change_id: str) -> str:
+    """The link, e-mailed to a signature's own address, to agree to what a repeat submission
+    asked (a PendingChange)."""
+    token = link_token_make(purpose=CHANGE_PURPOSE, value=change_id)
+    return absolute_url(path_for("signatures:change", slug=campaign_slug, token=token))
+
+
+def change_token_read(*, token: str) -> str:
+    """The PendingChange's public id, or raise with a message for the signer."""
+    try:
+        return link_token_read(
+            purpose=CHANGE_PURPOSE, token=token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
+        )
+    except LinkExpired:
+        raise ExpiredConfirmationLink(_("This link has expired. Nothing was changed.")) from None
+    except LinkInvalid:
+        raise InvalidConfirmationLink(
+            _("This link is not valid. Please use the link from your e-mail.")
+        ) from None
+
+
 def _insert_if_new(values: dict[str, object]) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING in one round trip; the new id, or None for a repeat."""
     meta = Signature._meta
@@ -158,10 +183,9 @@ def signature_create(
 ) -> SigningOutcome:
     """Take a signature (pending until confirmed) and store the e-mail that goes with it.
 
-    Signing twice never creates a second row: the repeat signer is e-mailed instead, at most once
-    per RENOTIFY_AFTER unless the visit added a consent they must confirm. A repeat through a
-    new partner's link records that partner's visit and consent on the existing signature. The
-    caller must show the same page either way, so nobody can learn whether an address has signed.
+    Signing twice never creates a second row, nor changes the first: see `_signature_repeat`.
+    The caller must show the same page either way, so nobody can learn whether an address has
+    signed.
     """
     now = now or timezone.now()
     if not campaign.accepts_signatures(now):
@@ -187,9 +211,7 @@ def signature_create(
         "created_at": now,
         "notified_at": now,
     }
-    mail = _confirmation_email(
-        campaign=campaign, name=name, to=email, public_id=public_id, confirmed=False, repeat=False
-    )
+    mail = _confirmation_email(campaign=campaign, name=name, to=email, public_id=public_id)
     day, shard = local_day(now), random.randrange(SHARDS)
     if connection.vendor == "postgresql":
         inserted = signing_statements.insert_signature(
@@ -205,9 +227,8 @@ def signature_create(
         outbound_email_send_soon(email_id=email_id)
         return SigningOutcome(signature_id=signature_id, created=True)
     return _signature_repeat(
-        campaign=campaign, key=values["email_key"], email=email, partner=partner,
-        consents=consents, now=now,
-    )  # fmt: skip
+        campaign=campaign, key=values["email_key"], partner=partner, consents=consents, now=now
+    )
 
 
 def _insert_signature_in_steps(
@@ -235,54 +256,82 @@ def _signature_repeat(
     *,
     campaign: Campaign,
     key: str,
-    email: str,
     partner: Partner | None,
     consents: list[ConsentGiven],
     now: datetime,
 ) -> SigningOutcome:
+    """Someone submitted an address that has signed: its owner, or anyone who typed it (or a
+    +tag or case variant of it).
+
+    Nothing they typed reaches the signature, its consents, visits or attribution. The stored
+    address, never the one typed, is e-mailed at most once per RENOTIFY_AFTER whatever was
+    asked: a message that names nobody, with the signature's own confirmation link while it is
+    pending, and, when the submission asked for something new (a partner's visit, consents), a
+    link to agree to exactly that (a PendingChange). Within the limit nothing at all happens.
+    """
     with transaction.atomic():
         existing = Signature.objects.select_for_update().get(campaign=campaign, email_key=key)
         existing.campaign = campaign
-        needs_confirmation = coalition_repeat_visit_record(
+        if existing.notified_at is not None and existing.notified_at > now - RENOTIFY_AFTER:
+            return SigningOutcome(signature_id=existing.pk, created=False)
+        Signature.objects.filter(pk=existing.pk).update(notified_at=now)
+        change = coalition_change_request(
             signature=existing, partner=partner, consents=consents, now=now
         )
-        renotify = existing.notified_at is None or existing.notified_at < now - RENOTIFY_AFTER
-        if needs_confirmation or renotify:
-            Signature.objects.filter(pk=existing.pk).update(notified_at=now)
-            # The e-mail goes to the address typed now, which may differ in case or tag from the
-            # first one; both reach the same inbox.
-            mail = _confirmation_email(
-                campaign=campaign, name=existing.name, to=email, public_id=existing.public_id,
-                confirmed=existing.confirmed_at is not None, repeat=True,
-                pending_consents=consent_names_pending(signature_id=existing.pk),
-            )  # fmt: skip
-            outbound_email = OutboundEmail.objects.create(**mail)
-            outbound_email_send_soon(email_id=outbound_email.pk)
+        mail = _repeat_email(campaign=campaign, signature=existing, change=change)
+        outbound_email = OutboundEmail.objects.create(**mail)
+        outbound_email_send_soon(email_id=outbound_email.pk)
     return SigningOutcome(signature_id=existing.pk, created=False)
 
 
-def _confirmation_email(
-    *,
-    campaign: Campaign,
-    name: str,
-    to: str,
-    public_id: str,
-    confirmed: bool,
-    repeat: bool,
-    pending_consents: Sequence[str] = (),
+def _repeat_email(
+    *, campaign: Campaign, signature: Signature, change: PendingChange | None
 ) -> dict[str, object]:
-    """The outbox row for a (repeat) signer's e-mail; its body is rendered when it is sent."""
+    """The outbox row for a repeat submission: to the stored address, with nothing personal
+    from either submission in it (no name, no address typed)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    static = process_cached(
+        ("confirmation-email", campaign.pk, campaign.updated_at, language, True),
+        settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+        lambda: _confirmation_email_static(campaign=campaign, repeat=True),
+    )
+    pending = signature.confirmed_at is None
+    context = static["context"] | {
+        "confirmed": not pending,
+        "has_change": change is not None,
+        "asked_consents": _asked_consent_wordings(change),
+        "asked_visit": change.partner.organization.name if change and change.partner else "",
+        PER_RECIPIENT: [],
+    }
+    if pending:
+        context["confirm_url"] = confirmation_url(
+            campaign_slug=campaign.slug, public_id=signature.public_id
+        )
+        context[PER_RECIPIENT].append("confirm_url")
+    if change is not None:
+        context["change_url"] = change_url(campaign_slug=campaign.slug, change_id=change.public_id)
+        context[PER_RECIPIENT].append("change_url")
+    return {**static["mail"], "to": signature.email, "context": context, "language": language}
+
+
+def _asked_consent_wordings(change: PendingChange | None) -> list[str]:
+    """The exact sentences the submission ticked, as the form showed them."""
+    return [consent["wording"] for consent in change.consents] if change else []
+
+
+def _confirmation_email(
+    *, campaign: Campaign, name: str, to: str, public_id: str
+) -> dict[str, object]:
+    """The outbox row for a new signer's e-mail; its body is rendered when it is sent."""
     language = get_language() or settings.LANGUAGE_CODE
     # The campaign's part is the same for every signer: kept as long as the campaign itself is.
     static = process_cached(
-        ("confirmation-email", campaign.pk, campaign.updated_at, language, repeat),
+        ("confirmation-email", campaign.pk, campaign.updated_at, language, False),
         settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
-        lambda: _confirmation_email_static(campaign=campaign, repeat=repeat),
+        lambda: _confirmation_email_static(campaign=campaign, repeat=False),
     )
     context = static["context"] | {
-        "pending_consents": list(pending_consents),
         "name": name,
-        "confirmed": confirmed,
         "confirm_url": confirmation_url(campaign_slug=campaign.slug, public_id=public_id),
         PER_RECIPIENT: ["name", "confirm_url"],
     }
@@ -316,7 +365,9 @@ def signature_confirm(
 ) -> ConfirmationOutcome:
     """Confirm the signature a link points to; counting it exactly once however often it's used.
 
-    A link opened again confirms nothing new, except consents the signer added on a later visit.
+    It confirms what the signer's own submission asked (the signature, its consents, the
+    partner that brought it) and nothing else: a later submission with the same address asks
+    its owner separately (`signature_change_confirm`). A link opened again confirms nothing.
     """
     now = now or timezone.now()
     public_id = confirmation_token_read(token=token)
@@ -336,7 +387,7 @@ def signature_confirm(
             )
     signature = (
         Signature.objects.filter(public_id=public_id, campaign=campaign)
-        .only("id", "campaign_id", "public_id", "partner_id", "confirmed_at", "gave_consent")
+        .only("id", "confirmed_at")
         .first()
     )
     if signature is None:
@@ -345,11 +396,103 @@ def signature_confirm(
         )
     if signature.confirmed_at is None:
         raise CampaignNotSigning(_("This petition closed before your signature was confirmed."))
-    if signature.gave_consent:
-        coalition_consents_confirm(signature_id=signature.pk, now=now)
     return ConfirmationOutcome(
         signature_id=signature.pk, public_id=public_id, newly_confirmed=False
     )
+
+
+@dataclass(frozen=True)
+class RequestedChange:
+    """What a change link asks its owner to agree to, as its page shows it."""
+
+    signature_confirmed: bool
+    # Organizations the signature's own submission asked to hear from, confirmed with it.
+    original_consents: list[str]
+    consent_wordings: list[str]
+    visit_from: str
+    applied: bool
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    public_id: str
+    newly_confirmed: bool
+
+
+def _change_gone() -> InvalidConfirmationLink:
+    return InvalidConfirmationLink(
+        _(
+            "This link no longer works: a newer e-mail replaced it, or the signature was "
+            "withdrawn. Nothing was changed."
+        )
+    )
+
+
+def _pending_change_for_link(*, campaign: Campaign, change_id: str, now: datetime) -> PendingChange:
+    change = (
+        PendingChange.objects.select_related("partner__organization", "signature")
+        .filter(public_id=change_id, signature__campaign=campaign)
+        .first()
+    )
+    if change is None:
+        raise _change_gone()
+    max_age = timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
+    if change.applied_at is None and change.created_at < now - max_age:
+        raise ExpiredConfirmationLink(_("This link has expired. Nothing was changed."))
+    return change
+
+
+def pending_change_from_link(
+    *, campaign: Campaign, token: str, now: datetime | None = None
+) -> RequestedChange:
+    """What a change link would do, for the page with the button; never changes anything."""
+    now = now or timezone.now()
+    change = _pending_change_for_link(
+        campaign=campaign, change_id=change_token_read(token=token), now=now
+    )
+    confirmed = change.signature.confirmed_at is not None
+    return RequestedChange(
+        signature_confirmed=confirmed,
+        original_consents=[]
+        if confirmed
+        else consent_names_pending(signature_id=change.signature_id),
+        consent_wordings=_asked_consent_wordings(change),
+        visit_from=change.partner.organization.name if change.partner else "",
+        applied=change.applied_at is not None,
+    )
+
+
+def signature_change_confirm(
+    *, campaign: Campaign, token: str, now: datetime | None = None
+) -> ChangeOutcome:
+    """The owner of a signature's address agrees, from the e-mailed link, to what a repeat
+    submission asked: exactly that applies, once. A pending signature is confirmed with it, as
+    its page says; its attribution never moves.
+    """
+    now = now or timezone.now()
+    change_id = change_token_read(token=token)
+    newly_confirmed = False
+    with transaction.atomic():
+        found = _pending_change_for_link(campaign=campaign, change_id=change_id, now=now)
+        # The signature first, then the change: the order a repeat submission locks them in.
+        signature = Signature.objects.select_for_update().filter(pk=found.signature_id).first()
+        change = PendingChange.objects.filter(pk=found.pk, public_id=change_id).first()
+        if signature is None or change is None:
+            raise _change_gone()
+        signature.campaign = campaign
+        if change.applied_at is not None:
+            return ChangeOutcome(public_id=signature.public_id, newly_confirmed=False)
+        if not campaign.accepts_signatures(now):
+            raise CampaignNotSigning(_("This petition is closed. Nothing was changed."))
+        if signature.confirmed_at is None:
+            _confirm_in_steps(
+                public_id=signature.public_id, campaign=campaign, now=now, day=local_day(now)
+            )
+            transparency_signature_confirmed(campaign_id=campaign.pk)
+            counts_publish_soon(campaign_id=campaign.pk)
+            signature.confirmed_at, newly_confirmed = now, True
+        coalition_change_apply(change=change, signature=signature, now=now)
+    return ChangeOutcome(public_id=signature.public_id, newly_confirmed=newly_confirmed)
 
 
 def _confirm_in_steps(

@@ -8,4 +8,5 @@ urlpatterns = [
     path("p/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("p/<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
     path("p/<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    path("p/<slug:slug>/change/<str:token>/", views.change, name="change"),
 ]

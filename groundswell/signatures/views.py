@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
@@ -23,6 +24,8 @@ from groundswell.signatures.services import (
     CampaignNotSigning,
     SigningError,
     confirmation_token_read,
+    pending_change_from_link,
+    signature_change_confirm,
     signature_confirm,
     signature_create,
     signature_withdraw,
@@ -107,17 +110,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             outcome = signature_confirm(campaign=campaign, token=token)
-            public_id = outcome.public_id
-            holes = {
-                "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
-                "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
-                "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
-            }
-            context["newly_confirmed"] = outcome.newly_confirmed
-            return render_with_holes(
-                request, "signatures/confirmed.html", context, holes=holes,
-                key=(campaign.pk, campaign.updated_at, outcome.newly_confirmed),
-                seconds=settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+            return _confirmed_page(
+                request, campaign, public_id=outcome.public_id,
+                newly_confirmed=outcome.newly_confirmed,
             )  # fmt: skip
         public_id = confirmation_token_read(token=token)
         signature = (
@@ -127,10 +122,53 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
         if signature is None:
             raise SigningError(_("This confirmation link does not match a signature here."))
-        context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
-        context["confirmed"] = signature.confirmed_at is not None
-        context["already_confirmed"] = context["confirmed"] and not context["pending_consents"]
+        context["already_confirmed"] = signature.confirmed_at is not None
+        if not context["already_confirmed"]:
+            context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
         return render(request, "signatures/confirm.html", context)
+    except SigningError as error:
+        context["message"] = str(error)
+        return render(request, "signatures/link_error.html", context, status=400)
+
+
+def _confirmed_page(
+    request: HttpRequest, campaign: Campaign, *, public_id: str, newly_confirmed: bool
+) -> HttpResponse:
+    holes = {
+        "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
+        "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
+        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+    }
+    context = {"campaign": campaign, "newly_confirmed": newly_confirmed}
+    return render_with_holes(
+        request, "signatures/confirmed.html", context, holes=holes,
+        key=(campaign.pk, campaign.updated_at, newly_confirmed),
+        seconds=settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+    )  # fmt: skip
+
+
+# CSRF-exempt for the reasons `confirm` is: the link's signed token, e-mailed to the signature's
+# own address, is the only authority.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def change(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The owner of a signature's address agrees to what a later submission with it asked.
+
+    GET shows exactly what will change and a button (mail scanners open links); only the POST
+    applies it.
+    """
+    campaign = campaign_for_signing(slug=slug)
+    context: dict[str, object] = {"campaign": campaign}
+    try:
+        if request.method == "POST":
+            outcome = signature_change_confirm(campaign=campaign, token=token)
+            if outcome.newly_confirmed:
+                return _confirmed_page(
+                    request, campaign, public_id=outcome.public_id, newly_confirmed=True
+                )
+            return render(request, "signatures/change_done.html", context)
+        context["change"] = pending_change_from_link(campaign=campaign, token=token)
+        return render(request, "signatures/change.html", context)
     except SigningError as error:
         context["message"] = str(error)
         return render(request, "signatures/link_error.html", context, status=400)

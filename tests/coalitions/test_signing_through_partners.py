@@ -18,6 +18,13 @@ def confirm_last(client):
     client.post(confirmation_link_from_outbox())
 
 
+def change_link_from_outbox() -> str:
+    """The path of the link, in the last e-mail, to agree to what a repeat submission asked."""
+    body = mail.outbox[-1].body
+    url = next(line for line in body.splitlines() if "/change/" in line).strip()
+    return url.removeprefix("https://sign.example.org")
+
+
 def public_json(client, campaign):
     return client.get(reverse("campaigns:petition_json", args=[campaign.slug])).json()
 
@@ -89,37 +96,37 @@ def test_unticked_boxes_give_no_consent(client, campaign, partner_a):
     assert Consent.objects.count() == 0
 
 
-def test_signing_again_through_a_second_partner_adds_its_consent_not_a_signature(
-    client, campaign, partner_a, partner_b
+def test_signing_again_through_a_second_partner_adds_its_consent_once_the_owner_agrees(
+    client, campaign, partner_a, partner_b, age_last_notice
 ):
     sign_through(client, campaign, partner="migrant-justice", contact_partner="on")
     confirm_last(client)
     mail.outbox.clear()
+    age_last_notice(11)
 
     sign_through(client, campaign, partner="digital-rights", contact_partner="on")
 
     assert Signature.objects.count() == 1
     assert Signature.objects.get().partner == partner_a
-    assert set(Consent.objects.values_list("organization__slug", flat=True)) == {
-        "migrant-justice",
-        "digital-rights",
-    }
-    # The new consent waits for the signer's own confirmation from their inbox.
-    assert "Digital Rights Collective may contact you" in mail.outbox[0].body
-    assert Consent.objects.get(organization__slug="digital-rights").confirmed_at is None
-    confirm_last(client)
+    # Nothing is added until the owner of the address agrees from their inbox.
+    assert set(Consent.objects.values_list("organization__slug", flat=True)) == {"migrant-justice"}
+    assert "Digital Rights Collective may contact me" in mail.outbox[0].body
+    client.post(change_link_from_outbox())
     assert Consent.objects.get(organization__slug="digital-rights").confirmed_at is not None
+    assert Signature.objects.get().partner == partner_a
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
 
 
 def test_signers_through_two_partners_count_once_and_show_as_overlap(
-    client, campaign, partner_a, partner_b
+    client, campaign, partner_a, partner_b, age_last_notice
 ):
     for number in range(3):
         sign_through(client, campaign, partner="migrant-justice", email=f"p{number}@example.org")
         confirm_last(client)
+    age_last_notice(11)
     sign_through(client, campaign, partner="digital-rights", email="p0@example.org")
+    client.post(change_link_from_outbox())
     sign_through(client, campaign, partner="digital-rights", email="p9@example.org")
     confirm_last(client)
     sign_through(client, campaign, email="alone@example.org")
@@ -137,19 +144,24 @@ def test_signers_through_two_partners_count_once_and_show_as_overlap(
     assert coalition_tally_recount(campaign=campaign) == {}
 
 
-def test_a_signer_who_came_first_without_a_partner_is_attributed_to_the_first_partner(
-    client, campaign, partner_a
+def test_a_signer_who_came_first_without_a_partner_stays_unattributed(
+    client, campaign, partner_a, age_last_notice
 ):
+    """Attribution never moves: a later visit through a partner's link, once its owner agrees,
+    is an overlap figure, not a signature for that partner."""
     sign_through(client, campaign)
     confirm_last(client)
+    age_last_notice(11)
 
     sign_through(client, campaign, partner="migrant-justice")
+    client.post(change_link_from_outbox())
 
     partner_a.refresh_from_db()
-    assert Signature.objects.get().partner == partner_a
-    assert partner_a.signature_count == 1
+    assert Signature.objects.get().partner is None
+    assert partner_a.signature_count == 0
     data = public_json(client, campaign)
-    assert data["unattributed_count"] == 0
+    assert data["unattributed_count"] == 1
+    assert CoalitionTally.objects.get(campaign=campaign).referral_count == 1
     assert coalition_tally_recount(campaign=campaign) == {}
 
 

@@ -169,16 +169,30 @@ def test_the_drain_records_each_email_sent_with_its_own_body_in_one_go():
     assert (written.body, written.attempts) == ("Written by hand", 1)
 
 
+REPEAT_ASKED = {"asked_consents": ["Ours may contact me."], "asked_visit": "Theirs"}
+
+
 @pytest.mark.parametrize(
-    ("template", "shared"),
+    ("template", "shared", "holes"),
     [
-        ("signatures/email/confirm.txt", {"confirmed": False, "pending_consents": []}),
-        ("signatures/email/already_signed.txt", {"confirmed": False, "pending_consents": []}),
-        ("signatures/email/already_signed.txt", {"confirmed": True, "pending_consents": []}),
-        ("signatures/email/already_signed.txt", {"confirmed": True, "pending_consents": ["Ours"]}),
+        ("signatures/email/confirm.txt", {}, ["name", "confirm_url"]),
+        ("signatures/email/already_signed.txt", {"confirmed": False}, ["confirm_url"]),
+        ("signatures/email/already_signed.txt", {"confirmed": True}, []),
+        (
+            "signatures/email/already_signed.txt",
+            {"confirmed": True, "has_change": True, **REPEAT_ASKED},
+            ["change_url"],
+        ),
+        (
+            "signatures/email/already_signed.txt",
+            {"confirmed": False, "has_change": True, **REPEAT_ASKED},
+            ["confirm_url", "change_url"],
+        ),
     ],
 )
-def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_full(template, shared):
+def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_full(
+    template, shared, holes
+):
     from django.template.loader import render_to_string
 
     from groundswell.core.outbox import PER_RECIPIENT
@@ -188,16 +202,21 @@ def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_ful
         "max_age_days": 14, **shared,
     }  # fmt: skip
     recipients = [
-        {"name": "Ada", "confirm_url": "https://x/c/1:a/"},
-        {"name": "Bé <b>&amp; %(title)s {{ name }}", "confirm_url": "https://x/c/2:b/"},
+        {"name": "Ada", "confirm_url": "https://x/c/1:a/", "change_url": "https://x/x/1:a/"},
+        {
+            "name": "Bé <b>&amp; %(title)s {{ name }}",
+            "confirm_url": "https://x/c/2:b/",
+            "change_url": "https://x/x/2:b/",
+        },
     ]
+    recipients = [{name: values[name] for name in holes} for values in recipients]
     emails = [
         stored_email(
             to=f"s{number}@example.org",
             body="",
             template=template,
             language="en",
-            context={**context, **personal, PER_RECIPIENT: ["name", "confirm_url"]},
+            context={**context, **personal, PER_RECIPIENT: holes},
         )
         for number, personal in enumerate(recipients)
     ]
@@ -207,4 +226,5 @@ def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_ful
     for email, personal in zip(emails, recipients, strict=True):
         email.refresh_from_db()
         assert email.body == render_to_string(template, {**context, **personal})
-        assert personal["name"] in email.body
+        for value in personal.values():
+            assert value in email.body
