@@ -33,6 +33,17 @@ class GroundswellUserAdmin(UserAdmin):
             return readonly
         return (*readonly, *PRIVILEGE_FIELDS)
 
+    # Nor may they change (the password included) or delete a superuser's account.
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):

@@ -224,3 +224,23 @@ def test_only_superusers_edit_memberships_and_privileges_in_the_django_admin(
     assert 'name="is_superuser"' not in user_form
     staff.refresh_from_db()
     assert not staff.is_superuser
+
+
+def test_a_staff_account_cannot_take_over_a_superusers_account(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    from groundswell.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "pw")
+    staff = make_user(username="staffer", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-Over-42", "password2": "taken-Over-42"},
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("pw")
