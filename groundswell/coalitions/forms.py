@@ -13,7 +13,11 @@ class PartnerInvitationForm(forms.Form):
     slug = forms.SlugField(
         label=_("Short name"),
         max_length=60,
-        help_text=_("Used in its link: ?partner=short-name. Letters, digits and hyphens."),
+        help_text=_(
+            "Used in its link: ?partner=short-name. Letters, digits and hyphens. An organization "
+            "already on Groundswell with this short name is the one invited, and only its owners "
+            "or admins can accept."
+        ),
     )
 
 
