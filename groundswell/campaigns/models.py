@@ -77,6 +77,11 @@ class Campaign(models.Model):
         return self.status in PUBLIC_STATUSES
 
     @property
+    def slug_is_locked(self) -> bool:
+        """Once published, links with the web address have been e-mailed and shared: it stays."""
+        return self.status != CampaignStatus.DRAFT
+
+    @property
     def progress_percent(self) -> str:
         """Width of the progress bar, as CSS wants it; a first signature shows as a sliver."""
         if not self.goal:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +43,13 @@ class CampaignTransitionError(Exception):
     pass
 
 
+def slug_locked_message() -> str:
+    return _(
+        "The web address cannot change once the campaign is published: every link already "
+        "e-mailed or shared would break."
+    )
+
+
 def campaign_create(*, organization: Organization, data: dict[str, Any]) -> Campaign:
     campaign = Campaign(organization=organization, status=CampaignStatus.DRAFT)
     for field in EDITABLE_FIELDS:
@@ -58,10 +66,16 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: st
     has signed, changing them needs a change note and creates a new public version.
 
     Only the edited columns are written, never the counters that signing changes meanwhile.
+    The web address of a published campaign never changes (ValidationError on "slug").
     """
     from groundswell.campaigns.versions import campaign_text_update
 
     with transaction.atomic():
+        stored = Campaign.objects.select_for_update().values("slug", "status").get(pk=campaign.pk)
+        if data.get("slug", stored["slug"]) != stored["slug"] and (
+            stored["status"] != CampaignStatus.DRAFT
+        ):
+            raise ValidationError({"slug": [slug_locked_message()]})
         campaign_text_update(
             campaign=campaign,
             ask=data.get("ask", campaign.ask),

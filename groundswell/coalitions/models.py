@@ -144,15 +144,33 @@ def new_invitation_token() -> str:
 
 
 class Invitation(models.Model):
-    """A one-time link for one person to join an organization, and for a partner invitation, to
-    bring that organization onto a campaign. Only a hash of the token is stored."""
+    """A one-time link. Only a hash of the token is stored.
+
+    A member invitation (no campaign) lets one person join `organization` in `role`; the manager
+    who created it must still be one, with a role at least as high, when it is accepted.
+
+    A partner invitation (with a campaign) brings an organization onto the campaign and makes
+    nobody a member of anything. To an organization already on Groundswell (`organization` set),
+    only one of its owners or admins can accept it. To one that is not (`organization` empty),
+    the host proposes a name and short name; the person accepting creates it then and becomes its
+    owner (`created_organization`), or picks an organization they already manage. Either way
+    `organization` names the partner once accepted.
+    """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations"
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
+    organization_name = models.CharField(max_length=200, blank=True)
+    organization_slug = models.SlugField(max_length=60, blank=True, db_index=False)
+    created_organization = models.BooleanField(default=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
+    # Member invitations only.
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ORGANIZER)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -163,5 +181,21 @@ class Invitation(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | models.Q(campaign__isnull=False),
+                name="member_invitation_names_its_organization",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"invitation to {self.organization}"
+        return f"invitation to {self.invited_name}"
+
+    @property
+    def is_partner_invitation(self) -> bool:
+        return self.campaign_id is not None
+
+    @property
+    def invited_name(self) -> str:
+        return self.organization.name if self.organization_id else self.organization_name

@@ -1,13 +1,15 @@
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from groundswell.accounts.models import Membership, User
+from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, User
+from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import CoalitionTally, Partner
+from groundswell.coalitions.models import CoalitionTally, Invitation, Partner
 from groundswell.core.process_cache import process_cached
 
 
@@ -24,6 +26,16 @@ def partner_for_link(*, campaign: Campaign, slug: str | None) -> Partner | None:
             .filter(campaign=campaign, slug=slug, removed_at__isnull=True)
             .first()
         ),
+    )
+
+
+def partner_organization_choices(*, campaign: Campaign, user: User) -> QuerySet[Organization]:
+    """Organizations `user` manages that could still become partners of `campaign`."""
+    return (
+        organizations_for_user(user=user, roles=MANAGING_ROLES)
+        .exclude(pk=campaign.organization_id)
+        .exclude(partnerships__campaign=campaign)
+        .order_by("name")
     )
 
 
@@ -148,3 +160,71 @@ def consent_names_pending(*, signature_id: int) -> list[str]:
         .order_by("organization__name")
         .values_list("organization__name", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class MembershipFromPartnerInvitation:
+    """A membership that may have been gained through a partner invitation (issue 12): its person
+    accepted a partner invitation into that organization, and it dates from then or later."""
+
+    membership_id: int
+    user_id: int
+    username: str
+    organization_slug: str
+    role: str
+    member_since: datetime
+    invitation_id: int
+    campaign_slug: str
+    invited_by_id: int
+    invited_at: datetime
+    accepted_at: datetime
+
+    @property
+    def self_invited(self) -> bool:
+        """The same person created and accepted the invitation: the attack's own signature."""
+        return self.invited_by_id == self.user_id
+
+
+def memberships_from_partner_invitations() -> list[MembershipFromPartnerInvitation]:
+    """For the security review: until issue 12, accepting a partner invitation made the person a
+    member of the invited organization (its owner when it had no members). Organizations the
+    person created when accepting (`created_organization`) are theirs and are not listed; nor
+    are memberships older than the acceptance."""
+    invitations = list(
+        Invitation.objects.filter(
+            campaign__isnull=False,
+            organization__isnull=False,
+            accepted_by__isnull=False,
+            created_organization=False,
+        )
+        .select_related("organization", "campaign", "accepted_by")
+        .order_by("accepted_at", "pk")
+    )
+    memberships = {
+        (membership.user_id, membership.organization_id): membership
+        for membership in Membership.objects.filter(
+            user_id__in={invitation.accepted_by_id for invitation in invitations},
+            organization_id__in={invitation.organization_id for invitation in invitations},
+        )
+    }
+    found = []
+    for invitation in invitations:
+        membership = memberships.get((invitation.accepted_by_id, invitation.organization_id))
+        if membership is None or membership.created_at < invitation.accepted_at:
+            continue
+        found.append(
+            MembershipFromPartnerInvitation(
+                membership_id=membership.pk,
+                user_id=invitation.accepted_by_id,
+                username=invitation.accepted_by.get_username(),
+                organization_slug=invitation.organization.slug,
+                role=membership.role,
+                member_since=membership.created_at,
+                invitation_id=invitation.pk,
+                campaign_slug=invitation.campaign.slug,
+                invited_by_id=invitation.created_by_id,
+                invited_at=invitation.created_at,
+                accepted_at=invitation.accepted_at,
+            )
+        )
+    return found

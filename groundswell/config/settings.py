@@ -4,6 +4,7 @@ See README.md for the list of variables. Defaults give a zero-set-up development
 in ./var, e-mail printed to the console, Celery tasks run in-process, a local-memory cache.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",
+    "axes",
     "groundswell.core",
     "groundswell.accounts",
     "groundswell.campaigns",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a login that authenticate() locked out into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.config.urls"
@@ -111,6 +115,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
+# one client address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (each failure meanwhile
+# starts the wait again). The organizer login and the Django admin's both go through it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "groundswell.accounts.throttling.login_client_address"
+AXES_LOCKOUT_CALLABLE = "groundswell.accounts.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+# What axes keeps: one AccessAttempt row per username, client address and user agent that failed
+# to log in (with the path, the Accept header and the form's field names, values masked), deleted
+# once older than the lock-out. No row for a successful login, no failure history.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken", "next"]
+# Its log lines name neither the username nor the address.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "groundswell.accounts.throttling.login_client_for_logs"
+# Password-reset requests answered with an e-mail, per client address and per typed address,
+# per hour; beyond them the same page answers and no e-mail leaves. 0 turns a limit off.
+PASSWORD_RESET_CLIENT_LIMIT_PER_HOUR = env_int(
+    "PASSWORD_RESET_CLIENT_LIMIT_PER_HOUR", 10, minimum=0
+)
+PASSWORD_RESET_ADDRESS_LIMIT_PER_HOUR = env_int(
+    "PASSWORD_RESET_ADDRESS_LIMIT_PER_HOUR", 3, minimum=0
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -242,5 +279,7 @@ LOGGING = {
         # Request paths hold link tokens: only failed requests are logged, and the console
         # handler takes the tokens out of their paths.
         "django.request": {"level": "ERROR"},
+        # Successful logins are not worth a line; failures and lock-outs are, without who or where.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),
+    path("accounts/", include("groundswell.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -19,8 +19,10 @@ from django.utils.module_loading import import_string
 
 # What the lean chain leaves out, and why it may: static files are only ever GET; sessions,
 # users and messages are not read by these two views, and templates rendered for an error fall
-# back to an anonymous visitor without messages; both views are CSRF-exempt. (CommonMiddleware
-# stays: it is what refuses a Host header not in ALLOWED_HOSTS before anything is written.)
+# back to an anonymous visitor without messages; both views are CSRF-exempt; axes only answers
+# for a login that authenticate() locked out, and these views never authenticate anyone.
+# (CommonMiddleware stays: it is what refuses a Host header not in ALLOWED_HOSTS before anything
+# is written.)
 SKIPPED = frozenset(
     {
         "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -28,6 +30,7 @@ SKIPPED = frozenset(
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
+        "axes.middleware.AxesMiddleware",
     }
 )
 

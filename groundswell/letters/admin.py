@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from groundswell.letters.models import Letter, LetterCategory, LetterVersion
 
@@ -26,3 +27,8 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     readonly_fields = ["signatory_count"]
     inlines = [LetterCategoryInline, LetterVersionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Letter | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Links with a published letter's address have been e-mailed: it never changes.
+        return [*readonly, "slug"] if obj is not None and obj.slug_is_locked else readonly

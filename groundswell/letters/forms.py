@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.core.text import reject_markup
-from groundswell.letters.models import DisplayChoice, LetterCategory
+from groundswell.letters.models import DisplayChoice, Letter, LetterCategory
+from groundswell.letters.services.letters import slug_locked_message
 from groundswell.letters.services.signing import work_domain_refused_message
 from groundswell.letters.work_addresses import (
     domain_allowed,
@@ -190,9 +191,33 @@ class LetterForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, campaigns: object, **kwargs: object) -> None:
+    slug = forms.SlugField(
+        label=_("Web address"),
+        max_length=80,
+        required=False,
+        help_text=_("The letter's page is at /letters/<web address>/."),
+    )
+    field_order = ["slug", "title", "addressee", "campaign", "text", "change_note"]
+
+    def __init__(
+        self, *args: object, campaigns: object, letter: Letter | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns
+        self.letter = letter
+        if letter is not None and letter.slug_is_locked:
+            self.fields["slug"].widget.attrs["readonly"] = True
+            self.fields["slug"].help_text = _(
+                "Fixed since the letter was published: links already e-mailed and shared use it."
+            )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug", "")
+        if self.letter is None:
+            return slug
+        if slug and slug != self.letter.slug and self.letter.slug_is_locked:
+            raise forms.ValidationError(slug_locked_message())
+        return slug or self.letter.slug
 
 
 class NewLetterForm(LetterForm):

@@ -87,6 +87,11 @@ class Letter(models.Model):
         return self.status in PUBLIC_LETTER_STATUSES
 
     @property
+    def slug_is_locked(self) -> bool:
+        """Once published, links with the web address have been e-mailed and shared: it stays."""
+        return self.status != LetterStatus.DRAFT
+
+    @property
     def accepts_signatures(self) -> bool:
         return self.status in SIGNABLE_LETTER_STATUSES
 

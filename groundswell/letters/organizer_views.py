@@ -147,6 +147,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
     letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     initial = {
+        "slug": letter.slug,
         "title": letter.title,
         "addressee": letter.addressee,
         "campaign": letter.campaign_id,
@@ -156,6 +157,7 @@ def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         initial=initial,
         campaigns=Campaign.objects.filter(organization=letter.organization).order_by("title"),
+        letter=letter,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -167,6 +169,7 @@ def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 campaign=data["campaign"],
                 text=data["text"],
                 change_note=data["change_note"],
+                slug=data["slug"],
             )
         except TextVersionError as error:
             form.add_error("change_note", str(error))

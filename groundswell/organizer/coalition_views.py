@@ -55,12 +55,13 @@ def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
     can_manage = access.role in EDITING_ROLES
     form = PartnerInvitationForm(request.POST or None)
     invitation_url = ""
+    invitation = None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             try:
-                _invitation, token = partner_invitation_create(
+                invitation, token = partner_invitation_create(
                     campaign=access.campaign,
                     name=form.cleaned_data["name"],
                     slug=form.cleaned_data["slug"],
@@ -86,6 +87,7 @@ def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "can_manage": can_manage,
         "invitation_url": invitation_url,
+        "invitation": invitation,
     }
     return render(request, "organizer/campaign_partners.html", context)
 

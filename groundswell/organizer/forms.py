@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
-from groundswell.campaigns.services import EDITABLE_FIELDS
+from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
 from groundswell.core.text import reject_markup
 
 
@@ -34,6 +34,23 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("title", "ask", "target_name", "target_title", "target_organization"):
             self.fields[name].validators.append(reject_markup)
+        self.slug_locked = self.instance.pk is not None and self.instance.slug_is_locked
+        if self.slug_locked:
+            self.locked_slug = self.instance.slug
+            slug = self.fields["slug"]
+            slug.required = False
+            slug.widget.attrs["readonly"] = True
+            slug.help_text = _(
+                "Fixed since the campaign was published: links already e-mailed and shared use it."
+            )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug")
+        if not self.slug_locked:
+            return slug
+        if slug and slug != self.locked_slug:
+            raise forms.ValidationError(slug_locked_message())
+        return self.locked_slug
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

@@ -17,7 +17,7 @@ from groundswell.accounts.services import (
     membership_remove,
     membership_role_change,
 )
-from groundswell.coalitions.services import invitation_create
+from groundswell.coalitions.services import CoalitionError, member_invitation_create
 
 
 def _my_membership(request: HttpRequest, slug: str) -> Membership:
@@ -42,14 +42,15 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
-            if form.cleaned_data["role"] == Role.OWNER and mine.role != Role.OWNER:
-                form.add_error("role", _("Only an owner can invite another owner."))
-            else:
-                _invitation, token = invitation_create(
+            try:
+                _invitation, token = member_invitation_create(
                     organization=organization,
                     created_by=request.user,
                     role=form.cleaned_data["role"],
                 )
+            except CoalitionError as error:
+                form.add_error("role", str(error))
+            else:
                 invitation_url = (
                     f"{settings.GROUNDSWELL_BASE_URL}{reverse('invitation', args=[token])}"
                 )
@@ -93,11 +94,11 @@ def organization_member_change(request: HttpRequest, slug: str, member_id: int) 
     membership = get_object_or_404(Membership, pk=member_id, organization=mine.organization)
     try:
         if request.POST.get("action") == "remove":
-            membership_remove(membership=membership, removed_by_role=mine.role)
+            membership_remove(membership=membership, removed_by=request.user)
             messages.success(request, _("Member removed."))
         else:
             membership_role_change(
-                membership=membership, role=request.POST.get("role", ""), changed_by_role=mine.role
+                membership=membership, role=request.POST.get("role", ""), changed_by=request.user
             )
             messages.success(request, _("Role changed."))
     except MembershipError as error:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,6 +98,8 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             campaign = campaign_update(campaign=campaign, data=data, change_note=change_note)
         except TextVersionError as error:
             form.add_error("change_note", str(error))
+        except ValidationError as error:  # e.g. published meanwhile, and the address changed
+            form.add_error(None, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organizer:campaign", slug=campaign.slug)

@@ -141,3 +141,106 @@ def test_a_file_that_is_not_an_image_is_refused(client, host, owner, tmp_path, s
     assert "Not saved" in response.content.decode()
     host.refresh_from_db()
     assert not host.logo
+
+
+def test_an_admin_cannot_invite_an_owner(client, host, owner, make_user):
+    client.force_login(make_user(host, role=Role.ADMIN))
+
+    response = client.post(members_url(host), {"role": Role.OWNER})
+
+    assert "Only an owner can change who is an owner" in response.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+def test_an_admin_cannot_promote_to_owner_nor_demote_an_owner(client, host, owner, make_user):
+    client.force_login(make_user(host, role=Role.ADMIN))
+    organizer = Membership.objects.get(user=make_user(host, role=Role.ORGANIZER))
+    owners = Membership.objects.get(user=owner)
+
+    promote = client.post(change_url(organizer), {"role": Role.OWNER}, follow=True)
+    demote = client.post(change_url(owners), {"role": Role.VIEWER}, follow=True)
+
+    assert "Only an owner can change who is an owner" in promote.content.decode()
+    assert "Only an owner can change who is an owner" in demote.content.decode()
+    organizer.refresh_from_db()
+    owners.refresh_from_db()
+    assert (organizer.role, owners.role) == (Role.ORGANIZER, Role.OWNER)
+
+
+def test_the_role_services_check_the_person_acting_not_a_role_they_are_told(host, owner, viewer):
+    from groundswell.accounts.services import (
+        MembershipError,
+        membership_remove,
+        membership_role_change,
+    )
+
+    target = Membership.objects.get(user=owner)
+    with pytest.raises(MembershipError):
+        membership_role_change(membership=target, role=Role.VIEWER, changed_by=viewer)
+    with pytest.raises(MembershipError):
+        membership_remove(membership=target, removed_by=viewer)
+    target.refresh_from_db()
+    assert target.role == Role.OWNER
+
+
+def test_only_superusers_edit_memberships_and_privileges_in_the_django_admin(
+    client, host, owner, make_user
+):
+    from django.contrib.auth.models import Permission
+
+    staff = make_user(username="staffer", is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=[
+                "view_organization", "change_organization", "view_membership",
+                "add_membership", "change_membership", "delete_membership",
+                "view_user", "change_user",
+            ]
+        )
+    )  # fmt: skip
+    client.force_login(staff)
+    organization_page = reverse("admin:accounts_organization_change", args=[host.pk])
+    user_page = reverse("admin:accounts_user_change", args=[staff.pk])
+
+    client.post(
+        organization_page,
+        {
+            "name": host.name, "slug": host.slug, "website": "",
+            "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": staff.pk, "memberships-0-role": Role.OWNER,
+        },
+    )  # fmt: skip
+    user_form = client.get(user_page).content.decode()
+    client.post(
+        user_page,
+        {
+            "username": "staffer", "is_active": "on", "is_staff": "on", "is_superuser": "on",
+            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+        },
+    )  # fmt: skip
+
+    assert not Membership.objects.filter(user=staff).exists()
+    assert 'name="is_superuser"' not in user_form
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+
+
+def test_a_staff_account_cannot_take_over_a_superusers_account(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    from groundswell.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "pw")
+    staff = make_user(username="staffer", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-Over-42", "password2": "taken-Over-42"},
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("pw")

@@ -3,6 +3,7 @@ states. Each transition lives here once."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 class LetterError(Exception):
     """A change that cannot be made; the message is safe to show to the organizer."""
+
+
+def slug_locked_message() -> str:
+    return _(
+        "The web address cannot change once the letter is published: every link already "
+        "e-mailed or shared would break."
+    )
 
 
 def _check_campaign(*, organization: Organization, campaign: Campaign | None) -> None:
@@ -85,14 +93,23 @@ def letter_update(
     campaign: Campaign | None,
     text: str,
     change_note: str = "",
+    slug: str | None = None,
 ) -> Letter:
-    """Edit a letter's details and text together (see letter_text_update for the text)."""
+    """Edit a letter's details and text together (see letter_text_update for the text).
+
+    The web address (`slug`, unchanged when None) may change only while the letter is a draft.
+    """
     _check_campaign(organization=letter.organization, campaign=campaign)
     with transaction.atomic():
+        stored = Letter.objects.select_for_update().values("slug", "status").get(pk=letter.pk)
+        slug = stored["slug"] if slug is None else slug
+        if slug != stored["slug"] and stored["status"] != LetterStatus.DRAFT:
+            raise ValidationError({"slug": [slug_locked_message()]})
         letter_text_update(letter=letter, text=text, change_note=change_note)
         letter.title, letter.addressee, letter.campaign = title, addressee, campaign
+        letter.slug = slug
         letter.full_clean(exclude=["current_version"])
-        letter.save(update_fields=["title", "addressee", "campaign", "updated_at"])
+        letter.save(update_fields=["slug", "title", "addressee", "campaign", "updated_at"])
     return letter
 
 
