@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
+    "purge-unconfirmed-signatories": {
+        "task": "groundswell.letters.tasks.signatories_unconfirmed_purge_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
 }
 
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
