@@ -241,18 +241,17 @@ def _address_link_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def address_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """The signer takes their signature back: GET explains (naming no letter, since work
-    addresses get this link), only the button's POST acts."""
+    """The signer takes their signature back: GET explains, only the button's POST acts. Work
+    inboxes get this link, and their readers may press the button: no answer names the letter."""
     try:
         if request.method == "POST":
-            withdrawal = signatory_withdraw(token=token)
-            context = {"letter": withdrawal.letter if withdrawal else None}
-            return render(request, "letters/withdrawn.html", context)
+            signatory_withdraw(token=token)
+            return render(request, "letters/withdrawn.html")
         signatory = signatory_from_withdrawal_link(token=token)
     except InvalidWithdrawalLink as error:
         return _address_link_error(request, error)
     if signatory is None:
-        return render(request, "letters/withdrawn.html", {"letter": None})
+        return render(request, "letters/withdrawn.html")
     return render(request, "letters/withdraw.html")
 
 

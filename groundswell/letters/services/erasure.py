@@ -9,7 +9,6 @@ nothing public records the erasure; the counts simply go down.
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -43,11 +42,6 @@ class InvalidWithdrawalLink(Exception):
     """The message is safe to show to the signer."""
 
 
-@dataclass(frozen=True)
-class SignatoryWithdrawal:
-    letter: Letter
-
-
 def withdrawal_url(*, public_id: str) -> str:
     """The signatory's own link to take their signature back; it does not expire. Sent to work
     addresses too, so its path names neither the letter nor its subject."""
@@ -70,15 +64,13 @@ def signatory_from_withdrawal_link(*, token: str) -> Signatory | None:
     return Signatory.objects.filter(public_id=public_id).select_related("letter").first()
 
 
-def signatory_withdraw(*, token: str) -> SignatoryWithdrawal | None:
-    """The signer takes their signature back and it is erased; None if it was already gone."""
+def signatory_withdraw(*, token: str) -> bool:
+    """The signer takes their signature back and it is erased; False if it was already gone."""
     public_id = withdrawal_token_read(token=token)
     with transaction.atomic():
         rows = _rows_lock(Signatory.objects.filter(public_id=public_id))
-        if not rows:
-            return None
         _signatories_erase(rows)
-    return SignatoryWithdrawal(letter=Letter.objects.get(pk=rows[0].letter_id))
+    return bool(rows)
 
 
 def signatories_erase(*, letter: Letter, public_ids: list[str]) -> int:
