@@ -81,3 +81,38 @@ def test_the_purge_works_in_batches_and_is_scheduled(settings, campaign, signed)
     assert signatures_unconfirmed_purge_task() == 0
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "groundswell.signatures.tasks.signatures_unconfirmed_purge_task" in schedule
+
+
+def test_a_signature_erased_while_its_address_signs_again_is_taken_anew(
+    campaign, signed, monkeypatch
+):
+    """The insert found her old signature, the purge erased it before the repeat path locked
+    it: she is signed anew rather than shown an error."""
+    from django.db import connection
+
+    from groundswell.signatures import services, signing_statements
+    from tests.conftest import sign_data
+
+    old = signed(confirm=False)
+    module, name = (
+        (signing_statements, "insert_signature")
+        if connection.vendor == "postgresql"
+        else (services, "_insert_signature_in_steps")
+    )
+    insert = getattr(module, name)
+    calls = []
+
+    def insert_then_purge(**kwargs):
+        inserted = insert(**kwargs)
+        if not calls:
+            Signature.objects.filter(pk=old.pk).delete()
+        calls.append(inserted)
+        return inserted
+
+    monkeypatch.setattr(module, name, insert_then_purge)
+
+    outcome = services.signature_create(campaign=campaign, **sign_data())
+
+    assert outcome.created
+    assert calls[0] is None
+    assert Signature.objects.get().pk == outcome.signature_id != old.pk
