@@ -149,3 +149,31 @@ def test_a_package_built_while_she_withdraws_keeps_no_file(campaign, confirm_man
     package.refresh_from_db()
     assert package.status == "discarded"
     assert not package_directory(package).exists()
+
+
+def test_a_failed_build_and_the_sweep_leave_no_files(campaign, confirm_many, monkeypatch):
+    from groundswell.delivery.services import packages
+    from groundswell.delivery.tasks import delivery_sweep
+
+    confirm_many(2, show_name=True, name=NAME)
+    failed = DeliveryPackage.objects.create(campaign=campaign, directory="half-written")
+
+    def break_after_the_csv(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(packages, "_write_pdf", break_after_the_csv)
+    delivery_package_build(package_id=failed.pk)
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    assert not package_directory(failed).exists()
+    # Files a crash left behind (the builder died, or the process between commit and delete).
+    DeliveryPackage.objects.filter(pk=failed.pk).update(directory="left-behind")
+    left = package_directory(DeliveryPackage.objects.get(pk=failed.pk))
+    left.mkdir(parents=True)
+    (left / "list.csv").write_text(NAME)
+
+    delivery_sweep()
+
+    assert not left.exists()
+    assert not [path for path in packages.packages_root().rglob("*") if path.is_file()]
+    assert package_directory(DeliveryPackage.objects.get(pk=failed.pk)) != left
