@@ -202,6 +202,11 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, mini
 OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 2, minimum=1)
 COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
 LOG_EXTEND_SECONDS = env_int("LOG_EXTEND_SECONDS", 2, minimum=1)
+# Sent e-mails (their address, name and links) are deleted this many days after sending.
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
+# How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
+# and letter signatories past their confirmation window.
+PERSONAL_DATA_PURGE_SECONDS = 3600
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "groundswell.core.tasks.outbox_drain_task",
@@ -222,6 +227,21 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-letter-work-addresses": {
         "task": "groundswell.letters.tasks.work_address_emails_sweep",
         "schedule": 300.0,
+    },
+    "expire-sent-emails": {
+        "task": "groundswell.core.tasks.outbound_emails_expire_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
+    "purge-unconfirmed-signatures": {
+        "task": "groundswell.signatures.tasks.signatures_unconfirmed_purge_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
+    "purge-unconfirmed-signatories": {
+        "task": "groundswell.letters.tasks.signatories_unconfirmed_purge_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
 }
 

@@ -8,4 +8,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind"]
     exclude = ["body"]
-    readonly_fields = ["to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts"]
+    readonly_fields = [
+        "to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts", "signature",
+        "signatory",
+    ]  # fmt: skip

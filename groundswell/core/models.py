@@ -7,6 +7,12 @@ class OutboundEmail(models.Model):
 
     A task sends it after commit; `outbox_sweep` re-queues rows whose task was lost, so a broker
     outage delays mail but never loses it. `claimed_at` lets one sender at a time own a row.
+
+    A row to a signer names the person it belongs to (`signature` or `signatory`): it holds their
+    address, often their name and links, and is deleted with them (CASCADE), whoever deletes
+    them. Rows sent (or given up on) are deleted after EMAIL_RETENTION_DAYS
+    (`outbound_emails_expire`). The two references name higher apps' models by string only:
+    nothing in core imports them.
     """
 
     to = models.EmailField(max_length=254)
@@ -24,12 +30,46 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # Exception class and SMTP code only; never the message, which may quote the address.
     last_error = models.CharField(max_length=200, blank=True)
+    # The person this e-mail is about (at most one of the two); erasing them deletes it.
+    signature = models.ForeignKey(
+        "signatures.Signature",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    signatory = models.ForeignKey(
+        "letters.Signatory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
-        # Only the unsent rows, in the order the drain claims them: the table keeps every
-        # e-mail ever sent, and a drain must not walk past them on each batch.
         indexes = [
-            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx")
+            # Only the unsent rows, in the order the drain claims them: the table keeps sent
+            # e-mails for EMAIL_RETENTION_DAYS, and a drain must not walk past them on each batch.
+            models.Index(
+                fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"
+            ),
+            # What erasure (through CASCADE) and the retention purge look rows up by; partial,
+            # so rows without that owner, and rows not yet sent (every insert), add no entry.
+            models.Index(
+                fields=["signature"],
+                condition=Q(signature__isnull=False),
+                name="outbox_signature_idx",
+            ),
+            models.Index(
+                fields=["signatory"],
+                condition=Q(signatory__isnull=False),
+                name="outbox_signatory_idx",
+            ),
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="outbox_sent_idx"
+            ),
         ]
 
     def __str__(self) -> str:

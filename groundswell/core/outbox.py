@@ -30,9 +30,28 @@ def claim_timeout() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
 
 
-def outbound_email_queue(*, to: str, subject: str, body: str, kind: str) -> OutboundEmail:
-    """Store an e-mail in the current transaction; it is sent once that commits."""
-    email = OutboundEmail.objects.create(to=to, subject=subject, body=body, kind=kind)
+def outbound_email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    signature_id: int | None = None,
+    signatory_id: int | None = None,
+) -> OutboundEmail:
+    """Store an e-mail in the current transaction; it is sent once that commits.
+
+    An e-mail to a signer must name them (`signature_id` or `signatory_id`): it is then deleted
+    when they are.
+    """
+    email = OutboundEmail.objects.create(
+        to=to,
+        subject=subject,
+        body=body,
+        kind=kind,
+        signature_id=signature_id,
+        signatory_id=signatory_id,
+    )
     outbound_email_send_soon(email_id=email.pk)
     return email
 
@@ -151,6 +170,36 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
         return False
     _mark_sent(email_id=email_id, attempts=email.attempts + 1, body=body)
     return True
+
+
+def outbound_emails_expire(
+    *, now: datetime | None = None, batch_size: int = 1000, time_budget_seconds: float = 50.0
+) -> int:
+    """Delete the e-mails sent more than EMAIL_RETENTION_DAYS ago, and those given up on that
+    were stored that long ago. Returns how many; safe to run anywhere, any number of times.
+
+    Rows are deleted rather than blanked: nothing reads a sent e-mail, and a blanked row would
+    still say that someone was e-mailed about a given campaign on a given day.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EMAIL_RETENTION_DAYS)
+    expired = Q(sent_at__lt=cutoff) | Q(
+        sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS, created_at__lt=cutoff
+    )
+    deadline = time.monotonic() + time_budget_seconds
+    deleted = 0
+    while time.monotonic() < deadline:
+        with transaction.atomic():
+            ids = list(
+                OutboundEmail.objects.filter(expired)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            OutboundEmail.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    return deleted
 
 
 # A context may name, under this key, the values that differ from one recipient to the next

@@ -206,10 +206,14 @@ class PackageStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    # Its files were deleted because a signer listed in them withdrew or was removed.
+    DISCARDED = "discarded", _("Deleted after a withdrawal")
 
 
 ACTIVE_PACKAGE_STATUSES = frozenset({PackageStatus.QUEUED, PackageStatus.RUNNING})
-FINISHED_PACKAGE_STATUSES = frozenset({PackageStatus.DONE, PackageStatus.FAILED})
+FINISHED_PACKAGE_STATUSES = frozenset(
+    {PackageStatus.DONE, PackageStatus.FAILED, PackageStatus.DISCARDED}
+)
 
 
 class PackageFile(models.TextChoices):
@@ -225,7 +229,9 @@ class DeliveryPackage(models.Model):
     """The PDF, CSV and manifest handed to the target, built by a background task.
 
     Files are written under MEDIA_ROOT/deliveries/packages/<directory>/, with a random directory
-    name, and downloaded only through the organizer view that checks the member's role.
+    name, and downloaded only through the organizer view that checks the member's role. They are
+    deleted, and the package DISCARDED, when a signature they list is erased
+    (`delivery_copies_of_signature_discard`).
     """
 
     campaign = models.ForeignKey(

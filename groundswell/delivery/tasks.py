@@ -67,13 +67,18 @@ def delivery_package_build_task(package_id: int) -> bool:
 
 @shared_task(name="groundswell.delivery.tasks.delivery_sweep")
 def delivery_sweep() -> int:
-    """Re-queue lost work: log extensions whose task never ran, packages never built."""
-    from groundswell.delivery.services.packages import delivery_packages_fail_exhausted
+    """Re-queue lost work: log extensions whose task never ran, packages never built; delete
+    the files of failed and discarded packages."""
+    from groundswell.delivery.services.packages import (
+        delivery_package_files_clean,
+        delivery_packages_fail_exhausted,
+    )
 
     campaign_ids = campaign_ids_with_pending_leaves(quiet_for=SWEEP_QUIET_FOR)
     for campaign_id in campaign_ids:
         transparency_log_extend_task.delay(campaign_id, True)
     delivery_packages_fail_exhausted()
+    delivery_package_files_clean()
     package_ids = package_ids_to_retry(queued_for=SWEEP_PACKAGE_QUEUED_FOR)
     for package_id in package_ids:
         delivery_package_build_task.delay(package_id)

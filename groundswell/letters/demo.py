@@ -199,6 +199,9 @@ def _seed_signatories(
         signed_at = now - timedelta(days=rng.uniform(0, 14))
         verified = status != SignatoryStatus.UNVERIFIED
         decided = scholars and status in {SignatoryStatus.APPROVED, SignatoryStatus.REJECTED}
+        personal_email = (
+            f"{first}.{last}.{number}@example.org".lower() if rng.random() < 0.4 else ""
+        )
         signatories.append(
             Signatory(
                 letter=letter,
@@ -208,9 +211,10 @@ def _seed_signatories(
                 title=title,
                 affiliation=affiliation,
                 display=display,
-                personal_email=(
-                    f"{first}.{last}.{number}@example.org".lower() if rng.random() < 0.4 else ""
-                ),
+                personal_email=personal_email,
+                personal_email_confirmed_at=signed_at + timedelta(minutes=9)
+                if personal_email
+                else None,
                 work_email_hash=work_address_hash(f"{first}.{last}.{number}@{domain}".lower()),
                 work_email_domain=domain,
                 work_verified_at=signed_at + timedelta(minutes=7) if verified else None,

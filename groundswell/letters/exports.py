@@ -53,12 +53,15 @@ def letter_delivery_rows(*, letter: Letter, batch_size: int = 2000) -> Iterator[
 
 
 def letter_contact_rows(*, letter: Letter, batch_size: int = 2000) -> Iterator[list[object]]:
-    """Signatories who gave a personal e-mail for updates, for organizers allowed personal data.
+    """Signatories who gave a personal e-mail for updates and confirmed it from its inbox (the
+    consent to the letter's organizers), for organizers allowed personal data.
 
     The name is included only for signatories who chose to be named publicly.
     """
     signatories = (
-        Signatory.objects.filter(letter=letter, status__in=NOTIFIED_STATUSES)
+        Signatory.objects.filter(
+            letter=letter, status__in=NOTIFIED_STATUSES, personal_email_confirmed_at__isnull=False
+        )
         .exclude(personal_email="")
         .order_by("category__position", "category_id", "pk")
     )

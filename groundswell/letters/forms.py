@@ -74,8 +74,8 @@ class LetterSignForm(forms.Form):
         max_length=254,
         required=False,
         help_text=_(
-            "Only for categories that need one. We send a link there once, then keep only "
-            "a fingerprint of the address and its domain."
+            "Only for categories that need one. We send it the one e-mail shown below, then "
+            "keep only a fingerprint of the address and its domain."
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
     )
@@ -83,7 +83,10 @@ class LetterSignForm(forms.Form):
         label=_("Personal e-mail for updates (optional)"),
         max_length=254,
         required=False,
-        help_text=_("Not your work address. Used only to tell you if the letter changes."),
+        help_text=_(
+            "Not your work address. Used only to tell you if the letter changes, once you "
+            "confirm it from the e-mail we send there."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     version = forms.CharField(max_length=40, widget=forms.HiddenInput)
@@ -308,7 +311,9 @@ class PublicIdListField(forms.Field):
 
 
 class ModerationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject")), ("erase", _("Erase"))]
+    )
     signatories = PublicIdListField(
         error_messages={"required": _("Choose at least one signatory.")}
     )

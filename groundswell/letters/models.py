@@ -216,8 +216,11 @@ class Signatory(models.Model):
     title = models.CharField(_("title or role"), max_length=200, blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=200)
     display = models.CharField(_("display"), max_length=16, choices=DisplayChoice.choices)
-    # Given for updates, with consent; only organizers with PERSONAL_DATA_ROLES see it.
+    # Given for updates, with consent; only organizers with PERSONAL_DATA_ROLES see it, and
+    # only once confirmed from its inbox. Unconfirmed, it is blanked after the confirmation
+    # window (`signatories_unconfirmed_purge`).
     personal_email = models.EmailField(_("personal e-mail"), max_length=254, blank=True)
+    personal_email_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Keyed hash of the normalised work address and its domain: the address itself is never
     # stored, and the hash cannot be reversed without SECRET_KEY.
     work_email_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -233,7 +236,8 @@ class Signatory(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The outbox row holding the work address until it is blanked (see letters.tasks).
+    # The outbox row holding the work address until it is blanked (see letters.tasks). Every
+    # e-mail about a signatory also names it (`OutboundEmail.signatory`) and goes with it.
     verification_email = models.ForeignKey(
         OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

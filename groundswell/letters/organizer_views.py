@@ -36,6 +36,7 @@ from groundswell.letters.selectors import (
     moderation_queue,
 )
 from groundswell.letters.services.counting import letter_counts_recount
+from groundswell.letters.services.erasure import signatories_erase
 from groundswell.letters.services.letters import (
     LetterError,
     letter_available_actions,
@@ -256,6 +257,13 @@ def signatories_decide(request: HttpRequest, slug: str) -> HttpResponse:
             )
             message = ngettext(
                 "%(count)s signatory approved.", "%(count)s signatories approved.", count
+            )
+        elif data["decision"] == "erase":
+            count = signatories_erase(letter=letter, public_ids=data["signatories"])
+            message = ngettext(
+                "%(count)s signatory erased, with everything kept about them.",
+                "%(count)s signatories erased, with everything kept about them.",
+                count,
             )
         else:
             count = signatories_reject(

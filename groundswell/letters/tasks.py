@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from groundswell.core.outbox import outbound_email_send
+from groundswell.letters.services.erasure import signatories_unconfirmed_purge
 from groundswell.letters.services.notices import letter_version_notices_send_batch
 from groundswell.letters.services.signing import work_address_emails_blank
 
@@ -31,3 +32,10 @@ def letter_version_notices_task(letter_id: int, version_number: int) -> int:
     ):
         sent += batch
     return sent
+
+
+@shared_task(name="groundswell.letters.tasks.signatories_unconfirmed_purge_task")
+def signatories_unconfirmed_purge_task() -> list[int]:
+    """Scheduled by `groundswell beat`: unverified signatories and unconfirmed personal addresses
+    go once their links have expired."""
+    return list(signatories_unconfirmed_purge())

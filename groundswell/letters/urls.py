@@ -10,6 +10,10 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("letters/<slug:slug>/verify/<str:token>/", views.verify, name="verify"),
+    # Links e-mailed to work addresses: their paths name no letter (mail filters read them).
+    path("address/verify/<str:token>/", views.address_verify, name="address_verify"),
+    path("address/cancel/<str:token>/", views.address_cancel, name="address_cancel"),
+    path("updates/confirm/<str:token>/", views.updates_confirm, name="updates_confirm"),
     path("organizer/letters/", organizer_views.letter_list, name="organizer_list"),
     path("organizer/letters/new/", organizer_views.letter_new, name="organizer_new"),
     path("organizer/letters/<slug:slug>/", organizer_views.letter_detail, name="organizer_letter"),

@@ -23,6 +23,17 @@ from groundswell.letters.selectors import (
     signatories_pinned,
     signatories_public_page,
 )
+from groundswell.letters.services.erasure import (
+    InvalidWithdrawalLink,
+    signatory_from_withdrawal_link,
+    signatory_withdraw,
+    withdrawal_url,
+)
+from groundswell.letters.services.personal_email import (
+    InvalidPersonalEmailLink,
+    personal_email_confirm,
+    signatory_from_personal_email_link,
+)
 from groundswell.letters.services.signing import (
     LetterSigningError,
     LetterTextChanged,
@@ -31,6 +42,7 @@ from groundswell.letters.services.signing import (
     signatory_create,
     signatory_from_verification_link,
     signatory_verify,
+    work_address_email_preview,
 )
 
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
@@ -111,6 +123,7 @@ def _render_sign(
         "form": form,
         "error": error,
         "accepting": letter.accepts_signatures,
+        "work_address_email": work_address_email_preview(),
     }
     return render(request, "letters/sign.html", context, status=status)
 
@@ -192,19 +205,67 @@ def _about_signatory(signatory: Signatory) -> dict[str, object]:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """GET only shows a button: mail scanners open links, and must never verify anyone."""
-    letter = letter_public_get(slug=slug)
-    context: dict[str, object] = {"letter": letter}
+    """Links sent before verification links left the letter out of their path."""
+    return _verify(request, token, letter=letter_public_get(slug=slug))
+
+
+@require_http_methods(["GET", "POST"])
+def address_verify(request: HttpRequest, token: str) -> HttpResponse:
+    return _verify(request, token, letter=None)
+
+
+def _verify(request: HttpRequest, token: str, *, letter: Letter | None) -> HttpResponse:
+    """GET only shows a button: mail scanners open links, and must never verify anyone. They
+    read the page too, so it says nothing of the letter; the POST's answer does."""
     try:
         if request.method == "POST":
-            outcome = signatory_verify(letter=letter, token=token)
-            context.update(_about_signatory(outcome.signatory))
-            context["newly_verified"] = outcome.newly_verified
+            outcome = signatory_verify(token=token, letter=letter)
+            signatory = outcome.signatory
+            context = {
+                "letter": signatory.letter,
+                **_about_signatory(signatory),
+                "newly_verified": outcome.newly_verified,
+                "withdrawal_url": withdrawal_url(public_id=signatory.public_id),
+            }
             return render(request, "letters/verified.html", context)
-        signatory = signatory_from_verification_link(letter=letter, token=token)
+        signatory = signatory_from_verification_link(token=token, letter=letter)
     except LetterSigningError as error:
-        context["message"] = str(error)
-        return render(request, "letters/link_error.html", context, status=400)
-    context.update(_about_signatory(signatory))
-    context["already_verified"] = signatory.work_verified_at is not None
+        return _address_link_error(request, error)
+    context = {"already_verified": signatory.work_verified_at is not None}
     return render(request, "letters/verify.html", context)
+
+
+def _address_link_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    return render(request, "letters/address_link_error.html", {"message": str(error)}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def address_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The signer takes their signature back: GET explains, only the button's POST acts. Work
+    inboxes get this link, and their readers may press the button: no answer names the letter."""
+    try:
+        if request.method == "POST":
+            signatory_withdraw(token=token)
+            return render(request, "letters/withdrawn.html")
+        signatory = signatory_from_withdrawal_link(token=token)
+    except InvalidWithdrawalLink as error:
+        return _address_link_error(request, error)
+    if signatory is None:
+        return render(request, "letters/withdrawn.html")
+    return render(request, "letters/withdraw.html")
+
+
+@require_http_methods(["GET", "POST"])
+def updates_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A personal address given for updates is confirmed by the button's POST only."""
+    try:
+        if request.method == "POST":
+            signatory = personal_email_confirm(token=token)
+            confirmed = True
+        else:
+            signatory = signatory_from_personal_email_link(token=token)
+            confirmed = signatory.personal_email_confirmed_at is not None
+    except InvalidPersonalEmailLink as error:
+        return _address_link_error(request, error)
+    context = {"letter": signatory.letter, "confirmed": confirmed}
+    return render(request, "letters/updates_confirm.html", context)

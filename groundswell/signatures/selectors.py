@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.models import Consent
 from groundswell.core.databases import reporting_database
 from groundswell.signatures.models import Signature
 from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
@@ -30,19 +31,39 @@ def daily_confirmed_counts(
 
 EXPORT_COLUMNS = [
     "public_id", "name", "email", "country", "postal_code", "comment", "show_name", "source",
-    "created_at", "confirmed_at",
+    "created_at", "confirmed_at", "contact_consent",
 ]  # fmt: skip
+# What lets an organization reach a person: exported only to organizations the person confirmed
+# they may be contacted by.
+CONTACT_COLUMNS = frozenset({"email", "postal_code"})
 
 
 def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
-    """Every signature of the campaign as CSV rows, read in batches so memory stays flat."""
+    """The campaign's confirmed signatures as CSV rows, read in batches so memory stays flat.
+
+    Unconfirmed signatures are left out (anyone may have typed the address). The contact
+    columns are filled only for signers who confirmed consent to the host organization.
+    """
+    consent = Consent.objects.filter(
+        signature=OuterRef("pk"),
+        organization_id=campaign.organization_id,
+        confirmed_at__isnull=False,
+    )
+    fields = EXPORT_COLUMNS[:-1]
     queryset = (
         Signature.objects.using(reporting_database())
-        .filter(campaign_id=campaign.pk)
+        .filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
+        .annotate(contact_consent=Exists(consent))
         .order_by("pk")
-        .values_list(*EXPORT_COLUMNS)
+        .values_list(*fields, "contact_consent")
     )
-    yield from (list(row) for row in queryset.iterator(chunk_size=batch_size))
+    contact = [index for index, field in enumerate(fields) if field in CONTACT_COLUMNS]
+    for row in queryset.iterator(chunk_size=batch_size):
+        values = list(row)
+        if not values[-1]:
+            for index in contact:
+                values[index] = ""
+        yield values
 
 
 def signatures_brought_by(*, campaign: Campaign, partner_id: int | None) -> QuerySet[Signature]:

@@ -67,10 +67,11 @@ def _insert_sql(*, with_partner: bool, consents: int) -> str:
         f"DO UPDATE SET signed = {tally}.signed + 1)"
     )
     parts.append(
+        # The e-mail names its signature, so that erasing the signature deletes it.
         f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
         '("to", subject, body, template, context, language, kind, created_at, attempts, '
-        "last_error) SELECT %s::text, %s::text, '', %s::text, %s::jsonb, %s::text, %s::text, "
-        "%s, 0, '' FROM new RETURNING id) "
+        "last_error, signature_id) SELECT %s::text, %s::text, '', %s::text, %s::jsonb, "
+        "%s::text, %s::text, %s, 0, '', new.id FROM new RETURNING id) "
         "SELECT new.id, mail.id FROM new, mail"
     )
     return "".join(parts)

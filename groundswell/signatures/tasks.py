@@ -1,6 +1,7 @@
 from celery import shared_task
 from celery.signals import task_postrun
 
+from groundswell.signatures.services import signatures_unconfirmed_purge
 from groundswell.signatures.tallies import counts_publish_all, counts_publish_all_if_due
 from groundswell.signatures.version_notices import version_notices_send_batch
 
@@ -12,6 +13,12 @@ def version_notices_send_task(campaign_id: int) -> int:
     while queued := version_notices_send_batch(campaign_id=campaign_id):
         total += queued
     return total
+
+
+@shared_task(name="groundswell.signatures.tasks.signatures_unconfirmed_purge_task")
+def signatures_unconfirmed_purge_task() -> int:
+    """Scheduled by `groundswell beat`: signatures never confirmed go once their link expired."""
+    return signatures_unconfirmed_purge()
 
 
 @shared_task(name="groundswell.signatures.tasks.counts_publish_task")

@@ -10,6 +10,7 @@ from groundswell.campaigns.models import Campaign, CampaignVersion
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.signatures.models import Signature
+from groundswell.signatures.services import withdrawal_url
 
 BATCH_SIZE = 500
 
@@ -49,17 +50,17 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
                 told_of_version__lt=campaign.text_version,
             )
             .order_by("pk")
-            .values_list("pk", "name", "email")[:batch_size]
+            .values_list("pk", "public_id", "name", "email")[:batch_size]
         )
         if not batch:
             return 0
-        Signature.objects.filter(pk__in=[pk for pk, _name, _email in batch]).update(
+        Signature.objects.filter(pk__in=[row[0] for row in batch]).update(
             told_of_version=campaign.text_version
         )
         history_path = reverse("campaigns:petition_history", args=[campaign.slug])
         history_url = f"{settings.GROUNDSWELL_BASE_URL}{history_path}"
         subject = _("The petition you signed has changed: %(title)s") % {"title": campaign.title}
-        for _pk, name, email in batch:
+        for signature_id, public_id, name, email in batch:
             body = render_to_string(
                 "signatures/email/text_changed.txt",
                 {
@@ -67,9 +68,16 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
                     "campaign": campaign,
                     "version": current,
                     "history_url": history_url,
+                    "withdrawal_url": withdrawal_url(
+                        campaign_slug=campaign.slug, public_id=public_id
+                    ),
                 },
             )
             outbound_email_queue(
-                to=email, subject=subject, body=body, kind="signature-text-changed"
+                to=email,
+                subject=subject,
+                body=body,
+                kind="signature-text-changed",
+                signature_id=signature_id,
             )
     return len(batch)

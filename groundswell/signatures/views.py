@@ -188,6 +188,7 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if signature is None:
         return render(request, "signatures/withdrawn.html", context)
     if request.method == "POST":
-        signature_withdraw(signature=signature, reason="withdrawn")
+        outcome = signature_withdraw(signature=signature, reason="withdrawn")
+        context["copies_out_of_reach"] = outcome is not None and outcome.copies_out_of_reach
         return render(request, "signatures/withdrawn.html", context)
     return render(request, "signatures/withdraw.html", context)

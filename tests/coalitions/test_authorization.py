@@ -148,6 +148,9 @@ PUBLIC_URLS = {
     # Open letters' public pages and signing; the verification link is a signed token.
     "letters:letter", "letters:letter_json", "letters:history", "letters:sign", "letters:thanks",
     "letters:verify",
+    # Links e-mailed to a signatory's work or personal address: a signed token is their only
+    # authority, and the paths name no letter (tests/letters/test_withdrawal.py).
+    "letters:address_verify", "letters:address_cancel", "letters:updates_confirm",
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",

@@ -41,7 +41,7 @@ def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, let
 
     page.goto(link)
     assert Signatory.objects.get().work_verified_at is None
-    page.get_by_role("button", name="Verify and sign").click()
+    page.get_by_role("button", name="Confirm", exact=True).click()
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}/letters/{letter.slug}/")

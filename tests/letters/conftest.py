@@ -10,6 +10,7 @@ from django.core import mail
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.core.signed_links import link_token_make
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     DisplayChoice,
@@ -23,6 +24,10 @@ from groundswell.letters.services.counting import letter_counts_recount
 from groundswell.letters.services.letters import letter_category_create, letter_create
 from groundswell.letters.services.listing import search_terms_create
 from groundswell.letters.services.moderation import signatories_approve
+from groundswell.letters.services.personal_email import (
+    PERSONAL_EMAIL_PURPOSE,
+    personal_email_confirm,
+)
 from groundswell.letters.services.signing import (
     signatory_create,
     signatory_verify,
@@ -73,9 +78,16 @@ def sign_form_data(letter: Letter, **overrides: Any) -> dict[str, Any]:
 
 
 def verification_path_from_outbox() -> str:
-    """The verification path in the last e-mail sent."""
-    body = mail.outbox[-1].body
+    """The verification path in the last verification e-mail sent."""
+    body = next(message.body for message in reversed(mail.outbox) if "/verify/" in message.body)
     url = next(line for line in body.splitlines() if "/verify/" in line).strip()
+    return url.removeprefix("https://sign.example.org")
+
+
+def link_from_outbox(marker: str) -> str:
+    """The path of the last e-mailed link whose path contains `marker` ("/cancel/"...)."""
+    body = next(message.body for message in reversed(mail.outbox) if marker in message.body)
+    url = next(line for line in body.splitlines() if marker in line).strip()
     return url.removeprefix("https://sign.example.org")
 
 
@@ -120,7 +132,12 @@ def sign_letter(run_on_commit: Callable[[], Any], owner: Any) -> Callable[..., S
     """Sign through the services, then verify the work address and approve, as asked."""
 
     def sign(
-        letter: Letter, *, verify: bool = True, approve: bool = True, **overrides: Any
+        letter: Letter,
+        *,
+        verify: bool = True,
+        approve: bool = True,
+        confirm_personal_email: bool = True,
+        **overrides: Any,
     ) -> Signatory:
         data = sign_form_data(letter, **overrides)
         category = category_of(letter, data.pop("category"))
@@ -138,6 +155,9 @@ def sign_letter(run_on_commit: Callable[[], Any], owner: Any) -> Callable[..., S
             token = verification_token_make(public_id=signatory.public_id)
             with run_on_commit():
                 signatory_verify(letter=letter, token=token)
+        if confirm_personal_email and signatory.personal_email:
+            token = link_token_make(purpose=PERSONAL_EMAIL_PURPOSE, value=signatory.public_id)
+            personal_email_confirm(token=token)
         if approve and category.requires_moderation:
             signatory.refresh_from_db()
             if signatory.status == SignatoryStatus.AWAITING_MODERATION:

@@ -102,3 +102,25 @@ def test_the_contacts_export_has_update_emails_and_names_only_when_public(
         ["Employees of Northwind Cloud", "", "Verified category, name withheld", "wen@example.org",
          "approved", "1"],
     ]  # fmt: skip
+
+
+def test_the_contacts_export_leaves_out_addresses_never_confirmed(
+    client, owner, letter, sign_letter
+):
+    """Anyone can type an address into the form: only its owner's confirmation is consent."""
+    sign_letter(
+        letter, name="Typed By Someone", personal_email="victim@example.org",
+        confirm_personal_email=False,
+    )  # fmt: skip
+    sign_letter(
+        letter, verify=False, name="Never Verified", work_email="nv@northwind.example",
+        personal_email="nv@example.org",
+    )  # fmt: skip
+    sign_letter(
+        letter, name="Confirmed", work_email="c@northwind.example", personal_email="c@e.org"
+    )
+    client.force_login(owner)
+
+    rows = download(client, letter, "organizer_contacts_export")
+
+    assert [row[3] for row in rows[1:]] == ["c@e.org"]

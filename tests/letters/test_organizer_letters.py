@@ -254,7 +254,8 @@ def test_there_is_nothing_to_tell_before_the_text_changes(client, owner, letter,
     response = client.post(reverse("letters:organizer_notify", kwargs={"slug": letter.slug}))
 
     assert "The text has not changed" in messages_of(response)[0]
-    assert len(mail.outbox) == 1  # only the verification e-mail
+    # Only the verification e-mail and the personal address's confirmation request.
+    assert len(mail.outbox) == 2
 
 
 def test_the_detail_page_offers_the_notice_when_someone_needs_it(

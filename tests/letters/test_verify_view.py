@@ -51,24 +51,37 @@ def test_a_scanner_opening_the_link_verifies_nothing(client, letter):
     assert counts(letter)[0] == 0
 
 
-def test_the_link_opens_a_page_with_a_button(client, letter):
+def test_the_link_opens_a_page_with_a_button_that_names_nothing(client, letter):
+    """The employer's scanners fetch it: no letter, category, organizer or signer on it."""
     link = sign(client, letter)
 
     body = client.get(link).content.decode()
 
     assert '<form method="post">' in body
-    assert "Verify and sign" in body
+    assert "Confirm your address" in body
+    for revealing in ("Northwind", "contract", "Employees", "Ada", "Lovelace", "letter"):
+        assert revealing.lower() not in body.lower(), revealing
+    assert letter.slug not in body
+
+
+def test_the_button_shows_what_was_signed_and_how_to_undo_it(client, letter):
+    link = sign(client, letter)
+
+    body = client.post(link).content.decode()
+
+    assert letter.title in body
     assert "Employees of Northwind Cloud" in body
     assert "Ada Lovelace" in body  # she chose to be named publicly anyway
+    assert "/address/cancel/" in body
 
 
 def test_the_page_of_a_withheld_signer_does_not_show_the_name(client, letter):
     link = sign(client, letter, name="Wen Okafor", display=DisplayChoice.WITHHELD)
 
-    body = client.get(link).content.decode()
+    before, after = client.get(link).content.decode(), client.post(link).content.decode()
 
-    assert "Okafor" not in body
-    assert "name withheld" in body
+    assert "Okafor" not in before and "Okafor" not in after
+    assert "name withheld" in after
 
 
 def test_pressing_the_button_verifies_and_counts_once(client, letter):
@@ -146,7 +159,7 @@ def test_signing_again_after_verifying_creates_nothing_and_tells_the_inbox(clien
     assert response["Location"].endswith("?step=verify")
     assert Signatory.objects.count() == 1
     assert len(mail.outbox) == 1
-    assert "already verified a signature" in mail.outbox[0].body
+    assert "It is already confirmed" in mail.outbox[0].body
     assert "/verify/" not in mail.outbox[0].body
     assert OutboundEmail.objects.filter(kind="letter-already-signed").get().to == ""
 
@@ -193,11 +206,12 @@ def test_an_expired_link_is_refused(client, letter, monkeypatch):
     assert Signatory.objects.get().status == SignatoryStatus.UNVERIFIED
 
 
-def test_a_link_for_another_letter_is_refused(client, letter, make_letter):
-    link = sign(client, letter)
+def test_an_old_link_naming_another_letter_is_refused(client, letter, make_letter):
+    sign(client, letter)
     other = make_letter()
+    token = verification_token_make(public_id=Signatory.objects.get().public_id)
 
-    response = client.post(link.replace(letter.slug, other.slug))
+    response = client.post(reverse("letters:verify", kwargs={"slug": other.slug, "token": token}))
 
     assert response.status_code == 400
     assert Signatory.objects.get().status == SignatoryStatus.UNVERIFIED

@@ -6,15 +6,23 @@ checkpoint's live count; a build where they would differ fails instead of delive
 
 Who may see what: the package holds no e-mail address, no full postal code, and a name or
 comment only where the signer chose to show their name.
+
+Erasure: the files of a package that lists a signature are deleted when that signature is
+(`delivery_copies_of_signature_discard`), and the package is marked DISCARDED; organizers build a
+new one, which no longer lists it. Files of failed builds are deleted too. A package already
+downloaded, or handed to the target, is out of our hands: the withdrawal page says so.
 """
 
 import hashlib
 import json
 import logging
 import secrets
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -36,7 +44,9 @@ from groundswell.delivery.checkpoints import public_key_to_pem
 from groundswell.delivery.models import (
     ACTIVE_PACKAGE_STATUSES,
     Checkpoint,
+    Delivery,
     DeliveryPackage,
+    LogEntry,
     PackageStatus,
 )
 from groundswell.delivery.package_pdf import Column, PackageDocument, TableProgress
@@ -76,6 +86,12 @@ def packages_root() -> Path:
 
 def package_directory(package: DeliveryPackage) -> Path:
     return packages_root() / package.directory
+
+
+def _package_directory_remove(directory: str) -> None:
+    """Delete a package's files; never the packages root itself."""
+    if directory:
+        shutil.rmtree(packages_root() / directory, ignore_errors=True)
 
 
 def package_file_path(package: DeliveryPackage, file: str) -> Path | None:
@@ -138,6 +154,73 @@ def delivery_packages_fail_exhausted(*, now: datetime | None = None) -> int:
     ).update(status=PackageStatus.FAILED, error="BuilderLost", finished_at=now)
 
 
+@dataclass(frozen=True)
+class DiscardedCopies:
+    packages: int  # stored packages deleted
+    out_of_reach: bool  # a package ready to download, or a recorded delivery, listed it
+
+
+def delivery_copies_of_signature_discard(
+    *, signature_id: int, campaign_id: int, now: datetime | None = None
+) -> DiscardedCopies:
+    """Delete the stored packages that list a signature about to be erased, and say whether a
+    copy may already be out of our hands.
+
+    Call it in the erasing transaction, before the signature row goes (its leaf is found through
+    it). Packages being built are discarded too: their builder may already have written the row.
+    The files go once the transaction commits; `delivery_package_files_clean` (the sweep)
+    deletes any left by a crash in between.
+    """
+    leaf_index = (
+        LogEntry.objects.filter(signature_id=signature_id).values_list("index", flat=True).first()
+    )
+    if leaf_index is None:
+        # Never appended: in no checkpoint, so in no package or delivery.
+        return DiscardedCopies(packages=0, out_of_reach=False)
+    packages = DeliveryPackage.objects.filter(campaign_id=campaign_id)
+    listing = Q(checkpoint__tree_size__gt=leaf_index)
+    ready = packages.filter(listing, status=PackageStatus.DONE)
+    out_of_reach = (
+        ready.exists()
+        or Delivery.objects.filter(
+            campaign_id=campaign_id, checkpoint__tree_size__gt=leaf_index
+        ).exists()
+    )
+    building = packages.filter(Q(checkpoint__isnull=True) | listing, status=PackageStatus.RUNNING)
+    rows = list((ready | building).values_list("pk", "directory"))
+    if rows:
+        DeliveryPackage.objects.filter(pk__in=[pk for pk, _directory in rows]).update(
+            status=PackageStatus.DISCARDED,
+            pdf_name="",
+            csv_name="",
+            manifest_name="",
+            zip_name="",
+            finished_at=now or timezone.now(),
+        )
+        transaction.on_commit(
+            partial(_package_directories_remove, [directory for _pk, directory in rows])
+        )
+    return DiscardedCopies(packages=len(rows), out_of_reach=out_of_reach)
+
+
+def _package_directories_remove(directories: list[str]) -> None:
+    for directory in directories:
+        _package_directory_remove(directory)
+
+
+def delivery_package_files_clean() -> int:
+    """Delete the files left by failed or discarded packages (idempotent; run by the sweep)."""
+    leftovers = list(
+        DeliveryPackage.objects.filter(status__in=[PackageStatus.FAILED, PackageStatus.DISCARDED])
+        .exclude(directory="")
+        .values_list("pk", "directory")
+    )
+    for _pk, directory in leftovers:
+        _package_directory_remove(directory)
+    DeliveryPackage.objects.filter(pk__in=[pk for pk, _directory in leftovers]).update(directory="")
+    return len(leftovers)
+
+
 def delivery_package_build(*, package_id: int, now: datetime | None = None) -> bool:
     """Build a claimed package. True when this call built it; False if another builder has it."""
     now = now or timezone.now()
@@ -153,6 +236,8 @@ def delivery_package_build(*, package_id: int, now: datetime | None = None) -> b
             status=PackageStatus.FAILED, error=reason[:200], finished_at=timezone.now()
         )
         logger.error("delivery package %s failed: %s", package_id, reason)
+        # A half-written package lists signers too; nobody can download it, so it goes.
+        _package_directory_remove(package.directory)
         return False
     return True
 
@@ -211,7 +296,7 @@ def _build(package: DeliveryPackage) -> None:
     )
     (directory / names["manifest"]).write_text(json.dumps(manifest, indent=2) + "\n")
     _write_zip(directory, names=names, campaign=campaign, checkpoint=checkpoint)
-    DeliveryPackage.objects.filter(pk=package.pk, status=PackageStatus.RUNNING).update(
+    finished = DeliveryPackage.objects.filter(pk=package.pk, status=PackageStatus.RUNNING).update(
         status=PackageStatus.DONE,
         progress=100,
         signature_count=total,
@@ -223,6 +308,9 @@ def _build(package: DeliveryPackage) -> None:
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )
+    if not finished:
+        # Discarded while it was built (a signer in it withdrew): its files must not stay.
+        _package_directory_remove(package.directory)
 
 
 def signatory_csv_row(signatory: Signatory) -> list[object]:

@@ -58,6 +58,7 @@ class ReceiptRecipient:
     """A just-appended signature whose signer gets a receipt e-mail (kept in memory only)."""
 
     leaf: AppendedSignature
+    signature_id: int
     name: str
     email: str
 
@@ -134,7 +135,13 @@ def receipt_emails_queue(
             seconds=RECEIPT_TEXT_KEPT_SECONDS,
         )
         emails.append(
-            OutboundEmail(to=recipient.email, subject=subject, body=body, kind=RECEIPT_EMAIL_KIND)
+            OutboundEmail(
+                to=recipient.email,
+                subject=subject,
+                body=body,
+                kind=RECEIPT_EMAIL_KIND,
+                signature_id=recipient.signature_id,
+            )
         )
     OutboundEmail.objects.bulk_create(emails)
     ids = sorted(email.pk for email in emails)

@@ -132,6 +132,7 @@ def transparency_log_extend(
                     leaf=AppendedSignature(
                         index=index, public_id=public_id, confirmed_at=confirmed_at, salt=salt
                     ),
+                    signature_id=signature_id,
                     name=name,
                     email=email,
                 )

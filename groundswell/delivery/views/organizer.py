@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
@@ -151,10 +152,20 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
         if signature is None:
             form.add_error("email", _("No signature of this petition has that e-mail address."))
         else:
-            signature_withdraw(signature=signature, reason=form.cleaned_data["reason"])
+            outcome = signature_withdraw(signature=signature, reason=form.cleaned_data["reason"])
             messages.success(
                 request,
                 _("The signature was removed; the public log records that it no longer counts."),
             )
+            if outcome is not None and outcome.packages_discarded:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s delivery package listed it and was deleted; build a new one.",
+                        "%(count)s delivery packages listed it and were deleted; build a new one.",
+                        outcome.packages_discarded,
+                    )
+                    % {"count": outcome.packages_discarded},
+                )
             return redirect("delivery:organizer_withdraw", slug=campaign.slug)
     return render(request, "delivery/organizer_withdraw.html", {"campaign": campaign, "form": form})

@@ -1,7 +1,7 @@
 """Telling signers of an older text that the letter changed, by their personal e-mail.
 
 Never by a work address (it is not kept), and the e-mail does not name the signer: it goes to
-the address the signer gave for updates, and says only what changed.
+the address the signer gave for updates, once they confirmed it, and says only what changed.
 """
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.letters.models import Letter, LetterVersion, Signatory, SignatoryStatus
+from groundswell.letters.services.erasure import withdrawal_url
 
 VERSION_NOTICE_EMAIL_KIND = "letter-version-notice"
 # Unverified signatories may be someone else using a colleague's address; rejected ones are
@@ -34,6 +35,7 @@ def _signers_to_tell(*, letter_id: int, version_number: int) -> QuerySet[Signato
             status__in=NOTIFIED_STATUSES,
         )
         .exclude(personal_email="")
+        .filter(personal_email_confirmed_at__isnull=False)
         .filter(Q(notified_of_version__isnull=True) | Q(notified_of_version__lt=version_number))
     )
 
@@ -76,7 +78,7 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
             _signers_to_tell(letter_id=letter_id, version_number=version_number)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("version")
-            .only("pk", "personal_email", "version__number")
+            .only("pk", "public_id", "personal_email", "version__number")
             .order_by("pk")[:NOTICE_BATCH_SIZE]
         )
         Signatory.objects.filter(pk__in=[row.pk for row in rows]).update(
@@ -89,6 +91,7 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
                 "version": version,
                 "signed_number": row.version.number,
                 "history_url": f"{settings.GROUNDSWELL_BASE_URL}{history_path}",
+                "withdrawal_url": withdrawal_url(public_id=row.public_id),
             }
             outbound_email_queue(
                 to=row.personal_email,
@@ -96,5 +99,6 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
                 % {"title": letter.title},
                 body=render_to_string("letters/email/version_notice.txt", context),
                 kind=VERSION_NOTICE_EMAIL_KIND,
+                signatory_id=row.pk,
             )
     return len(rows)

@@ -4,6 +4,11 @@ A work address is used for one e-mail and never stored: the signatory keeps a ke
 domain, and the outbox row that carried the address is blanked once it is sent (see
 `work_address_emails_blank`). The verification link opens a page with a button; only the POST
 verifies, because corporate mail scanners open every link.
+
+The employer can read everything sent to a work address, and its filters read the links too: the
+e-mails to a work address, their links and the page the link opens (which scanners fetch) say
+nothing of the letter, its organizers or the employer (`letters/email/verify.txt`; the signing
+form shows that e-mail as it is sent).
 """
 
 from dataclasses import dataclass
@@ -37,7 +42,9 @@ from groundswell.letters.models import (
     SignatoryStatus,
 )
 from groundswell.letters.services.counting import letter_counts_add
+from groundswell.letters.services.erasure import withdrawal_url
 from groundswell.letters.services.listing import search_terms_create, search_terms_listed_sync
+from groundswell.letters.services.personal_email import personal_email_confirmation_queue
 from groundswell.letters.work_addresses import (
     domain_allowed,
     work_address_domain,
@@ -125,9 +132,11 @@ def verification_token_read(*, token: str) -> str:
         ) from None
 
 
-def verification_url(*, letter_slug: str, public_id: str) -> str:
+def verification_url(*, public_id: str) -> str:
+    """The link in the e-mail to a work address. Its path names neither the letter nor its
+    subject: a mail filter reads links."""
     token = verification_token_make(public_id=public_id)
-    return absolute_url(reverse("letters:verify", kwargs={"slug": letter_slug, "token": token}))
+    return absolute_url(reverse("letters:address_verify", kwargs={"token": token}))
 
 
 def _first_status(category: LetterCategory) -> str:
@@ -213,9 +222,11 @@ def signatory_create(
             letter_counts_add(letter_id=locked.pk, changes={category.pk: 1})
         if work_hash is not None:
             email = _queue_work_address_email(
-                letter=locked, to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
+                to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
             )
             Signatory.objects.filter(pk=signatory.pk).update(verification_email=email)
+        if personal_email:
+            personal_email_confirmation_queue(letter=locked, signatory=signatory)
     steps = {
         SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
         SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
@@ -237,39 +248,68 @@ def _work_address_already_handled(
         if verified.notified_at is None or verified.notified_at < now - RENOTIFY_AFTER:
             Signatory.objects.filter(pk=verified.pk).update(notified_at=now)
             _queue_work_address_email(
-                letter=letter, to=work_email, kind=ALREADY_SIGNED_EMAIL_KIND, signatory=None
+                to=work_email, kind=ALREADY_SIGNED_EMAIL_KIND, signatory=verified
             )
         return True
     return same_address.filter(notified_at__gte=now - RENOTIFY_AFTER).exists()
 
 
 @sensitive_variables()
-def _queue_work_address_email(
-    *, letter: Letter, to: str, kind: str, signatory: Signatory | None
-) -> OutboundEmail:
-    """The only e-mails to a work address. They name no signatory: the employer can read them."""
+def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> OutboundEmail:
+    """The only e-mails to a work address, about `signatory`, and deleted with it.
+
+    The employer can read them: they name no signatory, no letter, no organization, and their
+    links do not either. `work_address_email_text` is also shown on the signing form.
+    """
     from groundswell.letters.tasks import work_address_email_send_task
 
-    context = {
-        "letter": letter,
-        "letter_url": f"{settings.GROUNDSWELL_BASE_URL}{letter.get_absolute_url()}",
-        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
-    }
-    if signatory is not None:
-        context["verify_url"] = verification_url(
-            letter_slug=letter.slug, public_id=signatory.public_id
-        )
-        subject = _("Verify your work address")
-        template = "letters/email/verify.txt"
-    else:
-        subject = _("This work address has already signed")
-        template = "letters/email/already_signed.txt"
+    subject, body = work_address_email_text(
+        kind=kind,
+        verify_url=verification_url(public_id=signatory.public_id),
+        withdrawal_url=withdrawal_url(public_id=signatory.public_id),
+    )
     email = outbound_email_queue(
-        to=to, subject=subject, body=render_to_string(template, context), kind=kind
+        to=to, subject=subject, body=body, kind=kind, signatory_id=signatory.pk
     )
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
     enqueue_on_commit(work_address_email_send_task, email.pk)
     return email
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    sender: str
+    subject: str
+    body: str
+
+
+def work_address_email_preview() -> EmailPreview:
+    """The verification e-mail exactly as a work inbox receives it, with its links' tokens left
+    out: the signing form shows it, so that signers know what their employer may read."""
+    hidden = "TOKEN"
+    verify, withdraw = (
+        absolute_url(reverse(name, kwargs={"token": hidden})).replace(hidden, "…")
+        for name in ("letters:address_verify", "letters:address_cancel")
+    )
+    subject, body = work_address_email_text(
+        kind=VERIFY_EMAIL_KIND, verify_url=verify, withdrawal_url=withdraw
+    )
+    return EmailPreview(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, body=body.strip())
+
+
+def work_address_email_text(*, kind: str, verify_url: str, withdrawal_url: str) -> tuple[str, str]:
+    """(subject, body) of an e-mail to a work address: the same words whatever the letter."""
+    context = {
+        "verify_url": verify_url,
+        "withdrawal_url": withdrawal_url,
+        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
+    }
+    if kind == VERIFY_EMAIL_KIND:
+        return _("Confirm your address"), render_to_string("letters/email/verify.txt", context)
+    return (
+        _("Your address is already confirmed"),
+        render_to_string("letters/email/already_signed.txt", context),
+    )
 
 
 def work_address_emails_blank(
@@ -289,43 +329,48 @@ def work_address_emails_blank(
     return emails.update(to="")
 
 
-def signatory_from_verification_link(*, letter: Letter, token: str) -> Signatory:
-    """The signatory a link points to (for the page with the button); never changes anything."""
+def signatory_from_verification_link(*, token: str, letter: Letter | None = None) -> Signatory:
+    """The signatory a link points to (for the page with the button); never changes anything.
+
+    Links sent before they left the letter out of their path name the letter: then it must match.
+    """
     public_id = verification_token_read(token=token)
-    signatory = (
-        Signatory.objects.filter(public_id=public_id, letter=letter)
-        .select_related("category")
-        .first()
-    )
+    signatories = Signatory.objects.filter(public_id=public_id)
+    if letter is not None:
+        signatories = signatories.filter(letter=letter)
+    signatory = signatories.select_related("category", "letter").first()
     if signatory is None or not signatory.work_email_hash:
         raise InvalidVerificationLink(_("This verification link does not match a signature here."))
     return signatory
 
 
 def signatory_verify(
-    *, letter: Letter, token: str, now: datetime | None = None
+    *, token: str, letter: Letter | None = None, now: datetime | None = None
 ) -> VerificationOutcome:
-    """Verify the work address a link was sent to; counting the signatory at most once."""
+    """Verify the work address a link was sent to; counting the signatory at most once.
+
+    `letter`: as for `signatory_from_verification_link`.
+    """
     now = now or timezone.now()
     public_id = verification_token_read(token=token)
     with transaction.atomic():
-        signatory = (
-            Signatory.objects.select_for_update()
-            .filter(public_id=public_id, letter=letter)
-            .exclude(work_email_hash="")
-            .first()
-        )
+        signatories = Signatory.objects.select_for_update().filter(public_id=public_id)
+        if letter is not None:
+            signatories = signatories.filter(letter=letter)
+        signatory = signatories.exclude(work_email_hash="").first()
         if signatory is None:
             raise InvalidVerificationLink(
                 _("This verification link does not match a signature here.")
             )
+        letter = Letter.objects.get(pk=signatory.letter_id)
         category = LetterCategory.objects.get(pk=signatory.category_id)
         signatory.category = category
+        signatory.letter = letter
         if signatory.work_verified_at is not None:
             return VerificationOutcome(signatory=signatory, newly_verified=False)
         if signatory.status != SignatoryStatus.UNVERIFIED:
             raise InvalidVerificationLink(_("This signature can no longer be verified."))
-        if not Letter.objects.get(pk=letter.pk).accepts_signatures:
+        if not letter.accepts_signatures:
             raise LetterNotSigning(_("This letter closed before your address was verified."))
         already_used = WorkAddressAlreadyUsed(
             _(

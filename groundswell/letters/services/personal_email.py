@@ -1,0 +1,93 @@
+"""The personal e-mail a signatory may give for updates: confirmed from its inbox before anyone
+uses it, so that nobody can sign someone else's address up for a letter's mail.
+
+Until it is confirmed, organizers do not see it (exports) and no notice goes to it; unconfirmed
+after the confirmation window, it is blanked (`signatories_unconfirmed_purge`). The e-mail that
+asks for confirmation also carries the signer's withdrawal link: for a signatory whose category
+checks no work address, it is their only one.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groundswell.core.outbox import outbound_email_queue
+from groundswell.core.signed_links import (
+    LinkExpired,
+    LinkInvalid,
+    absolute_url,
+    link_token_make,
+    link_token_read,
+)
+from groundswell.letters.models import Letter, Signatory
+from groundswell.letters.services.erasure import PERSONAL_EMAIL_KIND, withdrawal_url
+
+PERSONAL_EMAIL_PURPOSE = "groundswell.letters.personal-email"
+
+
+class InvalidPersonalEmailLink(Exception):
+    """The message is safe to show to the signer."""
+
+
+def personal_email_confirmation_url(*, public_id: str) -> str:
+    token = link_token_make(purpose=PERSONAL_EMAIL_PURPOSE, value=public_id)
+    return absolute_url(reverse("letters:updates_confirm", kwargs={"token": token}))
+
+
+def personal_email_confirmation_queue(*, letter: Letter, signatory: Signatory) -> None:
+    """Ask the personal address to confirm itself; called in the signing transaction."""
+    context = {
+        "letter": letter,
+        "confirm_url": personal_email_confirmation_url(public_id=signatory.public_id),
+        "withdrawal_url": withdrawal_url(public_id=signatory.public_id),
+        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
+    }
+    outbound_email_queue(
+        to=signatory.personal_email,
+        subject=_("Confirm your e-mail for updates: %(title)s") % {"title": letter.title},
+        body=render_to_string("letters/email/personal_email.txt", context),
+        kind=PERSONAL_EMAIL_KIND,
+        signatory_id=signatory.pk,
+    )
+
+
+def signatory_from_personal_email_link(*, token: str) -> Signatory:
+    """The signatory whose personal address a link confirms (for the page with the button)."""
+    try:
+        public_id = link_token_read(
+            purpose=PERSONAL_EMAIL_PURPOSE,
+            token=token,
+            max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE,
+        )
+    except LinkExpired:
+        raise InvalidPersonalEmailLink(
+            _("This link has expired. Your address was not confirmed, and will be erased.")
+        ) from None
+    except LinkInvalid:
+        raise InvalidPersonalEmailLink(
+            _("This link is not valid. Please use the link from your e-mail.")
+        ) from None
+    signatory = (
+        Signatory.objects.filter(public_id=public_id)
+        .exclude(personal_email="")
+        .select_related("letter")
+        .first()
+    )
+    if signatory is None:
+        raise InvalidPersonalEmailLink(
+            _("This address is no longer kept: the signature was withdrawn or erased.")
+        )
+    return signatory
+
+
+def personal_email_confirm(*, token: str, now: datetime | None = None) -> Signatory:
+    """Confirm the personal address a link was sent to (once; opening it again changes nothing)."""
+    signatory = signatory_from_personal_email_link(token=token)
+    Signatory.objects.filter(pk=signatory.pk, personal_email_confirmed_at__isnull=True).update(
+        personal_email_confirmed_at=now or timezone.now()
+    )
+    return signatory
