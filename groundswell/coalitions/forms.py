@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.core.text import reject_markup
+from groundswell.core.text import reject_markup, single_line_text
 
 
 class PartnerInvitationForm(forms.Form):
     name = forms.CharField(
-        label=_("Partner organization's name"), max_length=200, validators=[reject_markup]
+        label=_("Partner organization's name"),
+        max_length=200,
+        validators=[single_line_text, reject_markup],
     )
     slug = forms.SlugField(
         label=_("Short name"),

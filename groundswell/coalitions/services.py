@@ -187,7 +187,9 @@ def partner_invitation_create(
     """Invite an organization (new, or known by its short name) to co-sponsor a campaign."""
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None:
-        organization = Organization.objects.create(name=name, slug=slug)
+        organization = Organization(name=name, slug=slug)
+        organization.full_clean()
+        organization.save()
     if organization.pk == campaign.organization_id:
         raise CoalitionError(_("The host organization cannot be its own partner."))
     if Partner.objects.filter(campaign=campaign, organization=organization).exists():

@@ -12,7 +12,12 @@ from groundswell.accounts.models import Organization
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import ConsentGiven
-from groundswell.core.text import reject_markup
+from groundswell.core.text import (
+    multi_line_text,
+    person_text_clean,
+    reject_markup,
+    single_line_text,
+)
 
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9 -]{1,16}$")
@@ -50,7 +55,7 @@ class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -66,14 +71,14 @@ class SignatureForm(forms.Form):
         label=_("Postal code"),
         max_length=16,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     comment = forms.CharField(
         label=_("Why are you signing? (optional)"),
         max_length=500,
         required=False,
-        validators=[reject_markup],
+        validators=[multi_line_text, reject_markup],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     show_name = forms.BooleanField(
@@ -123,7 +128,7 @@ class SignatureForm(forms.Form):
 
 
 def name_clean(value: str) -> str:
-    name = " ".join(value.split())
+    name = person_text_clean(value)
     if not name:
         raise ValidationError(_("Please enter your name."), code="required")
     return name

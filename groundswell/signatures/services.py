@@ -31,6 +31,7 @@ from groundswell.core.signed_links import (
     link_token_make,
     link_token_read,
 )
+from groundswell.core.text import multi_line_text, single_line_text
 from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
 from groundswell.signatures import signing_statements
 from groundswell.signatures.email_keys import email_key
@@ -164,6 +165,10 @@ def signature_create(
     caller must show the same page either way, so nobody can learn whether an address has signed.
     """
     now = now or timezone.now()
+    # The form checked them already; this is for every other caller (ValidationError).
+    single_line_text(name)
+    single_line_text(postal_code)
+    multi_line_text(comment)
     if not campaign.accepts_signatures(now):
         raise CampaignNotSigning(_("This petition is not accepting signatures."))
     consents = list(consents)

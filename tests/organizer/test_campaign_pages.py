@@ -77,6 +77,35 @@ def test_invalid_campaign_input_is_refused_with_messages(client, owner, host):
     assert Campaign.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Stop the data centre\r\nBcc: everyone@example.org"),
+        ("target_name", "Sam\nReyes"),
+        ("title", "\u202eertnec atad eht potS"),
+        ("target_organization", "\u200b"),
+    ],
+)
+def test_a_line_break_or_invisible_character_in_a_line_is_refused_in_the_editor(
+    client, owner, campaign, field, value
+):
+    client.force_login(owner)
+    data = new_campaign_data(campaign.organization, slug=campaign.slug, **{field: value})
+    data.pop("organization")
+
+    response = client.post(reverse("organizer:campaign_edit", args=[campaign.slug]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
+    created = client.post(
+        reverse("organizer:campaign_new"),
+        new_campaign_data(campaign.organization, **{field: value}),
+    )
+    assert created.status_code == 200
+    assert not Campaign.objects.filter(slug="stop-the-data-centre").exists()
+
+
 def test_an_organizer_cannot_create_a_campaign_for_another_organization(client, owner, make_org):
     client.force_login(owner)
     foreign = make_org("Not mine")

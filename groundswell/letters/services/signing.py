@@ -28,6 +28,7 @@ from groundswell.core.signed_links import (
     link_token_make,
     link_token_read,
 )
+from groundswell.core.text import single_line_text
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     Letter,
@@ -166,6 +167,9 @@ def signatory_create(
     step as anyone else, so that nobody can learn whether a colleague's address has signed.
     """
     now = now or timezone.now()
+    # The form checked them already; this is for every other caller (ValidationError).
+    for text in (name, title, affiliation):
+        single_line_text(text)
     if category.letter_id != letter.pk:
         raise LetterSigningError(_("Choose one of this letter's categories."))
     work_hash = None
