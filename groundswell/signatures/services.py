@@ -312,6 +312,7 @@ def _confirmation_email_static(*, campaign: Campaign, repeat: bool) -> dict[str,
             "subject": subject,
             "template": template,
             "kind": "signature-repeat" if repeat else "signature-confirm",
+            "campaign_id": campaign.pk,
         },
     }
 

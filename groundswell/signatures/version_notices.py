@@ -70,6 +70,10 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
                 },
             )
             outbound_email_queue(
-                to=email, subject=subject, body=body, kind="signature-text-changed"
+                to=email,
+                subject=subject,
+                body=body,
+                kind="signature-text-changed",
+                campaign_id=campaign.pk,
             )
     return len(batch)

@@ -157,6 +157,35 @@ def test_the_dashboard_shows_confirmed_and_pending_counts_and_a_chart(
     assert summary.endswith(", with 1.")
 
 
+def test_an_email_that_cannot_be_sent_is_shown_on_the_dashboard_without_its_address(
+    client, owner, viewer, campaign, monkeypatch
+):
+    from django.core.mail import BadHeaderError
+
+    from groundswell.core.models import EmailFailure, OutboundEmail
+    from tests.conftest import sign_data
+
+    def broken_header(self, *args, **kwargs):
+        raise BadHeaderError("Header values can't contain newlines (got 'suzie@example.org')")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_header)
+    signed = client.post(
+        reverse("signatures:sign", args=[campaign.slug]),
+        sign_data(name="Suzie Q", email="suzie@example.org"),
+    )
+    monkeypatch.undo()
+
+    assert signed.status_code == 302
+    email = OutboundEmail.objects.get()
+    assert (email.campaign, email.failure) == (campaign, EmailFailure.INVALID_MESSAGE)
+    for member in (owner, viewer):
+        client.force_login(member)
+        body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
+        assert "1 e-mail could not be sent" in body
+        assert "a header or the address is malformed" in body
+        assert "suzie" not in body.lower()
+
+
 def test_the_dashboard_says_so_when_nothing_was_confirmed_this_month(client, owner, campaign):
     client.force_login(owner)
 

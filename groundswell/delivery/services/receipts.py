@@ -134,7 +134,13 @@ def receipt_emails_queue(
             seconds=RECEIPT_TEXT_KEPT_SECONDS,
         )
         emails.append(
-            OutboundEmail(to=recipient.email, subject=subject, body=body, kind=RECEIPT_EMAIL_KIND)
+            OutboundEmail(
+                to=recipient.email,
+                subject=subject,
+                body=body,
+                kind=RECEIPT_EMAIL_KIND,
+                campaign_id=campaign.pk,
+            )
         )
     OutboundEmail.objects.bulk_create(emails)
     ids = sorted(email.pk for email in emails)
@@ -148,7 +154,11 @@ def receipt_email_ids_unsent(*, first_id: int, last_id: int) -> list[int]:
     """Unsent receipt e-mails with ids in [first_id, last_id] (other batches' ones included)."""
     return list(
         OutboundEmail.objects.filter(
-            pk__gte=first_id, pk__lte=last_id, kind=RECEIPT_EMAIL_KIND, sent_at__isnull=True
+            pk__gte=first_id,
+            pk__lte=last_id,
+            kind=RECEIPT_EMAIL_KIND,
+            sent_at__isnull=True,
+            failed_at__isnull=True,
         )
         .order_by("pk")
         .values_list("pk", flat=True)

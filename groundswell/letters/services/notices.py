@@ -96,5 +96,6 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
                 % {"title": letter.title},
                 body=render_to_string("letters/email/version_notice.txt", context),
                 kind=VERSION_NOTICE_EMAIL_KIND,
+                campaign_id=letter.campaign_id,
             )
     return len(rows)

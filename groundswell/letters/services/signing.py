@@ -269,7 +269,11 @@ def _queue_work_address_email(
         subject = _("This work address has already signed")
         template = "letters/email/already_signed.txt"
     email = outbound_email_queue(
-        to=to, subject=subject, body=render_to_string(template, context), kind=kind
+        to=to,
+        subject=subject,
+        body=render_to_string(template, context),
+        kind=kind,
+        campaign_id=letter.campaign_id,
     )
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
     enqueue_on_commit(work_address_email_send_task, email.pk)
@@ -284,6 +288,7 @@ def work_address_emails_blank(
     now = now or timezone.now()
     done = (
         Q(sent_at__isnull=False)
+        | Q(failed_at__isnull=False)
         | Q(attempts__gte=MAX_ATTEMPTS)
         | Q(created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE))
     )
