@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.core.bot_friction import honeypot_field, issued_field
 from groundswell.core.text import (
     multi_line_text,
     person_text_clean,
@@ -21,6 +22,8 @@ from groundswell.letters.work_addresses import (
     work_address_normalize,
 )
 
+# The name of the signing form for groundswell.core.bot_friction.
+LETTER_FORM = "letter"
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 DISPLAY_LABELS = {
     DisplayChoice.PUBLIC: _("Show my name, title and affiliation"),
@@ -87,6 +90,9 @@ class LetterSignForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     version = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    # Bot friction (groundswell.core.bot_friction): never an error; the view judges them.
+    website = honeypot_field()
+    issued = issued_field(form=LETTER_FORM)
 
     def __init__(self, *args: object, categories: list[LetterCategory], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

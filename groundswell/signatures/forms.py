@@ -12,6 +12,7 @@ from groundswell.accounts.models import Organization
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import ConsentGiven
+from groundswell.core.bot_friction import honeypot_field, issued_field
 from groundswell.core.text import (
     multi_line_text,
     person_text_clean,
@@ -19,6 +20,8 @@ from groundswell.core.text import (
     single_line_text,
 )
 
+# The name of the signing form for groundswell.core.bot_friction (the petition and its embed).
+SIGNING_FORM = "petition"
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9 -]{1,16}$")
 
@@ -89,6 +92,9 @@ class SignatureForm(forms.Form):
     embed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The text version shown with the form, so a text changed while someone read it is caught.
     text_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Bot friction (groundswell.core.bot_friction): never an error; the view judges them.
+    website = honeypot_field()
+    issued = issued_field(form=SIGNING_FORM)
 
     def __init__(
         self, *args: object, host: Organization, partner: Partner | None = None, **kwargs: object

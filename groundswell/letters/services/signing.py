@@ -139,6 +139,16 @@ def _first_status(category: LetterCategory) -> str:
     return SignatoryStatus.APPROVED
 
 
+def signatory_first_step(*, category: LetterCategory) -> str:
+    """What a new signatory of `category` must do next (NextStep)."""
+    steps = {
+        SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
+        SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
+        SignatoryStatus.APPROVED: NextStep.DONE,
+    }
+    return steps[_first_status(category)]
+
+
 def _status_after_verification(category: LetterCategory) -> str:
     if category.requires_moderation:
         return SignatoryStatus.AWAITING_MODERATION
@@ -220,12 +230,7 @@ def signatory_create(
                 letter=locked, to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
             )
             Signatory.objects.filter(pk=signatory.pk).update(verification_email=email)
-    steps = {
-        SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
-        SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
-        SignatoryStatus.APPROVED: NextStep.DONE,
-    }
-    return LetterSigningOutcome(next_step=steps[status])
+    return LetterSigningOutcome(next_step=signatory_first_step(category=category))
 
 
 @sensitive_variables()
