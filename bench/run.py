@@ -35,6 +35,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -72,7 +73,7 @@ def server_env(database_url: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
-        SECRET_KEY="bench-" + "x" * 50,
+        SECRET_KEY=SECRET_KEY,
         DEBUG="0",
         EMAIL_URL="dummy://",
         SIGNING_RATE_LIMIT_PER_MINUTE="0",
@@ -93,6 +94,23 @@ def groundswell(env: dict[str, str], *args: str) -> None:
 
 
 BENCH_USER, BENCH_PASSWORD = "bench-organizer", "bench-password-1"
+SECRET_KEY = "bench-" + "x" * 50
+# groundswell.core.bot_friction's salt for the petition form; copied so this script needs no
+# Django setup.
+SIGNING_FORM_SALT = "groundswell.core.bot_friction.petition"
+
+
+def form_opened(seconds_ago: float = 600) -> str:
+    """The signing form's `issued` field as the petition page rendered it `seconds_ago`: what
+    people who took that long to fill it in send back. In a spike every visitor gets the same
+    page from the shared cache, so one value for every request of a run is what happens too."""
+    from django.core import signing
+
+    signer = signing.Signer(key=SECRET_KEY, salt=SIGNING_FORM_SALT, fallback_keys=[])
+    return "issued=" + quote(signer.sign(f"{time.time() - seconds_ago:.3f}"))
+
+
+FORM_OPENED = form_opened()
 CAMPAIGNS = (SLUG, "empty-petition", "big-petition", "twin-petition")
 
 
@@ -197,7 +215,9 @@ def raw_insert_ceiling(database_url: str, seconds: float, connections: int = 4) 
 
 def signing_request(client: int, number: int) -> tuple[bytes, str]:
     email = f"c{client}n{number}@bench.example"
-    body = f"name=Bench+Signer&email={email}&country=US&postal_code=10001&source=bench"
+    body = (
+        f"name=Bench+Signer&email={email}&country=US&postal_code=10001&source=bench&{FORM_OPENED}"
+    )
     return post_form_request(HOST, f"/p/{SLUG}/sign/", body), email
 
 
@@ -387,7 +407,7 @@ def two_instances(env: dict[str, str], database_url: str, first_port: int) -> di
         emails = {f"twin{n}@bench.example" for n in range(60)}
         ports = [first_port, second_port]
         for number, email in enumerate(sorted(emails)):
-            body = f"name=Twin&email={email}&country=US"
+            body = f"name=Twin&email={email}&country=US&{FORM_OPENED}"
             http(ports[number % 2], "POST", "/p/twin-petition/sign/", body)
         for number, request in enumerate(
             confirmation_requests_for(database_url, env["SECRET_KEY"], "twin-petition", emails)
@@ -405,7 +425,7 @@ def two_instances(env: dict[str, str], database_url: str, first_port: int) -> di
             time.sleep(61 - time.time() % 60)
         statuses: dict[int, int] = {}
         for number in range(limit * 2):
-            body = f"name=Limit&email=limit{number}@bench.example&country=US"
+            body = f"name=Limit&email=limit{number}@bench.example&country=US&{FORM_OPENED}"
             port = (third_port, fourth_port)[number % 2]
             status = http(port, "POST", "/p/twin-petition/sign/", body)[0]
             statuses[status] = statuses.get(status, 0) + 1

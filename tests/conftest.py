@@ -1,6 +1,7 @@
 """Factories and the three standing users: an owner, a member (viewer) and an outsider."""
 
 import itertools
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core import mail
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
+from groundswell.core.bot_friction import ISSUED_FIELD, form_issued_token
 from groundswell.core.models import OutboundEmail
 from groundswell.signatures.services import signature_confirm, signature_create
 
@@ -138,7 +140,8 @@ def outsider(make_user: Callable[..., User], make_org: Callable[..., Organizatio
     return make_user(make_org("Other group"), role=Role.OWNER, username="outsider")
 
 
-def sign_data(**overrides: Any) -> dict[str, Any]:
+def signer_values(**overrides: Any) -> dict[str, Any]:
+    """What a signer types, as `signature_create` takes it."""
     data = {
         "name": "Ada Lovelace",
         "email": "ada@example.org",
@@ -150,6 +153,17 @@ def sign_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def form_opened(form: str = "petition", *, seconds_ago: float = 60) -> dict[str, str]:
+    """The bot-friction field of a signing form as it was rendered `seconds_ago`: what a person
+    who took that long to fill it in sends back (see groundswell.core.bot_friction)."""
+    return {ISSUED_FIELD: form_issued_token(form=form, issued_at=time.time() - seconds_ago)}
+
+
+def sign_data(**overrides: Any) -> dict[str, Any]:
+    """A petition's signing form as a person fills it in and sends it."""
+    return {**signer_values(), **form_opened("petition"), **overrides}
 
 
 def confirmation_link_from_outbox() -> str:
@@ -169,7 +183,7 @@ def signed(campaign: Campaign, run_on_commit: Callable[[], Any]) -> Callable[...
 
         target = overrides.pop("campaign", campaign)
         with run_on_commit():
-            outcome = signature_create(campaign=target, **sign_data(**overrides))
+            outcome = signature_create(campaign=target, **signer_values(**overrides))
         signature = Signature.objects.get(pk=outcome.signature_id)
         if confirm:
             token = confirmation_token_make(public_id=signature.public_id)

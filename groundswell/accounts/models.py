@@ -2,13 +2,15 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from groundswell.core.text import single_line_text
+
 
 class User(AbstractUser):
     """A person who logs in: organizers, partner staff, platform administrators."""
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line_text])
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     website = models.URLField(_("web site"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.core.http import path_for
+from groundswell.core.text import multi_line_text, single_line_text
 
 
 class CampaignStatus(models.TextChoices):
@@ -36,16 +37,31 @@ class Campaign(models.Model):
         verbose_name=_("host organization"),
     )
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    ask = models.TextField(_("the ask"), max_length=2000, help_text=_("What the target must do."))
+    title = models.CharField(_("title"), max_length=200, validators=[single_line_text])
+    ask = models.TextField(
+        _("the ask"),
+        max_length=2000,
+        validators=[multi_line_text],
+        help_text=_("What the target must do."),
+    )
     background = models.TextField(
-        _("background"), blank=True, max_length=20000, help_text=_("Markdown is supported.")
+        _("background"),
+        blank=True,
+        max_length=20000,
+        validators=[multi_line_text],
+        help_text=_("Markdown is supported."),
     )
     # Rendered and sanitised once when saved by campaign services; page views never run Markdown.
     background_html = models.TextField(blank=True, editable=False)
-    target_name = models.CharField(_("target's name"), max_length=200)
-    target_title = models.CharField(_("target's title"), max_length=200, blank=True)
-    target_organization = models.CharField(_("target's organization"), max_length=200, blank=True)
+    target_name = models.CharField(
+        _("target's name"), max_length=200, validators=[single_line_text]
+    )
+    target_title = models.CharField(
+        _("target's title"), max_length=200, blank=True, validators=[single_line_text]
+    )
+    target_organization = models.CharField(
+        _("target's organization"), max_length=200, blank=True, validators=[single_line_text]
+    )
     goal = models.PositiveIntegerField(_("signature goal"), default=1000)
     status = models.CharField(
         _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
@@ -114,10 +130,14 @@ class CampaignVersion(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    ask = models.TextField(_("the ask"), max_length=2000)
-    background = models.TextField(_("background"), blank=True, max_length=20000)
+    ask = models.TextField(_("the ask"), max_length=2000, validators=[multi_line_text])
+    background = models.TextField(
+        _("background"), blank=True, max_length=20000, validators=[multi_line_text]
+    )
     background_html = models.TextField(blank=True, editable=False)
-    change_note = models.CharField(_("change note"), max_length=500, blank=True)
+    change_note = models.CharField(
+        _("change note"), max_length=500, blank=True, validators=[multi_line_text]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

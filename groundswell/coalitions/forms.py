@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.coalitions.models import Invitation
-from groundswell.core.text import reject_markup
+from groundswell.core.text import reject_markup, single_line_text
 
 
 class PartnerInvitationForm(forms.Form):
     name = forms.CharField(
-        label=_("Partner organization's name"), max_length=200, validators=[reject_markup]
+        label=_("Partner organization's name"),
+        max_length=200,
+        validators=[single_line_text, reject_markup],
     )
     slug = forms.SlugField(
         label=_("Short name"),
@@ -43,7 +45,7 @@ class PartnerAcceptForm(forms.Form):
         label=_("New organization's name"),
         max_length=200,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
     )
     slug = forms.SlugField(
         label=_("Short name"),

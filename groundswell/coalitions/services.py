@@ -260,6 +260,8 @@ def partner_invitation_create(
         raise InvitationRefused(_("Only the host's organizers can invite partners."))
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None:
+        # Checked now by the model's own rules, though the organization is created on acceptance.
+        Organization(name=name, slug=slug).clean_fields(exclude=["website", "logo"])
         return _invitation_create(
             created_by=created_by,
             organization=None,

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "groundswell.core.middleware.UndecodableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -255,6 +256,9 @@ SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, mi
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# A signing form sent sooner than this after it was rendered is a bot's, dropped silently
+# (groundswell.core.bot_friction); 0 turns the time check off (the honeypot stays).
+SIGNING_MIN_FILL_SECONDS = env_int("SIGNING_MIN_FILL_SECONDS", 3, minimum=0)
 
 # The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
 # DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).

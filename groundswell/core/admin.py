@@ -5,10 +5,10 @@ from groundswell.core.models import OutboundEmail
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind"]
+    list_display = ["pk", "kind", "created_at", "sent_at", "attempts", "last_error", "failure"]
+    list_filter = ["kind", "failure"]
     exclude = ["body"]
     readonly_fields = [
-        "to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts", "signature",
-        "signatory",
+        "to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts", "failed_at",
+        "failure", "campaign", "signature", "signatory",
     ]  # fmt: skip

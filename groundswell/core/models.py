@@ -1,5 +1,16 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailFailure(models.TextChoices):
+    """Why an e-mail will never be sent, in words for organizers: never the address or the
+    server's message, which may quote it."""
+
+    INVALID_MESSAGE = "invalid-message", _("a header or the address is malformed")
+    RECIPIENT_REFUSED = "recipient-refused", _("the recipient's mail server refused the address")
+    MESSAGE_REFUSED = "message-refused", _("the mail server refused the message")
+    GAVE_UP = "gave-up", _("the mail server could not be reached after repeated attempts")
 
 
 class OutboundEmail(models.Model):
@@ -47,16 +58,33 @@ class OutboundEmail(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Set once the e-mail will never be sent (a permanent refusal, or MAX_ATTEMPTS failures), so
+    # that the organizers of `campaign` see it rather than a signer waiting for nothing.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=20, choices=EmailFailure.choices, blank=True)
+    # The campaign the e-mail is about, if any: its organizers see how many of its e-mails could
+    # not be sent, and why (never to whom). By name, like coalitions.Consent's signature: the
+    # outbox knows nothing else of campaigns.
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         indexes = [
             # Only the unsent rows, in the order the drain claims them: the table keeps sent
             # e-mails for EMAIL_RETENTION_DAYS, and a drain must not walk past them on each batch.
             models.Index(
-                fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"
+                fields=["id"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outbox_unsent_idx",
             ),
             # What erasure (through CASCADE) and the retention purge look rows up by; partial,
-            # so rows without that owner, and rows not yet sent (every insert), add no entry.
+            # so rows without that owner add no entry.
             models.Index(
                 fields=["signature"],
                 condition=Q(signature__isnull=False),
@@ -69,6 +97,12 @@ class OutboundEmail(models.Model):
             ),
             models.Index(
                 fields=["sent_at"], condition=Q(sent_at__isnull=False), name="outbox_sent_idx"
+            ),
+            # The few that failed, for the organizers' pages.
+            models.Index(
+                fields=["campaign", "failure"],
+                condition=Q(failed_at__isnull=False),
+                name="outbox_failed_idx",
             ),
         ]
 

@@ -2,24 +2,30 @@
 
 import json
 import logging
+import smtplib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from groundswell.core.jobs import enqueue_on_commit
-from groundswell.core.models import OutboundEmail
+from groundswell.core.models import EmailFailure, OutboundEmail
 from groundswell.core.page_cache import text_with_holes
+from groundswell.core.text import one_line
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# After a failure that may pass (the server unreachable, a 4xx), the next attempt waits this
+# long, doubled each time: the eight attempts span about an hour, not a few seconds of drains.
+FIRST_RETRY_DELAY = timedelta(seconds=30)
 # Kept texts are keyed on everything they show, so this bounds memory rather than staleness.
 TEXT_KEPT_SECONDS = 300
 
@@ -38,11 +44,13 @@ def outbound_email_queue(
     kind: str,
     signature_id: int | None = None,
     signatory_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> OutboundEmail:
     """Store an e-mail in the current transaction; it is sent once that commits.
 
     An e-mail to a signer must name them (`signature_id` or `signatory_id`): it is then deleted
-    when they are.
+    when they are. `campaign_id` names the campaign the e-mail is about, whose organizers see it
+    if it fails.
     """
     email = OutboundEmail.objects.create(
         to=to,
@@ -51,6 +59,7 @@ def outbound_email_queue(
         kind=kind,
         signature_id=signature_id,
         signatory_id=signatory_id,
+        campaign_id=campaign_id,
     )
     outbound_email_send_soon(email_id=email.pk)
     return email
@@ -92,7 +101,7 @@ def _claim_batch(*, size: int) -> list[OutboundEmail]:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
         batch = list(
             OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(sent_at__isnull=True, failed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
             .order_by("pk")[:size]
         )
@@ -104,16 +113,9 @@ def _send_batch(batch: list[OutboundEmail]) -> int:
     sent: list[OutboundEmail] = []
     with get_connection() as smtp:
         for email in batch:
-            email.body = email.body or _render_body(email)
-            message = EmailMessage(
-                subject=email.subject,
-                body=email.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[email.to],
-                connection=smtp,
-            )
             try:
-                message.send()
+                email.body = email.body or _render_body(email)
+                _message(email, body=email.body, connection=smtp).send()
             except Exception as error:
                 _record_failure(email=email, error=error)
                 continue
@@ -150,21 +152,15 @@ def outbound_email_send(*, email_id: int, now: datetime | None = None) -> bool:
     claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout())
     claimed = (
         OutboundEmail.objects.filter(claimable, pk=email_id, sent_at__isnull=True)
-        .filter(attempts__lt=MAX_ATTEMPTS)
+        .filter(failed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .update(claimed_at=now)
     )
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
-    body = email.body or _render_body(email)
-    message = EmailMessage(
-        subject=email.subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-    )
     try:
-        message.send()
+        body = email.body or _render_body(email)
+        _message(email, body=body).send()
     except Exception as error:
         _record_failure(email=email, error=error)
         return False
@@ -183,9 +179,7 @@ def outbound_emails_expire(
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EMAIL_RETENTION_DAYS)
-    expired = Q(sent_at__lt=cutoff) | Q(
-        sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS, created_at__lt=cutoff
-    )
+    expired = Q(sent_at__lt=cutoff) | Q(failed_at__isnull=False, created_at__lt=cutoff)
     deadline = time.monotonic() + time_budget_seconds
     deleted = 0
     while time.monotonic() < deadline:
@@ -200,6 +194,18 @@ def outbound_emails_expire(
             OutboundEmail.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
     return deleted
+
+
+def _message(email: OutboundEmail, *, body: str, connection: object = None) -> EmailMessage:
+    # The subject is built by the code from a title: flattened, so that a line break in it (from
+    # before titles refused them) can no longer keep anyone's e-mail from being sent.
+    return EmailMessage(
+        subject=one_line(email.subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=connection,
+    )
 
 
 # A context may name, under this key, the values that differ from one recipient to the next
@@ -222,15 +228,44 @@ def _render_body(email: OutboundEmail) -> str:
         )
 
 
+def permanent_failure(error: Exception) -> str | None:
+    """The EmailFailure that `error` means for good, or None when a later attempt may succeed.
+
+    A refusal of our own sender or login is a configuration error that fails every e-mail alike
+    until someone fixes it: retried, not failed.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        refused = bool(codes) and all(code >= 500 for code in codes)
+        return EmailFailure.RECIPIENT_REFUSED if refused else None
+    if isinstance(error, smtplib.SMTPDataError):
+        return EmailFailure.MESSAGE_REFUSED if error.smtp_code >= 500 else None
+    if isinstance(error, ValueError):  # BadHeaderError, an address that cannot be encoded
+        return EmailFailure.INVALID_MESSAGE
+    return None
+
+
 def _record_failure(*, email: OutboundEmail, error: Exception) -> None:
     reason = type(error).__name__
     smtp_code = getattr(error, "smtp_code", None)
     if smtp_code:
         reason = f"{reason} {smtp_code}"
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        claimed_at=None, attempts=email.attempts + 1, last_error=reason[:200]
-    )
-    logger.warning("e-mail #%s (%s) not sent: %s", email.pk, email.kind, reason)
+    now = timezone.now()
+    attempts = email.attempts + 1
+    failure = permanent_failure(error)
+    if failure is None and attempts >= MAX_ATTEMPTS:
+        failure = EmailFailure.GAVE_UP
+    changes: dict[str, object] = {"attempts": attempts, "last_error": reason[:200]}
+    if failure:
+        changes.update(claimed_at=None, failed_at=now, failure=failure)
+        logger.warning("e-mail #%s (%s) failed for good: %s", email.pk, email.kind, reason)
+    else:
+        # Held as if claimed until the retry is due: claimable once claimed_at is older than the
+        # claim timeout (see _claim_batch).
+        delay = FIRST_RETRY_DELAY * 2 ** (attempts - 1)
+        changes["claimed_at"] = now - claim_timeout() + delay
+        logger.warning("e-mail #%s (%s) not sent, will retry: %s", email.pk, email.kind, reason)
+    OutboundEmail.objects.filter(pk=email.pk).update(**changes)
 
 
 def _mark_sent(*, email_id: int, attempts: int, body: str) -> None:
@@ -261,3 +296,36 @@ def _with_database_retries(write: Callable[[], object], *, what: str) -> None:
             connection.close()
             time.sleep(pause)
             pause = min(pause * 2, 5)
+
+
+@dataclass(frozen=True)
+class FailureCount:
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EmailFailures:
+    total: int
+    by_reason: list[FailureCount]
+
+
+def outbound_email_failures(*, campaign_id: int) -> EmailFailures:
+    """How many of a campaign's e-mails will never be sent, by reason: counts only, never who
+    they were for, so that every member of the campaign may see them."""
+    return email_failures_counted(OutboundEmail.objects.filter(campaign_id=campaign_id))
+
+
+def email_failures_counted(emails: QuerySet[OutboundEmail]) -> EmailFailures:
+    rows = (
+        emails.filter(failed_at__isnull=False)
+        .values("failure")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "failure")
+    )
+    labels = dict(EmailFailure.choices)
+    by_reason = [
+        FailureCount(reason=str(labels.get(row["failure"], row["failure"])), count=row["count"])
+        for row in rows
+    ]
+    return EmailFailures(total=sum(item.count for item in by_reason), by_reason=by_reason)

@@ -2,7 +2,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.core.text import reject_markup
+from groundswell.core.text import multi_line_text, reject_markup
 from groundswell.delivery.models import Delivery, TombstoneReason
 
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -84,7 +84,7 @@ class PackageForm(forms.Form):
         label=_("Cover letter to the target"),
         required=False,
         max_length=10000,
-        validators=[reject_markup],
+        validators=[multi_line_text, reject_markup],
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Leave empty for a short standard letter. Blank lines separate paragraphs."),
     )

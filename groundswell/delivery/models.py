@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.core.text import multi_line_text, single_line_text
 from groundswell.delivery.checkpoints import Checkpoint as CheckpointStatement
 from groundswell.delivery.checkpoints import checkpoint_to_json
 
@@ -163,9 +164,9 @@ class Delivery(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
     delivered_at = models.DateTimeField(_("delivered at"))
-    place = models.CharField(_("place"), max_length=200)
-    received_by = models.CharField(_("received by"), max_length=200)
-    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    place = models.CharField(_("place"), max_length=200, validators=[single_line_text])
+    received_by = models.CharField(_("received by"), max_length=200, validators=[single_line_text])
+    notes = models.TextField(_("notes"), max_length=5000, blank=True, validators=[multi_line_text])
     is_public = models.BooleanField(_("show on the public petition page"), default=True)
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="deliveries")
     created_by = models.ForeignKey(
@@ -191,7 +192,9 @@ def delivery_photo_path(instance: "DeliveryPhoto", filename: str) -> str:
 class DeliveryPhoto(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=delivery_photo_path)
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    caption = models.CharField(
+        _("caption"), max_length=200, blank=True, validators=[single_line_text]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -241,7 +244,9 @@ class DeliveryPackage(models.Model):
         max_length=16, choices=PackageStatus.choices, default=PackageStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)
-    cover_letter = models.TextField(_("cover letter"), max_length=10000, blank=True)
+    cover_letter = models.TextField(
+        _("cover letter"), max_length=10000, blank=True, validators=[multi_line_text]
+    )
     checkpoint = models.ForeignKey(
         Checkpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="packages"
     )

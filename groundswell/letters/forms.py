@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
-from groundswell.core.text import reject_markup
+from groundswell.core.bot_friction import honeypot_field, issued_field
+from groundswell.core.text import (
+    multi_line_text,
+    person_text_clean,
+    reject_markup,
+    single_line_text,
+)
 from groundswell.letters.models import DisplayChoice, Letter, LetterCategory
 from groundswell.letters.services.letters import slug_locked_message
 from groundswell.letters.services.signing import work_domain_refused_message
@@ -17,16 +23,14 @@ from groundswell.letters.work_addresses import (
     work_address_normalize,
 )
 
+# The name of the signing form for groundswell.core.bot_friction.
+LETTER_FORM = "letter"
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 DISPLAY_LABELS = {
     DisplayChoice.PUBLIC: _("Show my name, title and affiliation"),
     DisplayChoice.WITHHELD: _("Show only “verified member of my category — name withheld”"),
     DisplayChoice.COUNT_ONLY: _("Count me, but do not list me at all"),
 }
-
-
-def _single_line(value: str) -> str:
-    return " ".join(value.split())
 
 
 def category_rule_text(category: LetterCategory) -> str:
@@ -45,20 +49,20 @@ class LetterSignForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     title = forms.CharField(
         label=_("Title or role (optional)"),
         max_length=200,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     affiliation = forms.CharField(
         label=_("Affiliation"),
         max_length=200,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         help_text=_("Your employer, university or organization."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
@@ -90,6 +94,9 @@ class LetterSignForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     version = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    # Bot friction (groundswell.core.bot_friction): never an error; the view judges them.
+    website = honeypot_field()
+    issued = issued_field(form=LETTER_FORM)
 
     def __init__(self, *args: object, categories: list[LetterCategory], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -109,16 +116,16 @@ class LetterSignForm(forms.Form):
             self.fields["category"].initial = categories[0].slug
 
     def clean_name(self) -> str:
-        name = _single_line(self.cleaned_data["name"])
+        name = person_text_clean(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(_("Please enter your name."), code="required")
         return name
 
     def clean_title(self) -> str:
-        return _single_line(self.cleaned_data["title"])
+        return person_text_clean(self.cleaned_data["title"])
 
     def clean_affiliation(self) -> str:
-        affiliation = _single_line(self.cleaned_data["affiliation"])
+        affiliation = person_text_clean(self.cleaned_data["affiliation"])
         if not affiliation:
             raise forms.ValidationError(_("Please enter your affiliation."), code="required")
         return affiliation
@@ -169,8 +176,12 @@ class LetterSignForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, validators=[reject_markup])
-    addressee = forms.CharField(label=_("Addressed to"), max_length=300, validators=[reject_markup])
+    title = forms.CharField(
+        label=_("Title"), max_length=200, validators=[single_line_text, reject_markup]
+    )
+    addressee = forms.CharField(
+        label=_("Addressed to"), max_length=300, validators=[single_line_text, reject_markup]
+    )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.none(),
@@ -180,6 +191,7 @@ class LetterForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         max_length=20000,
+        validators=[multi_line_text],
         help_text=_("Markdown is supported."),
         widget=forms.Textarea(attrs={"rows": 14}),
     )
@@ -187,7 +199,7 @@ class LetterForm(forms.Form):
         label=_("What changed and why"),
         max_length=500,
         required=False,
-        validators=[reject_markup],
+        validators=[multi_line_text, reject_markup],
         help_text=_(
             "Needed once anyone has signed: the change then makes a new version, shown "
             "publicly with this note."
@@ -251,7 +263,7 @@ class CategoryForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=120,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         help_text=_("For example “Employees of Northwind Cloud”."),
     )
     slug = forms.SlugField(label=_("Short name"), max_length=60)
@@ -259,7 +271,7 @@ class CategoryForm(forms.Form):
         label=_("Counted as"),
         max_length=60,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         help_text=_("A short plural for the counts, e.g. “employees”."),
     )
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32000, initial=0)
@@ -321,7 +333,7 @@ class ModerationDecisionForm(forms.Form):
         label=_("Reason for rejection"),
         max_length=500,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
     )
 
     def clean(self) -> dict[str, object]:

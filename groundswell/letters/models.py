@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.core.models import OutboundEmail
+from groundswell.core.text import multi_line_text, single_line_text
 
 
 def new_public_id() -> str:
@@ -52,8 +53,8 @@ class Letter(models.Model):
         verbose_name=_("campaign"),
     )
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    addressee = models.CharField(_("addressed to"), max_length=300)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line_text])
+    addressee = models.CharField(_("addressed to"), max_length=300, validators=[single_line_text])
     status = models.CharField(
         _("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.DRAFT
     )
@@ -101,10 +102,12 @@ class LetterVersion(models.Model):
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    text = models.TextField(_("text"), max_length=20000)
+    text = models.TextField(_("text"), max_length=20000, validators=[multi_line_text])
     # Rendered and sanitised once by letter services; page views never run Markdown.
     text_html = models.TextField(editable=False)
-    change_note = models.CharField(_("change note"), max_length=500, blank=True)
+    change_note = models.CharField(
+        _("change note"), max_length=500, blank=True, validators=[multi_line_text]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,11 +137,12 @@ class LetterCategory(models.Model):
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="categories")
     slug = models.SlugField(_("short name"), max_length=60)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line_text])
     count_label = models.CharField(
         _("counted as"),
         max_length=60,
         blank=True,
+        validators=[single_line_text],
         help_text=_("A short plural for the counts, e.g. “employees”."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -212,9 +216,11 @@ class Signatory(models.Model):
         LetterVersion, on_delete=models.RESTRICT, related_name="signatories"
     )
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
-    name = models.CharField(_("full name"), max_length=120)
-    title = models.CharField(_("title or role"), max_length=200, blank=True)
-    affiliation = models.CharField(_("affiliation"), max_length=200)
+    name = models.CharField(_("full name"), max_length=120, validators=[single_line_text])
+    title = models.CharField(
+        _("title or role"), max_length=200, blank=True, validators=[single_line_text]
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=200, validators=[single_line_text])
     display = models.CharField(_("display"), max_length=16, choices=DisplayChoice.choices)
     # Given for updates, with consent; only organizers with PERSONAL_DATA_ROLES see it, and
     # only once confirmed from its inbox. Unconfirmed, it is blanked after the confirmation
@@ -230,7 +236,9 @@ class Signatory(models.Model):
     # Approved and not counted-only: on the public list. Kept by the services that set
     # `status`, so that the list is one index range scan.
     is_listed = models.BooleanField(default=False, editable=False)
-    rejection_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    rejection_reason = models.CharField(
+        _("reason"), max_length=500, blank=True, validators=[single_line_text]
+    )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"

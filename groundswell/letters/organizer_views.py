@@ -32,6 +32,7 @@ from groundswell.letters.selectors import (
     letter_and_role_for_member,
     letter_categories,
     letter_status_counts,
+    letter_verification_email_failures,
     letters_for_user,
     moderation_queue,
 )
@@ -140,6 +141,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": can_edit,
         "can_see_personal_data": role in PERSONAL_DATA_ROLES,
         "notice_pending": letter_version_notice_pending_count(letter=letter) if can_edit else 0,
+        "email_failures": letter_verification_email_failures(letter=letter),
     }
     return render(request, "letters/organizer/detail.html", context)
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import User
 from groundswell.accounts.selectors import membership_get
+from groundswell.core.models import OutboundEmail
+from groundswell.core.outbox import EmailFailures, email_failures_counted
 from groundswell.letters.models import (
     NAMED_DISPLAYS,
     PUBLIC_LETTER_STATUSES,
@@ -234,6 +236,15 @@ def letter_and_role_for_member(
     if membership.role not in roles:
         raise PermissionDenied
     return letter, membership.role
+
+
+def letter_verification_email_failures(*, letter: Letter) -> EmailFailures:
+    """Verification e-mails of this letter that will never be sent, by reason (never to whom):
+    those signatories cannot verify. The letter's other e-mails count on its campaign's page."""
+    sent_for = Signatory.objects.filter(letter=letter, verification_email__isnull=False)
+    return email_failures_counted(
+        OutboundEmail.objects.filter(pk__in=sent_for.values("verification_email"))
+    )
 
 
 def letter_status_counts(*, letter: Letter) -> dict[str, int]:

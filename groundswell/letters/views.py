@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address
 from groundswell.core.ratelimit import rate_limit_exceeded
-from groundswell.letters.forms import LetterSignForm
+from groundswell.letters.forms import LETTER_FORM, LetterSignForm
 from groundswell.letters.models import Letter, LetterCategory, Signatory
 from groundswell.letters.selectors import (
     letter_categories,
@@ -40,6 +41,7 @@ from groundswell.letters.services.signing import (
     NextStep,
     WorkDomainRefused,
     signatory_create,
+    signatory_first_step,
     signatory_from_verification_link,
     signatory_verify,
     work_address_email_preview,
@@ -150,6 +152,14 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_sign(request, letter, categories, form, status=400)
     data = form.cleaned_data
+    thanks = reverse("letters:thanks", kwargs={"slug": letter.slug})
+    # A bot sees what a signer would see, and nothing is stored or sent.
+    if (
+        submission_is_automated(request.POST, form=LETTER_FORM)
+        and letter.accepts_signatures
+        and data["version"] == letter.current_version.fingerprint
+    ):
+        return redirect(f"{thanks}?step={signatory_first_step(category=data['category'])}")
     try:
         outcome = signatory_create(
             letter=letter,
@@ -173,7 +183,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_sign(request, letter, categories, form, status=400)
     except LetterSigningError as error:
         return _render_sign(request, letter, categories, form, status=409, error=str(error))
-    thanks = reverse("letters:thanks", kwargs={"slug": letter.slug})
     return redirect(f"{thanks}?step={outcome.next_step}")
 
 

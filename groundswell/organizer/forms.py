@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
-from groundswell.core.text import reject_markup
+from groundswell.core.text import multi_line_text, reject_markup
 
 
 class CampaignForm(forms.ModelForm):
@@ -22,7 +22,7 @@ class CampaignForm(forms.ModelForm):
         label=_("What changed in the text, and why"),
         required=False,
         max_length=500,
-        validators=[reject_markup],
+        validators=[multi_line_text, reject_markup],
         help_text=_(
             "Needed once anyone has signed: a change to the ask or background then becomes a "
             "new version, shown with this note on the petition's public history."

@@ -21,6 +21,7 @@ from groundswell.campaigns.versions import TextVersionError
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
+from groundswell.core.outbox import outbound_email_failures
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
 from groundswell.signatures.selectors import (
@@ -83,6 +84,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "version_notices_pending": version_notice_pending_count(campaign=campaign)
         if campaign.text_version > 1
         else 0,
+        "email_failures": outbound_email_failures(campaign_id=campaign.pk),
     }
     return render(request, "organizer/campaign_detail.html", context)
 

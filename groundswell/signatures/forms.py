@@ -12,8 +12,16 @@ from groundswell.accounts.models import Organization
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import ConsentGiven
-from groundswell.core.text import reject_markup
+from groundswell.core.bot_friction import honeypot_field, issued_field
+from groundswell.core.text import (
+    multi_line_text,
+    person_text_clean,
+    reject_markup,
+    single_line_text,
+)
 
+# The name of the signing form for groundswell.core.bot_friction (the petition and its embed).
+SIGNING_FORM = "petition"
 SOURCE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 POSTAL_CODE = re.compile(r"^[A-Za-z0-9 -]{1,16}$")
 
@@ -50,7 +58,7 @@ class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -66,14 +74,14 @@ class SignatureForm(forms.Form):
         label=_("Postal code"),
         max_length=16,
         required=False,
-        validators=[reject_markup],
+        validators=[single_line_text, reject_markup],
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     comment = forms.CharField(
         label=_("Why are you signing? (optional)"),
         max_length=500,
         required=False,
-        validators=[reject_markup],
+        validators=[multi_line_text, reject_markup],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     show_name = forms.BooleanField(
@@ -84,6 +92,9 @@ class SignatureForm(forms.Form):
     embed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The text version shown with the form, so a text changed while someone read it is caught.
     text_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Bot friction (groundswell.core.bot_friction): never an error; the view judges them.
+    website = honeypot_field()
+    issued = issued_field(form=SIGNING_FORM)
 
     def __init__(
         self, *args: object, host: Organization, partner: Partner | None = None, **kwargs: object
@@ -123,7 +134,7 @@ class SignatureForm(forms.Form):
 
 
 def name_clean(value: str) -> str:
-    name = " ".join(value.split())
+    name = person_text_clean(value)
     if not name:
         raise ValidationError(_("Please enter your name."), code="required")
     return name

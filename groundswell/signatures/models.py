@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from groundswell.campaigns.models import Campaign
+from groundswell.core.text import multi_line_text, single_line_text
 
 
 def new_public_id() -> str:
@@ -20,13 +21,17 @@ class Signature(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="signatures", db_index=False
     )
     public_id = models.CharField(max_length=32, default=new_public_id, editable=False)
-    name = models.CharField(_("full name"), max_length=120)
+    name = models.CharField(_("full name"), max_length=120, validators=[single_line_text])
     email = models.EmailField(_("e-mail"), max_length=254)
     # Lower-cased, plus-tag removed, Gmail dots removed: one person, one signature per campaign.
     email_key = models.CharField(max_length=254, editable=False)
     country = CountryField(_("country"))
-    postal_code = models.CharField(_("postal code"), max_length=16, blank=True)
-    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=16, blank=True, validators=[single_line_text]
+    )
+    comment = models.TextField(
+        _("comment"), max_length=500, blank=True, validators=[multi_line_text]
+    )
     show_name = models.BooleanField(_("show my name publicly"), default=False)
     source = models.CharField(max_length=64, blank=True)
     # The partner whose link or embed brought this signer first; None when no partner did.

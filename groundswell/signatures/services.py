@@ -35,6 +35,7 @@ from groundswell.core.signed_links import (
     link_token_make,
     link_token_read,
 )
+from groundswell.core.text import multi_line_text, single_line_text
 from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
 from groundswell.signatures import signing_statements
 from groundswell.signatures.email_keys import email_key
@@ -191,6 +192,10 @@ def signature_create(
     signed.
     """
     now = now or timezone.now()
+    # The form checked them already; this is for every other caller (ValidationError).
+    single_line_text(name)
+    single_line_text(postal_code)
+    multi_line_text(comment)
     if not campaign.accepts_signatures(now):
         raise CampaignNotSigning(_("This petition is not accepting signatures."))
     consents = list(consents)
@@ -367,6 +372,7 @@ def _confirmation_email_static(*, campaign: Campaign, repeat: bool) -> dict[str,
             "subject": subject,
             "template": template,
             "kind": "signature-repeat" if repeat else "signature-confirm",
+            "campaign_id": campaign.pk,
         },
     }
 

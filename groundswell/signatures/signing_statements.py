@@ -69,9 +69,9 @@ def _insert_sql(*, with_partner: bool, consents: int) -> str:
     parts.append(
         # The e-mail names its signature, so that erasing the signature deletes it.
         f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
-        '("to", subject, body, template, context, language, kind, created_at, attempts, '
-        "last_error, signature_id) SELECT %s::text, %s::text, '', %s::text, %s::jsonb, "
-        "%s::text, %s::text, %s, 0, '', new.id FROM new RETURNING id) "
+        '("to", subject, body, template, context, language, kind, campaign_id, created_at, '
+        "attempts, last_error, failure, signature_id) SELECT %s::text, %s::text, '', %s::text, "
+        "%s::jsonb, %s::text, %s::text, %s::bigint, %s, 0, '', '', new.id FROM new RETURNING id) "
         "SELECT new.id, mail.id FROM new, mail"
     )
     return "".join(parts)
@@ -98,7 +98,7 @@ def insert_signature(
     params += [values["campaign"], partner_id or 0, day, shard]
     params += [
         mail["to"], mail["subject"], mail["template"], json.dumps(mail["context"]),
-        mail["language"], mail["kind"], now,
+        mail["language"], mail["kind"], mail["campaign_id"], now,
     ]  # fmt: skip
     sql = _insert_sql(with_partner=partner_id is not None, consents=len(consents))
     row = fetchone_prepared(sql, params)

@@ -79,5 +79,6 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
                 body=body,
                 kind="signature-text-changed",
                 signature_id=signature_id,
+                campaign_id=campaign.pk,
             )
     return len(batch)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -9,11 +10,13 @@ from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
+from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.delivery.services.receipts import receipt_path
 from groundswell.signatures.forms import (
+    SIGNING_FORM,
     SignatureForm,
     consent_field_names,
     consents_from,
@@ -67,6 +70,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
         form = form_shown({**request.POST.dict(), "text_version": campaign.text_version})
         return render_petition(request, campaign, form=form, status=409, error=message, embed=embed)
+    thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
+    # A bot sees what a signer would see, and nothing is stored or sent.
+    if submission_is_automated(request.POST, form=SIGNING_FORM) and campaign.accepts_signatures(
+        timezone.now()
+    ):
+        return HttpResponseRedirect(path_for(thanks_page, slug=campaign.slug))
     try:
         signature_create(
             campaign=campaign,
@@ -88,7 +97,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render_petition(
             request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )
-    thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
     return HttpResponseRedirect(path_for(thanks_page, slug=campaign.slug))
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from groundswell.accounts.models import Role
 from groundswell.coalitions.services import ConsentGiven
 from groundswell.signatures.services import signature_create
-from tests.conftest import sign_data
+from tests.conftest import signer_values
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_only_confirmed_signers_with_confirmed_consent_are_exported(
     signed(email="later@example.org")
     age_last_notice(11)
     signature_create(
-        campaign=campaign, **sign_data(email="later@example.org"), partner=partner_a,
+        campaign=campaign, **signer_values(email="later@example.org"), partner=partner_a,
         consents=[consent_to(organization)],
     )  # fmt: skip
 

@@ -51,6 +51,7 @@ def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(client, campaign, 
     from django.db import OperationalError
 
     from groundswell.signatures import views
+    from tests.conftest import form_opened
 
     def outage(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")
@@ -59,7 +60,7 @@ def test_a_database_outage_is_a_503_asking_to_retry_not_a_500(client, campaign, 
 
     response = client.post(
         f"/p/{campaign.slug}/sign/",
-        {"name": "A", "email": "a@example.org", "country": "GB"},
+        {"name": "A", "email": "a@example.org", "country": "GB", **form_opened()},
     )
 
     assert response.status_code == 503

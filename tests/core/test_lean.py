@@ -108,6 +108,7 @@ def test_the_lean_chain_keeps_security_locale_and_database_middleware(settings):
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
+        "groundswell.core.middleware.UndecodableInputMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ]
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.core.test_lean.NewMiddleware"]

@@ -1,14 +1,22 @@
-"""Every e-mail is a stored row first; a lost task or a failed send is retried by the sweep."""
+"""Every e-mail is a stored row first; a lost task or a failed send is retried by the sweep,
+and one that can never be sent is recorded as failed, with a reason its organizers can read."""
 
 from datetime import timedelta
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
+from django.core.mail import BadHeaderError, EmailMessage
+from django.db.models import F
 from django.utils import timezone
 
-from groundswell.core.models import OutboundEmail
-from groundswell.core.outbox import outbound_email_send, outbox_drain
+from groundswell.core.models import EmailFailure, OutboundEmail
+from groundswell.core.outbox import (
+    MAX_ATTEMPTS,
+    outbound_email_failures,
+    outbound_email_send,
+    outbox_drain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +57,11 @@ def test_a_failed_send_is_recorded_without_the_address_and_retried_later(monkeyp
     assert email.sent_at is None
     assert email.attempts == 1
     assert email.last_error == "SMTPServerDisconnected"
+    assert email.failed_at is None
     monkeypatch.undo()
 
+    assert outbox_drain() == 0  # not before its retry is due
+    OutboundEmail.objects.update(claimed_at=F("claimed_at") - timedelta(seconds=31))
     assert outbox_drain() == 1
     email.refresh_from_db()
     assert email.sent_at is not None
@@ -228,3 +239,135 @@ def test_an_email_kept_but_for_its_recipients_values_reads_as_if_rendered_in_ful
         assert email.body == render_to_string(template, {**context, **personal})
         for value in personal.values():
             assert value in email.body
+
+
+def test_an_email_with_a_broken_header_fails_for_good_and_says_why_without_the_address():
+    email = stored_email(to="ada@example.org\r\nBcc: everyone@example.org")
+
+    assert outbound_email_send(email_id=email.pk) is False
+
+    email.refresh_from_db()
+    assert (email.failure, email.attempts) == (EmailFailure.INVALID_MESSAGE, 1)
+    assert email.failed_at is not None
+    assert "example.org" not in email.last_error
+    OutboundEmail.objects.update(claimed_at=None)
+    assert outbox_drain() == 0
+    assert len(mail.outbox) == 0
+
+
+def test_a_header_error_in_a_batch_fails_that_email_only(monkeypatch):
+    broken = stored_email(to="broken@example.org")
+    fine = stored_email(to="fine@example.org")
+    real = EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        if message.to == ["broken@example.org"]:
+            raise BadHeaderError("Header values can't contain newlines")
+        return real(message, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", send)
+
+    assert outbox_drain() == 1
+
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.failure == EmailFailure.INVALID_MESSAGE
+    assert fine.sent_at is not None and fine.failed_at is None
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (SMTPRecipientsRefused({"a@example.org": (550, b"no such user a@example.org")}),
+         EmailFailure.RECIPIENT_REFUSED),
+        (SMTPDataError(554, b"rejected as spam"), EmailFailure.MESSAGE_REFUSED),
+        (SMTPRecipientsRefused({"a@example.org": (451, b"try later")}), None),
+        (SMTPDataError(451, b"try later"), None),
+        (SMTPSenderRefused(550, b"not our sender", "noreply@example.org"), None),
+        (SMTPServerDisconnected("gone"), None),
+        (ConnectionRefusedError(111, "refused"), None),
+    ],
+)  # fmt: skip
+def test_only_a_permanent_refusal_fails_at_once(monkeypatch, error, failure):
+    email = stored_email()
+
+    def refuse(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    outbound_email_send(email_id=email.pk)
+
+    email.refresh_from_db()
+    assert (email.failure or None) == failure
+    assert (email.failed_at is not None) == (failure is not None)
+    assert "a@example.org" not in email.last_error
+
+
+def test_an_email_that_fails_every_attempt_is_given_up_visibly_after_about_an_hour(monkeypatch):
+    email = stored_email()
+
+    def fail(self, *args, **kwargs):
+        raise SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
+    waited = timedelta(0)
+    for _attempt in range(MAX_ATTEMPTS):
+        email.refresh_from_db()
+        assert email.failed_at is None
+        if email.claimed_at:
+            waited += email.claimed_at - timezone.now() + timedelta(seconds=120)
+        OutboundEmail.objects.update(claimed_at=None)
+        outbox_drain()
+
+    email.refresh_from_db()
+    assert (email.attempts, email.failure) == (MAX_ATTEMPTS, EmailFailure.GAVE_UP)
+    assert timedelta(minutes=50) < waited < timedelta(minutes=70)
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line():
+    """Titles refuse line breaks now; a title stored before that must not stop the e-mail."""
+    email = stored_email(subject="Please confirm: Stop the\r\ndata centre")
+
+    assert outbound_email_send(email_id=email.pk) is True
+    assert mail.outbox[0].subject == "Please confirm: Stop the data centre"
+
+
+def test_failures_are_counted_by_campaign_and_reason(make_campaign):
+    first, second = make_campaign(), make_campaign()
+    now = timezone.now()
+    for campaign, failure in [
+        (first, EmailFailure.RECIPIENT_REFUSED),
+        (first, EmailFailure.RECIPIENT_REFUSED),
+        (first, EmailFailure.INVALID_MESSAGE),
+        (second, EmailFailure.GAVE_UP),
+    ]:
+        stored_email(campaign=campaign, failed_at=now, failure=failure)
+    stored_email(campaign=first)  # unsent, not failed
+
+    failures = outbound_email_failures(campaign_id=first.pk)
+
+    assert failures.total == 3
+    assert [(item.reason, item.count) for item in failures.by_reason] == [
+        (EmailFailure.RECIPIENT_REFUSED.label, 2),
+        (EmailFailure.INVALID_MESSAGE.label, 1),
+    ]
+
+
+def test_every_email_about_a_campaign_names_it(campaign, signed, age_last_notice, run_on_commit):
+    from groundswell.campaigns.services import campaign_update
+    from groundswell.signatures.version_notices import version_notices_send_batch
+
+    signed(confirm=True)
+    age_last_notice(11)
+    signed(confirm=False)  # a repeat: the "already signed" e-mail
+    with run_on_commit():
+        campaign_update(campaign=campaign, data={"ask": "A new ask."}, change_note="Clearer.")
+    version_notices_send_batch(campaign_id=campaign.pk)
+
+    kinds = dict(OutboundEmail.objects.values_list("kind", "campaign"))
+    assert kinds == {
+        "signature-confirm": campaign.pk,
+        "signature-receipt": campaign.pk,
+        "signature-repeat": campaign.pk,
+        "signature-text-changed": campaign.pk,
+    }

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groundswell.core.models import OutboundEmail
+from groundswell.core.models import EmailFailure, OutboundEmail
 from groundswell.core.outbox import MAX_ATTEMPTS, outbound_emails_expire
 from groundswell.core.tasks import outbound_emails_expire_task
 
@@ -25,7 +25,12 @@ def test_sent_emails_older_than_the_retention_are_deleted(settings):
     settings.EMAIL_RETENTION_DAYS = 30
     now = timezone.now()
     old_sent = stored_email(sent_at=now - timedelta(days=31))
-    old_given_up = stored_email(attempts=MAX_ATTEMPTS, created_at=now - timedelta(days=31))
+    old_given_up = stored_email(
+        attempts=MAX_ATTEMPTS,
+        failed_at=now - timedelta(days=30),
+        failure=EmailFailure.GAVE_UP,
+        created_at=now - timedelta(days=31),
+    )
     recent_sent = stored_email(sent_at=now - timedelta(days=29))
     old_still_trying = stored_email(attempts=2, created_at=now - timedelta(days=31))
     unsent = stored_email()

@@ -38,7 +38,7 @@ def confirm_many(campaign: Any, run_on_commit: Callable[[], Any]) -> Callable[..
         signature_create,
     )
     from groundswell.signatures.tallies import counts_publish
-    from tests.conftest import sign_data
+    from tests.conftest import signer_values
 
     def confirm(
         count: int, *, append: bool = True, prefix: str = "signer", **overrides: Any
@@ -46,7 +46,7 @@ def confirm_many(campaign: Any, run_on_commit: Callable[[], Any]) -> Callable[..
         target = overrides.pop("campaign", campaign)
         signatures = []
         for number in range(count):
-            data = sign_data(email=f"{prefix}{number}@example.org", name=f"Signer {number}")
+            data = signer_values(email=f"{prefix}{number}@example.org", name=f"Signer {number}")
             data.update(overrides)
             outcome = signature_create(campaign=target, **data)
             signature = Signature.objects.get(pk=outcome.signature_id)

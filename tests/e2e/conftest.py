@@ -50,6 +50,22 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+# A signing form sent sooner than SIGNING_MIN_FILL_SECONDS after it was rendered is taken for a
+# bot's and silently dropped (groundswell.core.bot_friction). Browser tests fill forms faster
+# than any person, so they wait that long before their last press of Sign; one second rather
+# than the default three keeps them quick.
+FILL_SECONDS = 1
+
+
+@pytest.fixture(autouse=True)
+def _people_take_a_moment_to_fill_forms(settings: Any) -> None:
+    settings.SIGNING_MIN_FILL_SECONDS = FILL_SECONDS
+
+
+def take_the_time_a_person_would(page: Any) -> None:
+    page.wait_for_timeout(FILL_SECONDS * 1000 + 200)
+
+
 SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
 
 

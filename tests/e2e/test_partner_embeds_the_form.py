@@ -8,7 +8,7 @@ import pytest
 from groundswell.coalitions.models import Partner
 from groundswell.organizer.coalition_views import partner_links
 from groundswell.signatures.models import Signature
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, take_the_time_a_person_would
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,8 @@ def test_the_embedded_form_works_on_another_origin(
         frame.get_by_label("Faith Communities United may contact me").check()
         tall = page.locator("iframe").evaluate("frame => frame.getBoundingClientRect().height")
 
+        assert frame.locator("input[name=website]").is_hidden()
+        take_the_time_a_person_would(page)
         frame.get_by_role("button", name="Sign").click()
         frame.get_by_role("heading", name="Almost done: check your e-mail").wait_for()
         page.wait_for_function(

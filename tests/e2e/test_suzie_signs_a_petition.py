@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from groundswell.campaigns.models import Campaign
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, take_the_time_a_person_would
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +28,11 @@ def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     page.get_by_label("Country").select_option("US")
     page.get_by_label("Postal code").fill("10001")
     page.get_by_label("Show my name on the list of signers").check()
+    # The honeypot is there for bots, and nowhere for Suzie: not seen, not in reach.
+    assert page.locator("input[name=website]").count() == 1
+    assert page.locator("input[name=website]").is_hidden()
+    assert page.get_by_role("textbox", name="Leave this field empty").count() == 0
+    take_the_time_a_person_would(page)
     page.get_by_role("button", name="Sign").click()
     page.get_by_role("heading", name="Almost done: check your e-mail").wait_for()
     shot(page, "thanks-phone")

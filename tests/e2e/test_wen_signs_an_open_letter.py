@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from groundswell.letters.models import Signatory
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import shot, take_the_time_a_person_would
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +32,8 @@ def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, let
     assert page.get_by_text("Please correct the errors below.").is_visible()
 
     page.get_by_role("textbox", name="Work e-mail").fill("wen.okafor@northwind.example")
+    assert page.locator("input[name=website]").is_hidden()
+    take_the_time_a_person_would(page)
     page.get_by_role("button", name="Sign", exact=True).click()
     page.wait_for_load_state()
     shot(page, "letter-thanks-phone")

@@ -10,6 +10,7 @@ from django.core import mail
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.core.bot_friction import ISSUED_FIELD
 from groundswell.core.signed_links import link_token_make
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
@@ -33,6 +34,7 @@ from groundswell.letters.services.signing import (
     signatory_verify,
     verification_token_make,
 )
+from tests.conftest import form_opened
 
 _sequence = itertools.count(1)
 
@@ -72,6 +74,7 @@ def sign_form_data(letter: Letter, **overrides: Any) -> dict[str, Any]:
         "work_email": WORK_ADDRESSES.get(category, ""),
         "personal_email": "",
         "version": letter.current_version.fingerprint,
+        **form_opened("letter"),
     }
     data.update(overrides)
     return data
@@ -142,6 +145,7 @@ def sign_letter(run_on_commit: Callable[[], Any], owner: Any) -> Callable[..., S
         data = sign_form_data(letter, **overrides)
         category = category_of(letter, data.pop("category"))
         version = data.pop("version")
+        data.pop(ISSUED_FIELD)
         before = set(Signatory.objects.filter(letter=letter).values_list("pk", flat=True))
         with run_on_commit():
             signatory_create(

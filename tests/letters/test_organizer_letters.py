@@ -304,6 +304,34 @@ def test_the_list_shows_only_letters_of_my_organizations(
     assert foreign.title not in body
 
 
+def test_the_detail_page_shows_verification_emails_that_could_not_be_sent(
+    client, owner, letter, monkeypatch
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from groundswell.core.models import EmailFailure
+    from tests.letters.conftest import sign_form_data
+
+    def refused(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({"ada@northwind.example": (550, b"no such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    client.post(reverse("letters:sign", kwargs={"slug": letter.slug}), sign_form_data(letter))
+    monkeypatch.undo()
+    client.force_login(owner)
+
+    body = client.get(
+        reverse("letters:organizer_letter", kwargs={"slug": letter.slug})
+    ).content.decode()
+
+    email = OutboundEmail.objects.get()
+    assert email.failure == EmailFailure.RECIPIENT_REFUSED
+    assert email.to == ""  # a work address is not kept once its e-mail is done with, failed or not
+    assert "1 e-mail could not be sent" in body
+    assert "refused the address" in body
+    assert "ada@" not in body
+
+
 def test_the_detail_page_shows_counts_by_status(client, viewer, letter, sign_letter):
     sign_letter(letter)
     sign_letter(letter, category="scholars", approve=False, name="Waiting")

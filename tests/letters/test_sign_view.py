@@ -165,6 +165,11 @@ def test_a_personal_address_is_kept_for_updates(client, letter):
         ("name", "<script>alert(1)</script>", "Please remove HTML tags"),
         ("affiliation", "Northwind <img src=x onerror=alert(1)>", "Please remove HTML tags"),
         ("title", "<b>CEO</b>", "Please remove HTML tags"),
+        ("name", "\u200b", "invisible control characters"),
+        ("name", "\u2800\u2800", "only invisible characters"),
+        ("name", "\u202eecalevoL adA", "change the direction of the text"),
+        ("affiliation", "Northwind\r\nCloud", "keep this to one line"),
+        ("title", "CEO \ufffd", "could not be read"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(
@@ -176,6 +181,12 @@ def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(
     assert message in response.content.decode()
     assert Signatory.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
+
+
+def test_names_are_stored_in_nfc(client, letter):
+    client.post(sign_url(letter), sign_form_data(letter, name="Jose\u0301 Garci\u0301a"))
+
+    assert Signatory.objects.get().name == "Jos\u00e9 Garc\u00eda"
 
 
 def test_typed_values_are_escaped_when_the_form_is_shown_again(client, letter):

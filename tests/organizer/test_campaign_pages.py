@@ -77,6 +77,35 @@ def test_invalid_campaign_input_is_refused_with_messages(client, owner, host):
     assert Campaign.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Stop the data centre\r\nBcc: everyone@example.org"),
+        ("target_name", "Sam\nReyes"),
+        ("title", "\u202eertnec atad eht potS"),
+        ("target_organization", "\u200b"),
+    ],
+)
+def test_a_line_break_or_invisible_character_in_a_line_is_refused_in_the_editor(
+    client, owner, campaign, field, value
+):
+    client.force_login(owner)
+    data = new_campaign_data(campaign.organization, slug=campaign.slug, **{field: value})
+    data.pop("organization")
+
+    response = client.post(reverse("organizer:campaign_edit", args=[campaign.slug]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Campaign.objects.get(pk=campaign.pk).title == campaign.title
+    created = client.post(
+        reverse("organizer:campaign_new"),
+        new_campaign_data(campaign.organization, **{field: value}),
+    )
+    assert created.status_code == 200
+    assert not Campaign.objects.filter(slug="stop-the-data-centre").exists()
+
+
 def test_an_organizer_cannot_create_a_campaign_for_another_organization(client, owner, make_org):
     client.force_login(owner)
     foreign = make_org("Not mine")
@@ -126,6 +155,35 @@ def test_the_dashboard_shows_confirmed_and_pending_counts_and_a_chart(
     summary = body.split('data-testid="chart-summary">')[1].split("</p>")[0]
     assert summary.startswith("1 in these 30 days; the busiest day was ")
     assert summary.endswith(", with 1.")
+
+
+def test_an_email_that_cannot_be_sent_is_shown_on_the_dashboard_without_its_address(
+    client, owner, viewer, campaign, monkeypatch
+):
+    from django.core.mail import BadHeaderError
+
+    from groundswell.core.models import EmailFailure, OutboundEmail
+    from tests.conftest import sign_data
+
+    def broken_header(self, *args, **kwargs):
+        raise BadHeaderError("Header values can't contain newlines (got 'suzie@example.org')")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_header)
+    signed = client.post(
+        reverse("signatures:sign", args=[campaign.slug]),
+        sign_data(name="Suzie Q", email="suzie@example.org"),
+    )
+    monkeypatch.undo()
+
+    assert signed.status_code == 302
+    email = OutboundEmail.objects.get()
+    assert (email.campaign, email.failure) == (campaign, EmailFailure.INVALID_MESSAGE)
+    for member in (owner, viewer):
+        client.force_login(member)
+        body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
+        assert "1 e-mail could not be sent" in body
+        assert "a header or the address is malformed" in body
+        assert "suzie" not in body.lower()
 
 
 def test_the_dashboard_says_so_when_nothing_was_confirmed_this_month(client, owner, campaign):

@@ -89,6 +89,14 @@ def test_a_confirmed_repeat_signer_is_told_there_is_nothing_to_do(
         ("comment", "Nice <img src=x onerror=alert(1)>", "Please remove HTML tags"),
         ("postal_code", "<b>1</b>", "Please remove HTML tags"),
         ("postal_code", "12;DROP", "A postal code has only letters"),
+        ("name", "\u200b\u200d\u200b", "invisible control characters"),
+        ("name", "\u200d\u200d", "only invisible characters"),
+        ("name", "\u3164", "only invisible characters"),
+        ("name", "\u202eecalevoL adA", "change the direction of the text"),
+        ("name", "Ada\r\nLovelace", "keep this to one line"),
+        ("name", "Ada \ufffd", "could not be read"),
+        ("postal_code", "N1\u20289GU", "keep this to one line"),
+        ("comment", "Because \u2066reasons\u2069", "change the direction of the text"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(
@@ -100,6 +108,18 @@ def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(
     assert message in response.content.decode()
     assert Signature.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
+
+
+def test_a_comment_keeps_its_line_breaks(client, campaign):
+    client.post(sign_url(campaign), sign_data(comment="First line.\r\nSecond line."))
+
+    assert Signature.objects.get().comment == "First line.\r\nSecond line."
+
+
+def test_names_are_stored_in_nfc(client, campaign):
+    client.post(sign_url(campaign), sign_data(name="Jose\u0301  Garci\u0301a"))
+
+    assert Signature.objects.get().name == "Jos\u00e9 Garc\u00eda"
 
 
 def test_typed_values_are_escaped_when_the_form_is_shown_again(client, campaign):

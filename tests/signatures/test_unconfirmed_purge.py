@@ -91,7 +91,7 @@ def test_a_signature_erased_while_its_address_signs_again_is_taken_anew(
     from django.db import connection
 
     from groundswell.signatures import services, signing_statements
-    from tests.conftest import sign_data
+    from tests.conftest import signer_values
 
     old = signed(confirm=False)
     module, name = (
@@ -111,7 +111,7 @@ def test_a_signature_erased_while_its_address_signs_again_is_taken_anew(
 
     monkeypatch.setattr(module, name, insert_then_purge)
 
-    outcome = services.signature_create(campaign=campaign, **sign_data())
+    outcome = services.signature_create(campaign=campaign, **signer_values())
 
     assert outcome.created
     assert calls[0] is None

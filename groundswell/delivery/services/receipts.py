@@ -141,6 +141,7 @@ def receipt_emails_queue(
                 body=body,
                 kind=RECEIPT_EMAIL_KIND,
                 signature_id=recipient.signature_id,
+                campaign_id=campaign.pk,
             )
         )
     OutboundEmail.objects.bulk_create(emails)
@@ -155,7 +156,11 @@ def receipt_email_ids_unsent(*, first_id: int, last_id: int) -> list[int]:
     """Unsent receipt e-mails with ids in [first_id, last_id] (other batches' ones included)."""
     return list(
         OutboundEmail.objects.filter(
-            pk__gte=first_id, pk__lte=last_id, kind=RECEIPT_EMAIL_KIND, sent_at__isnull=True
+            pk__gte=first_id,
+            pk__lte=last_id,
+            kind=RECEIPT_EMAIL_KIND,
+            sent_at__isnull=True,
+            failed_at__isnull=True,
         )
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -100,5 +100,6 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
                 body=render_to_string("letters/email/version_notice.txt", context),
                 kind=VERSION_NOTICE_EMAIL_KIND,
                 signatory_id=row.pk,
+                campaign_id=letter.campaign_id,
             )
     return len(rows)

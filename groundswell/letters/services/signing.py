@@ -33,6 +33,7 @@ from groundswell.core.signed_links import (
     link_token_make,
     link_token_read,
 )
+from groundswell.core.text import single_line_text
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     Letter,
@@ -147,6 +148,16 @@ def _first_status(category: LetterCategory) -> str:
     return SignatoryStatus.APPROVED
 
 
+def signatory_first_step(*, category: LetterCategory) -> str:
+    """What a new signatory of `category` must do next (NextStep)."""
+    steps = {
+        SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
+        SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
+        SignatoryStatus.APPROVED: NextStep.DONE,
+    }
+    return steps[_first_status(category)]
+
+
 def _status_after_verification(category: LetterCategory) -> str:
     if category.requires_moderation:
         return SignatoryStatus.AWAITING_MODERATION
@@ -175,6 +186,9 @@ def signatory_create(
     step as anyone else, so that nobody can learn whether a colleague's address has signed.
     """
     now = now or timezone.now()
+    # The form checked them already; this is for every other caller (ValidationError).
+    for text in (name, title, affiliation):
+        single_line_text(text)
     if category.letter_id != letter.pk:
         raise LetterSigningError(_("Choose one of this letter's categories."))
     work_hash = None
@@ -227,12 +241,7 @@ def signatory_create(
             Signatory.objects.filter(pk=signatory.pk).update(verification_email=email)
         if personal_email:
             personal_email_confirmation_queue(letter=locked, signatory=signatory)
-    steps = {
-        SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
-        SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
-        SignatoryStatus.APPROVED: NextStep.DONE,
-    }
-    return LetterSigningOutcome(next_step=steps[status])
+    return LetterSigningOutcome(next_step=signatory_first_step(category=category))
 
 
 @sensitive_variables()
@@ -269,7 +278,12 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
         withdrawal_url=withdrawal_url(public_id=signatory.public_id),
     )
     email = outbound_email_queue(
-        to=to, subject=subject, body=body, kind=kind, signatory_id=signatory.pk
+        to=to,
+        subject=subject,
+        body=body,
+        kind=kind,
+        signatory_id=signatory.pk,
+        campaign_id=signatory.letter.campaign_id,
     )
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
     enqueue_on_commit(work_address_email_send_task, email.pk)
@@ -320,6 +334,7 @@ def work_address_emails_blank(
     now = now or timezone.now()
     done = (
         Q(sent_at__isnull=False)
+        | Q(failed_at__isnull=False)
         | Q(attempts__gte=MAX_ATTEMPTS)
         | Q(created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE))
     )
