@@ -9,7 +9,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.core.env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from groundswell.core.env import (
+    email_settings_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("GROUNDSWELL_DATA_DIR", "var")).resolve()
@@ -198,6 +205,9 @@ SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, mi
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# The reverse proxies in front (addresses or networks): only a request from one of them has its
+# client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
 # DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).

@@ -4,6 +4,7 @@ A value that is set but cannot be parsed stops the process at start-up with the 
 rather than silently falling back to a default.
 """
 
+import ipaddress
 import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -47,6 +48,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str) -> tuple[Network, ...]:
+    """Comma-separated IP addresses or CIDR networks, IPv4 or IPv6 ("127.0.0.1, 10.0.0.0/8,
+    ::1"); unset or empty: none. A network with host bits set (10.0.0.1/8) is refused rather
+    than widened: it is more likely a typing mistake than what was meant."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated IP addresses or CIDR networks; {error}"
+            ) from None
+    return tuple(networks)
 
 
 def email_settings_from_url(url: str) -> dict[str, object]:
