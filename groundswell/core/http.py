@@ -2,8 +2,10 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext as _
 
 from groundswell.core.env import Network
 
@@ -64,6 +66,63 @@ def _address(text: str) -> IPAddress | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+class InvalidParameter(BadRequest):
+    """A query or form parameter that the page cannot take: answered with a 400 that shows this
+    message (groundswell.core.views.bad_request; JSON documents answer it in JSON)."""
+
+
+def integer_parameter(
+    raw: str | None,
+    *,
+    name: str,
+    minimum: int = 0,
+    maximum: int,
+    default: int | None = None,
+    required: bool = False,
+) -> int | None:
+    """`raw` as a whole number from `minimum` to `maximum`; empty or absent is `default`, or
+    missing when `required`. Anything else raises InvalidParameter.
+
+    Only ASCII digits are read: str.isdigit() and int() also take other Unicode digits, and
+    int("²") raises where isdigit() said yes. The length is checked before int() is called, so
+    a huge number costs nothing.
+    """
+    text = (raw or "").strip()
+    if not text:
+        if required:
+            raise InvalidParameter(_("The parameter %(name)s is missing.") % {"name": name})
+        return default
+    digits = text.lstrip("0") or "0"
+    if text.isascii() and text.isdigit() and len(digits) <= len(str(maximum)):
+        number = int(digits)
+        if minimum <= number <= maximum:
+            return number
+    raise InvalidParameter(
+        _("The parameter %(name)s must be a whole number from %(minimum)s to %(maximum)s.")
+        % {"name": name, "minimum": minimum, "maximum": maximum}
+    )
+
+
+def query_integer(
+    request: HttpRequest,
+    name: str,
+    *,
+    minimum: int = 0,
+    maximum: int,
+    default: int | None = None,
+    required: bool = False,
+) -> int | None:
+    """The query parameter `name`, read by integer_parameter."""
+    return integer_parameter(
+        request.GET.get(name),
+        name=name,
+        minimum=minimum,
+        maximum=maximum,
+        default=default,
+        required=required,
+    )
 
 
 # Stands for the token in a kept path; reverse() leaves it as it is, and no slug contains it.
