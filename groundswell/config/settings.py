@@ -242,6 +242,13 @@ CONTENT_SECURITY_POLICY = {
 # quickly in browsers that saw it).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# With HSTS, the host's own subdomains (*.sign.example.org) are HTTPS only too, unless turned off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# Preloading is decided for a whole registrable domain (example.org) and every subdomain of it,
+# for good, by whoever runs that domain; Groundswell is usually one host of it. So the token is
+# sent only when asked for, and Django's advice to send it (security.W021) is not repeated.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
