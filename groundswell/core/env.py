@@ -99,6 +99,9 @@ def email_settings_from_url(url: str) -> dict[str, object]:
         port = parts.port or (465 if scheme == "smtps" else 25)
     except ValueError:
         raise ImproperlyConfigured("EMAIL_URL has an invalid port") from None
+    timeout = options.get("timeout", "10")
+    if not (timeout.isascii() and timeout.isdigit()):
+        raise ImproperlyConfigured(f"EMAIL_URL ?timeout= must be whole seconds, got {timeout!r}")
     settings.update(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST=parts.hostname,
@@ -107,6 +110,6 @@ def email_settings_from_url(url: str) -> dict[str, object]:
         EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
         EMAIL_USE_TLS=scheme == "smtp+tls",
         EMAIL_USE_SSL=scheme == "smtps",
-        EMAIL_TIMEOUT=int(options.get("timeout", "10")),
+        EMAIL_TIMEOUT=int(timeout),
     )
     return settings

@@ -23,7 +23,10 @@ def test_console_url_prints_mail():
     assert email_settings_from_url("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "smtp://", "smtp://host:notaport"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://x", "smtp://", "smtp://host:notaport", "smtp://host?timeout=²", "smtp://h?timeout=x"],
+)
 def test_bad_email_urls_fail_loudly(url):
     with pytest.raises(ImproperlyConfigured):
         email_settings_from_url(url)
@@ -73,3 +76,11 @@ def test_bad_trusted_proxies_stop_start_up_with_the_variable_name(monkeypatch, v
     monkeypatch.setenv("X_PROXIES", value)
     with pytest.raises(ImproperlyConfigured, match="X_PROXIES"):
         env_networks("X_PROXIES")
+
+
+def test_a_bad_web_concurrency_stops_serve_with_the_variable_name(monkeypatch):
+    from groundswell.core.management.commands.serve import Command
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "eight")
+    with pytest.raises(ImproperlyConfigured, match="WEB_CONCURRENCY"):
+        Command().create_parser("groundswell", "serve")
