@@ -140,7 +140,7 @@ def world(request, campaign, owner, make_org, make_user, settings):
         "signatory": signatory,
         "invitation_token": invitation_token,
         "owner": owner,
-        "member": member,
+        "membership": member.memberships.get(),
         "resetter": resetter,
     }
 
@@ -253,7 +253,7 @@ def visits(world) -> dict[str, list[Visit]]:
             url("organizer:organization_profile", org), 302, "post", {"name": ""}
         ),
         "organizer:organization_member_change": organizer(
-            url("organizer:organization_member_change", org, world["member"].pk),
+            url("organizer:organization_member_change", org, world["membership"].pk),
             302,
             "post",
             {"role": Role.VIEWER},
