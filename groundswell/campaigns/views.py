@@ -13,6 +13,7 @@ from groundswell.coalitions.selectors import (
     coalition_figures,
     partner_for_link,
 )
+from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
 from groundswell.signatures.forms import SignatureForm, clean_source_code
 from groundswell.signatures.selectors import recent_public_signers
@@ -51,9 +52,9 @@ def render_petition(
         "error": error,
     }
     if embed:
-        response = render(request, "campaigns/embed.html", context, status=status)
-        response.xframe_options_exempt = True
-        return response
+        return framable_by_partner_sites(
+            render(request, "campaigns/embed.html", context, status=status)
+        )
     return render(request, "campaigns/petition.html", context, status=status)
 
 
@@ -68,11 +69,9 @@ def petition_embed(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def petition_embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    response = render(
-        request, "campaigns/embed_thanks.html", {"campaign": campaign_public_get(slug=slug)}
+    return framable_by_partner_sites(
+        render(request, "campaigns/embed_thanks.html", {"campaign": campaign_public_get(slug=slug)})
     )
-    response.xframe_options_exempt = True
-    return response
 
 
 @cached_public_page

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 INSECURE_KEY_PREFIX = "insecure-"
 
@@ -26,5 +26,20 @@ def base_url_is_absolute(app_configs: object, **kwargs: object) -> list[Error]:
             "GROUNDSWELL_BASE_URL must start with http:// or https://.",
             hint="It is used in links sent by e-mail, e.g. https://sign.example.org",
             id="groundswell.E002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def proxies_are_trusted_behind_a_proxy(app_configs: object, **kwargs: object) -> list[Warning]:
+    if settings.SECURE_PROXY_SSL_HEADER is None or settings.TRUSTED_PROXIES:
+        return []
+    return [
+        Warning(
+            "BEHIND_TLS_PROXY is on but TRUSTED_PROXIES is empty: every client seems to come "
+            "from the proxy, so all signers share one signing rate limit.",
+            hint="Set TRUSTED_PROXIES to the proxy's addresses, e.g. 127.0.0.1,::1 for nginx on "
+            "the same host (see docs/deployment.md).",
+            id="groundswell.W001",
         )
     ]

@@ -8,9 +8,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.core.env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from groundswell.core.env import (
+    email_settings_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("GROUNDSWELL_DATA_DIR", "var")).resolve()
@@ -33,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "axes",
+    "csp",
     "groundswell.core",
     "groundswell.accounts",
     "groundswell.campaigns",
@@ -46,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "groundswell.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "groundswell.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -259,6 +269,9 @@ SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, min
 # A signing form sent sooner than this after it was rendered is a bot's, dropped silently
 # (groundswell.core.bot_friction); 0 turns the time check off (the honeypot stays).
 SIGNING_MIN_FILL_SECONDS = env_int("SIGNING_MIN_FILL_SECONDS", 3, minimum=0)
+# The reverse proxies in front (addresses or networks): only a request from one of them has its
+# client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
 # DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).
@@ -271,10 +284,32 @@ SESSION_COOKIE_SECURE = env_bool(
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts, styles, images and requests from this origin only, nothing inline (no page has an
+# inline script, style or handler; a test walks them all), no plugins, forms sent here only,
+# framed by no site: the embedded signing form alone may be framed by any (groundswell.core.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Off by default: turn them on once the whole site is served over HTTPS (HSTS cannot be undone
 # quickly in browsers that saw it).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# With HSTS, the host's own subdomains (*.sign.example.org) are HTTPS only too, unless turned off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+# Preloading is decided for a whole registrable domain (example.org) and every subdomain of it,
+# for good, by whoever runs that domain; Groundswell is usually one host of it. So the token is
+# sent only when asked for, and Django's advice to send it (security.W021) is not repeated.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None

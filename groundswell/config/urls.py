@@ -20,3 +20,5 @@ urlpatterns = [
     # role-checked views, never from /media/.
     re_path(r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$", public_upload),
 ]
+
+handler400 = "groundswell.core.views.bad_request"

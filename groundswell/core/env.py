@@ -4,6 +4,7 @@ A value that is set but cannot be parsed stops the process at start-up with the 
 rather than silently falling back to a default.
 """
 
+import ipaddress
 import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -49,6 +50,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str) -> tuple[Network, ...]:
+    """Comma-separated IP addresses or CIDR networks, IPv4 or IPv6 ("127.0.0.1, 10.0.0.0/8,
+    ::1"); unset or empty: none. A network with host bits set (10.0.0.1/8) is refused rather
+    than widened: it is more likely a typing mistake than what was meant."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated IP addresses or CIDR networks; {error}"
+            ) from None
+    return tuple(networks)
+
+
 def email_settings_from_url(url: str) -> dict[str, object]:
     """Translate EMAIL_URL into Django's EMAIL_* settings.
 
@@ -80,6 +99,9 @@ def email_settings_from_url(url: str) -> dict[str, object]:
         port = parts.port or (465 if scheme == "smtps" else 25)
     except ValueError:
         raise ImproperlyConfigured("EMAIL_URL has an invalid port") from None
+    timeout = options.get("timeout", "10")
+    if not (timeout.isascii() and timeout.isdigit()):
+        raise ImproperlyConfigured(f"EMAIL_URL ?timeout= must be whole seconds, got {timeout!r}")
     settings.update(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST=parts.hostname,
@@ -88,6 +110,6 @@ def email_settings_from_url(url: str) -> dict[str, object]:
         EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
         EMAIL_USE_TLS=scheme == "smtp+tls",
         EMAIL_USE_SSL=scheme == "smtps",
-        EMAIL_TIMEOUT=int(options.get("timeout", "10")),
+        EMAIL_TIMEOUT=int(timeout),
     )
     return settings

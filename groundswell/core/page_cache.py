@@ -2,8 +2,9 @@
 
 A viral petition page is requested thousands of times a second and changes only when the count
 does; serving it from the shared cache for PUBLIC_PAGE_CACHE_SECONDS makes page views cost almost
-nothing, at the price of a count that is at most that many seconds old. Requests that carry a
-session (logged-in organizers) and anything but GET/HEAD bypass the cache.
+nothing, at the price of a count that is at most that many seconds old. Logged-in organizers,
+visitors with a one-off message and anything but GET/HEAD bypass the cache; a cookie alone
+does not (see _anonymous_without_messages).
 """
 
 import hashlib
@@ -12,6 +13,8 @@ from collections.abc import Callable, Hashable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +26,7 @@ from django.utils.translation import get_language
 from groundswell.core.process_cache import process_cached
 
 View = Callable[..., HttpResponse]
+MESSAGES_COOKIE = CookieStorage.cookie_name
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -70,11 +74,22 @@ _HOLE_MARK = secrets.token_hex(12)
 
 
 def _anonymous_without_messages(request: HttpRequest) -> bool:
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        # One-off messages are personal: a page showing one must never be shared.
-        and "messages" not in request.COOKIES
-    )
+    """Whether this visitor gets the page everyone gets: yes unless they are logged in or have
+    a one-off message waiting (personal: a page showing one must never be shared).
+
+    A cookie's name is not enough: anyone can send `sessionid=x` or `messages=x`, and a cookie
+    that skipped the cache would make every such request render the page from the database.
+    A session counts only once loaded and found to be a logged-in user's (one lookup by
+    primary key; a visitor without the cookie costs nothing), a message only once its
+    signature is verified (no database).
+    """
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+    # len() loads the messages without marking them read: the page rendered next shows them.
+    return MESSAGES_COOKIE not in cookies or not len(get_messages(request))
 
 
 def render_with_holes(

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from groundswell.core.http import InvalidParameter
 from groundswell.core.readiness import readiness_report
 
 
@@ -21,3 +23,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def public_upload(request: HttpRequest, path: str) -> HttpResponse:
     """Logos and delivery photos; the URL pattern admits nothing else from MEDIA_ROOT."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (handler400): says what was wrong when we know it, nothing otherwise
+    (Django's own reasons, e.g. a refused Host header, are not for visitors)."""
+    message = str(exception) if isinstance(exception, InvalidParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)

@@ -15,6 +15,7 @@ from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.versions import TextVersionError
 from groundswell.core.exports import csv_response
+from groundswell.core.http import query_integer
 from groundswell.letters.exports import (
     CONTACTS_HEADER,
     DELIVERY_HEADER,
@@ -29,6 +30,7 @@ from groundswell.letters.forms import (
 )
 from groundswell.letters.models import Letter, LetterCategory, Signatory, SignatoryStatus
 from groundswell.letters.selectors import (
+    MAX_PAGE,
     letter_and_role_for_member,
     letter_categories,
     letter_status_counts,
@@ -58,7 +60,6 @@ from groundswell.letters.services.notices import (
     letter_version_notice_pending_count,
     letter_version_notice_start,
 )
-from groundswell.letters.views import page_number
 
 ALL_ROLES = frozenset(Role)
 ACTION_LABELS = {
@@ -233,7 +234,9 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "tabs": [(value, label, counts[value]) for value, label in SignatoryStatus.choices],
         "page": moderation_queue(
-            letter=letter, status=status, page=page_number(request.GET.get("page"))
+            letter=letter,
+            status=status,
+            page=query_integer(request, "page", default=1, minimum=1, maximum=MAX_PAGE),
         ),
         "can_edit": role in EDITING_ROLES,
     }

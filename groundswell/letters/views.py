@@ -12,11 +12,12 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from groundswell.core.bot_friction import submission_is_automated
-from groundswell.core.http import client_address
+from groundswell.core.http import client_address, query_integer
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.letters.forms import LETTER_FORM, LetterSignForm
 from groundswell.letters.models import Letter, LetterCategory, Signatory
 from groundswell.letters.selectors import (
+    MAX_PAGE,
     letter_categories,
     letter_public_get,
     letter_public_summary,
@@ -50,11 +51,6 @@ from groundswell.letters.services.signing import (
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
 
 
-def page_number(raw: str | None) -> int:
-    """A ?page= value; anything malformed or absurd is the first page."""
-    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
-
-
 def letter(request: HttpRequest, slug: str) -> HttpResponse:
     letter = letter_public_get(slug=slug)
     categories = letter_categories(letter=letter)
@@ -64,7 +60,7 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
         letter=letter,
         query=query,
         category=category,
-        page=page_number(request.GET.get("page")),
+        page=query_integer(request, "page", default=1, minimum=1, maximum=MAX_PAGE),
     )
     filtered = bool(query or category or page.number > 1)
     params = {"q": query, "category": category.slug if category else ""}

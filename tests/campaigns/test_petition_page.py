@@ -136,3 +136,53 @@ def test_organizers_with_a_session_always_see_fresh_pages(
     body = client.get(campaign.get_absolute_url()).content.decode()
 
     assert 'aria-valuenow="1"' in body
+
+
+@pytest.mark.parametrize(
+    "cookies",
+    [
+        {"sessionid": "junk"},
+        {"sessionid": "a" * 32},
+        {"messages": "junk"},
+        {"messages": "W1siX19qc29uX21lc3NhZ2UiLDAsMjAsImhpIl1d:forged"},
+        {"csrftoken": "x", "tracking": "y"},
+    ],
+)
+def test_a_cookie_that_is_neither_a_login_nor_a_message_does_not_skip_the_cache(
+    client, campaign, signed, settings, django_assert_max_num_queries, cookies
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    first = client.get(campaign.get_absolute_url())
+    signed(confirm=True)
+    for name, value in cookies.items():
+        client.cookies[name] = value
+
+    # At most the session lookup that finds no such session; no page is rendered.
+    with django_assert_max_num_queries(1):
+        again = client.get(campaign.get_absolute_url())
+
+    assert again.content == first.content
+    assert 'aria-valuenow="0"' in again.content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_on_a_fresh_page(
+    client, campaign, signed, settings
+):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    client.get(campaign.get_absolute_url())
+    signed(confirm=True)
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.SUCCESS, "Welcome aboard")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+
+    body = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert "Welcome aboard" in body
+    assert 'aria-valuenow="1"' in body

@@ -106,6 +106,7 @@ def test_the_lean_chain_keeps_security_locale_and_database_middleware(settings):
     assert kept == [
         "groundswell.core.middleware.DatabaseUnavailableMiddleware",
         "django.middleware.security.SecurityMiddleware",
+        "groundswell.core.csp.ContentSecurityPolicyMiddleware",
         "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
         "groundswell.core.middleware.UndecodableInputMiddleware",
@@ -120,6 +121,7 @@ def test_the_lean_chain_keeps_security_locale_and_database_middleware(settings):
 COMPARED_HEADERS = (
     "Location", "Content-Type", "Content-Language", "X-Frame-Options",
     "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy", "Retry-After",
+    "Content-Security-Policy",
 )  # fmt: skip
 
 

@@ -234,18 +234,30 @@ def test_without_a_tree_size_the_latest_checkpoint_is_used(client, campaign, two
 
     assert response.status_code == 200
     assert response.json()["tree_size"] == 9
+    empty = {"leaf_index": 1, "tree_size": ""}
+    assert client.get(reverse("delivery:inclusion", args=[campaign.slug]), empty).json() == (
+        response.json()
+    )
+
+
+WHOLE_NUMBER = "must be a whole number from 0 to 4611686018427387904"
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
         ({}, "The parameter leaf_index is missing."),
-        ({"leaf_index": "one"}, "must be a non-negative integer"),
-        ({"leaf_index": "-1"}, "must be a non-negative integer"),
+        ({"leaf_index": ""}, "The parameter leaf_index is missing."),
+        ({"leaf_index": "one"}, WHOLE_NUMBER),
+        ({"leaf_index": "-1"}, WHOLE_NUMBER),
+        ({"leaf_index": "²"}, WHOLE_NUMBER),
+        ({"leaf_index": "1", "tree_size": "²"}, WHOLE_NUMBER),
+        ({"leaf_index": "1", "tree_size": "-1"}, WHOLE_NUMBER),
         ({"leaf_index": "1", "tree_size": "7"}, "No checkpoint of this log has tree size 7"),
         ({"leaf_index": "7", "tree_size": "6"}, "Leaf 7 is not in the tree of size 6"),
-        ({"leaf_index": "9" * 30}, "must be a non-negative integer"),
-        ({"leaf_index": "1", "tree_size": "9" * 30}, "must be a non-negative integer"),
+        ({"leaf_index": "9" * 30}, WHOLE_NUMBER),
+        ({"leaf_index": str(2**62 + 1)}, WHOLE_NUMBER),
+        ({"leaf_index": "1", "tree_size": "9" * 30}, WHOLE_NUMBER),
     ],
 )
 def test_bad_inclusion_parameters_get_a_400_in_json(
@@ -261,9 +273,13 @@ def test_bad_inclusion_parameters_get_a_400_in_json(
     ("params", "message"),
     [
         ({"old": "6"}, "The parameter new is missing."),
+        ({"old": "", "new": "9"}, "The parameter old is missing."),
         ({"old": "9", "new": "6"}, "larger than the new size"),
         ({"old": "5", "new": "9"}, "No checkpoint of this log has tree size 5"),
-        ({"old": "x", "new": "9"}, "must be a non-negative integer"),
+        ({"old": "x", "new": "9"}, WHOLE_NUMBER),
+        ({"old": "²", "new": "9"}, WHOLE_NUMBER),
+        ({"old": "6", "new": "-1"}, WHOLE_NUMBER),
+        ({"old": "6", "new": "9" * 30}, WHOLE_NUMBER),
     ],
 )
 def test_bad_consistency_parameters_get_a_400_in_json(

@@ -66,6 +66,30 @@ def take_the_time_a_person_would(page: Any) -> None:
     page.wait_for_timeout(FILL_SECONDS * 1000 + 200)
 
 
+# Runs in every frame before its own scripts (Playwright injects it past the page's policy):
+# every violation of a Content-Security-Policy becomes a console message the test collects.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " +
+    (event.blockedURI || "inline") + " in " + event.documentURI);
+});
+"""
+
+
+def watch_policy_violations(page: Any) -> list[str]:
+    """The Content-Security-Policy violations of every frame of `page`, as they happen."""
+    violations: list[str] = []
+    page.context.add_init_script(_REPORT_VIOLATIONS)
+
+    def collect(message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(text)
+
+    page.on("console", collect)
+    return violations
+
+
 SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
 
 

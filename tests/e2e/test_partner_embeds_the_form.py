@@ -8,7 +8,7 @@ import pytest
 from groundswell.coalitions.models import Partner
 from groundswell.organizer.coalition_views import partner_links
 from groundswell.signatures.models import Signature
-from tests.e2e.conftest import shot, take_the_time_a_person_would
+from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +44,7 @@ def test_the_embedded_form_works_on_another_origin(
     )
     assert not partner_site.startswith(live_server.url)
     page = browser.new_page(viewport={"width": 800, "height": 900})
+    violations = watch_policy_violations(page)
     try:
         page.goto(partner_site)
         frame = page.frame_locator("iframe[data-groundswell-embed]")
@@ -61,10 +62,16 @@ def test_the_embedded_form_works_on_another_origin(
             f"document.querySelector('iframe').getBoundingClientRect().height < {tall}"
         )
         shot(page, "partner-embed")
+        # The frame's own policy lets the partner's origin frame it; the border and height come
+        # from embed.js through the DOM, which no policy forbids.
+        assert page.locator("iframe").evaluate(
+            "frame => getComputedStyle(frame).borderTopWidth"
+        ) == ("0px")
     finally:
         page.close()
         server.shutdown()
 
+    assert violations == []
     signature = Signature.objects.get()
     assert signature.partner == partner
     assert list(signature.consents.values_list("organization__name", flat=True)) == [

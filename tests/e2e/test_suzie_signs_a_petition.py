@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from groundswell.campaigns.models import Campaign
-from tests.e2e.conftest import shot, take_the_time_a_person_would
+from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     settings.GROUNDSWELL_BASE_URL = live_server.url
     page = phone
+    violations = watch_policy_violations(page)
     page.goto(f"{live_server.url}{campaign.get_absolute_url()}?source=e2e")
     assert page.get_by_test_id("signature-count").inner_text() == "0"
     shot(page, "petition-phone")
@@ -50,3 +51,4 @@ def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     assert page.get_by_test_id("signature-count").inner_text() == "1"
     assert page.get_by_text("Suzie Quatro").is_visible()
     assert Campaign.objects.get(pk=campaign.pk).signature_count == 1
+    assert violations == []

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from groundswell.letters.models import Signatory
-from tests.e2e.conftest import shot, take_the_time_a_person_would
+from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +20,7 @@ def letter(make_letter):
 def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, letter, settings):
     settings.GROUNDSWELL_BASE_URL = live_server.url
     page = phone
+    violations = watch_policy_violations(page)
     page.goto(f"{live_server.url}/letters/{letter.slug}/sign/")
     assert page.get_by_test_id("work-device-warning").is_visible()
 
@@ -52,3 +53,4 @@ def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, let
     assert "name withheld" in body
     assert "Okafor" not in body
     assert Signatory.objects.get().work_verified_at is not None
+    assert violations == []

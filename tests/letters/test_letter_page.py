@@ -95,8 +95,18 @@ def test_the_list_is_paginated_newest_first(client, letter, bulk_signatories):
     assert third.count('class="signatory"') == 20
     assert "Person 1<" in third
     assert "Older" not in third
-    assert page(client, letter, page="9999").count('class="signatory"') == 0
-    assert "Person 120<" in page(client, letter, page="-1")
+    assert page(client, letter, page="4999").count('class="signatory"') == 0
+    assert "Person 120<" in page(client, letter, page="")
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "-1", "0", "1.5", "+2", "5001", "9" * 5000])
+def test_a_page_number_that_is_not_one_gets_a_400_that_says_so(client, letter, value):
+    response = client.get(letter.get_absolute_url(), {"page": value})
+
+    assert response.status_code == 400
+    assert "The parameter page must be a whole number from 1 to 5000." in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(

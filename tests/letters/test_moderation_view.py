@@ -224,3 +224,23 @@ def test_pinning_an_unknown_signatory_is_404(client, owner, letter):
     url = reverse("letters:organizer_pin", kwargs={"slug": letter.slug, "public_id": "nobody"})
 
     assert client.post(url, {"pinned": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "99999999999999999999999", "x"])
+def test_a_page_number_that_is_not_one_gets_a_400(client, owner, letter, value):
+    client.force_login(owner)
+
+    response = client.get(queue_url(letter), {"page": value})
+
+    assert response.status_code == 400
+    assert "The parameter page must be a whole number" in response.content.decode()
+
+
+def test_an_empty_page_number_is_the_first_page(client, owner, letter, sign_letter):
+    scholar(sign_letter, letter, 1)
+    client.force_login(owner)
+
+    response = client.get(queue_url(letter), {"page": ""})
+
+    assert response.status_code == 200
+    assert "Scholar 1" in response.content.decode()

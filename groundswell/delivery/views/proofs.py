@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
+from groundswell.core.http import InvalidParameter, query_integer
 from groundswell.delivery.checkpoints import key_id
 from groundswell.delivery.selectors import (
     ProofRequestError,
@@ -40,7 +41,7 @@ def json_document(view: JsonView) -> JsonView:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
         try:
             response = view(request, *args, **kwargs)
-        except ProofRequestError as error:
+        except (ProofRequestError, InvalidParameter) as error:
             response = JsonResponse({"error": str(error)}, status=400)
         except Http404:
             response = JsonResponse({"error": _("No such petition or document.")}, status=404)
@@ -50,18 +51,8 @@ def json_document(view: JsonView) -> JsonView:
     return wrapper
 
 
-def parameter(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        if required:
-            raise ProofRequestError(_("The parameter %(name)s is missing.") % {"name": name})
-        return None
-    if not raw.isdigit() or int(raw) > LARGEST_PARAMETER:
-        raise ProofRequestError(
-            _("The parameter %(name)s must be a non-negative integer, got %(value)r.")
-            % {"name": name, "value": raw[:40]}
-        )
-    return int(raw)
+def size_parameter(request: HttpRequest, name: str, *, required: bool = False) -> int | None:
+    return query_integer(request, name, maximum=LARGEST_PARAMETER, required=required)
 
 
 @json_document
@@ -101,8 +92,8 @@ def inclusion(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     document = inclusion_proof_document(
         campaign=campaign,
-        leaf_index=parameter(request, "leaf_index"),
-        tree_size=parameter(request, "tree_size", required=False),
+        leaf_index=size_parameter(request, "leaf_index", required=True),
+        tree_size=size_parameter(request, "tree_size"),
     )
     return JsonResponse(document)
 
@@ -112,7 +103,7 @@ def consistency(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     document = consistency_proof_document(
         campaign=campaign,
-        old_size=parameter(request, "old"),
-        new_size=parameter(request, "new"),
+        old_size=size_parameter(request, "old", required=True),
+        new_size=size_parameter(request, "new", required=True),
     )
     return JsonResponse(document)

@@ -3,15 +3,15 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from groundswell.core.env import env_int
+
 
 class Command(BaseCommand):
     help = "Serve Groundswell with gunicorn (sync workers, persistent database connections)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
-        )
+        parser.add_argument("--workers", type=int, default=env_int("WEB_CONCURRENCY", 2, minimum=1))
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
 
