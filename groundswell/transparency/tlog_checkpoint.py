@@ -17,12 +17,13 @@ Groundswell's campaign logs add two extension lines, in this order (`CountedChec
     live <live signature count>    ASCII decimal, no leading zeros, at most the tree size
     time <UTC time of signing>     YYYY-MM-DDTHH:MM:SSZ, seconds precision
 
-so that a screenshot of a public count carries the checkpoint it comes from, e.g.
+so that a screenshot of a public count carries the checkpoint it comes from, e.g. (the example
+log of docs/transparency.md: three signatures, one withdrawn)
 
     sign.example.org/p/save-the-park
-    1042
-    8HB2Wj1W7Q5c5Rr0sGcL3jFb2jW6Gq3C2z7z2iHhN4M=
-    live 1017
+    4
+    6HBEwN5zHtLluz1zL2AynawcxlyBXXG5V6JgmYiZKpY=
+    live 2
     time 2025-03-01T12:00:00Z
 
 C2SP says extension lines are NOT RECOMMENDED because log monitors cannot audit them; ours can be:
