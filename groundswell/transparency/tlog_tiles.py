@@ -84,7 +84,7 @@ class TileMismatchError(TileError, ProofError):
     """Published tiles or entries do not hash to the checkpoint's root: the log is inconsistent."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Tile:
     """Tile ``index`` of ``level`` (level None: an entry bundle), ``width`` hashes or entries."""
 
