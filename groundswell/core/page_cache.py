@@ -65,10 +65,9 @@ def cached_public_page(view: View) -> View:
                 value = (response.status_code, response["Content-Type"], response.content, extra)
                 cache.set(key, value, seconds)
         patch_cache_control(response, public=True, max_age=seconds)
-        # The language follows the cookie as well as Accept-Language (LocaleMiddleware adds the
-        # latter): without this, a browser back from the language switcher would show the page
-        # it kept, in the language just left, and a shared cache could serve it to a visitor who
-        # chose the other one.
+        # The page's language follows the switcher's cookie as well as Accept-Language (which
+        # LocaleMiddleware adds): a cache in front, or a browser, must not give a copy it kept
+        # in one language to a request that chose the other.
         patch_vary_headers(response, ("Cookie",))
         return response
 
