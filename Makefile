@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench bench-faults clean
+.PHONY: install messages demo test lint format bench bench-faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The translations' .mo files are generated (with Babel: no GNU gettext needed), never committed.
 install: $(STAMP)
+	$(BIN)/python -m groundswell.core.message_catalogues
+
+# After adding or changing a user-facing string: updates the .po files (needs GNU gettext's
+# xgettext and msgmerge), then translate every new entry. tests/core/test_translations.py fails
+# until both are done.
+messages: install
+	cd groundswell && DEBUG=1 DATABASE_URL=sqlite://:memory: ../$(BIN)/groundswell makemessages \
+		--all --no-obsolete --no-location
 
 demo: install
 	$(BIN)/groundswell demo --port $(or $(PORT),8000)

@@ -282,6 +282,12 @@ SESSION_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", not DEBUG and GROUNDSWELL_BASE_URL.startswith("https")
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language switcher's choice (django.views.i18n.set_language), kept for a year rather than
+# the browser session. Only LocaleMiddleware reads it; it never makes a page skip the page cache.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, images and requests from this origin only, nothing inline (no page has an

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
@@ -30,6 +30,8 @@ MESSAGES_COOKIE = CookieStorage.cookie_name
 
 
 def _cache_key(request: HttpRequest) -> str:
+    """The page's address and the language it is served in: LocaleMiddleware has chosen it, from
+    the language cookie or Accept-Language, before any view runs."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
     return f"page:{get_language()}:{digest}"
 
@@ -63,6 +65,10 @@ def cached_public_page(view: View) -> View:
                 value = (response.status_code, response["Content-Type"], response.content, extra)
                 cache.set(key, value, seconds)
         patch_cache_control(response, public=True, max_age=seconds)
+        # The page's language follows the switcher's cookie as well as Accept-Language (which
+        # LocaleMiddleware adds): a cache in front, or a browser, must not give a copy it kept
+        # in one language to a request that chose the other.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     return wrapper

@@ -154,6 +154,8 @@ PUBLIC_URLS = {
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    # The language switcher: it sets only the visitor's own language cookie (tests/core).
+    "set_language",
     # Probes for the load balancer, and public uploads (logos, delivery photos).
     "healthz", "readyz", r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$",
 }  # fmt: skip

@@ -410,6 +410,9 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("password_reset_confirm", uid, "set-password")),
         ],
         "password_reset_complete": [Visit(url("password_reset_complete"))],
+        "set_language": [
+            Visit(url("set_language"), 302, "post", {"language": "en", "next": url("login")})
+        ],
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [
