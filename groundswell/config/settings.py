@@ -42,14 +42,17 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
+    # so do domain event subscribers of one phase.
     "groundswell.core",
     "groundswell.accounts",
     "groundswell.campaigns",
-    "groundswell.signatures",
     "groundswell.coalitions",
+    "groundswell.signatures",
     "groundswell.delivery",
-    "groundswell.organizer",
     "groundswell.letters",
+    "groundswell.organizer",
+    "groundswell.demo",
 ]
 
 MIDDLEWARE = [

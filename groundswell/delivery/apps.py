@@ -6,4 +6,6 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
 
     def ready(self) -> None:
-        from groundswell.delivery import checks  # noqa: F401  (registers the system checks)
+        # Registration only (system checks, Celery tasks by name): Django's app loading is the
+        # one place that imports an app's own modules from inside a function.
+        from groundswell.delivery import checks, tasks  # noqa: F401

@@ -4,7 +4,14 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
+from groundswell.core.outbox import outbound_email_send
 from groundswell.delivery.selectors import campaign_ids_with_pending_leaves, package_ids_to_retry
+from groundswell.delivery.services.packages import (
+    delivery_package_build,
+    delivery_package_files_clean,
+    delivery_packages_fail_exhausted,
+)
+from groundswell.delivery.services.receipts import receipt_email_ids_unsent
 from groundswell.delivery.services.transparency_log import transparency_log_extend_all
 
 # A campaign that took no confirmation for this long and still has signatures missing from its
@@ -51,17 +58,12 @@ def transparency_logs_extend_task() -> int:
 def receipt_emails_send_task(first_id: int, last_id: int) -> int:
     """Send the unsent receipt e-mails in an id range; each is claimed as the outbox claims it,
     so ranges that overlap, or the outbox sweep, never send one twice."""
-    from groundswell.core.outbox import outbound_email_send
-    from groundswell.delivery.services.receipts import receipt_email_ids_unsent
-
     ids = receipt_email_ids_unsent(first_id=first_id, last_id=last_id)
     return sum(outbound_email_send(email_id=email_id) for email_id in ids)
 
 
 @shared_task(name="groundswell.delivery.tasks.delivery_package_build_task")
 def delivery_package_build_task(package_id: int) -> bool:
-    from groundswell.delivery.services.packages import delivery_package_build
-
     return delivery_package_build(package_id=package_id)
 
 
@@ -69,11 +71,6 @@ def delivery_package_build_task(package_id: int) -> bool:
 def delivery_sweep() -> int:
     """Re-queue lost work: log extensions whose task never ran, packages never built; delete
     the files of failed and discarded packages."""
-    from groundswell.delivery.services.packages import (
-        delivery_package_files_clean,
-        delivery_packages_fail_exhausted,
-    )
-
     campaign_ids = campaign_ids_with_pending_leaves(quiet_for=SWEEP_QUIET_FOR)
     for campaign_id in campaign_ids:
         transparency_log_extend_task.delay(campaign_id, True)

@@ -105,8 +105,6 @@ def delivery_package_request(
     *, campaign: Campaign, user: User | None, cover_letter: str = ""
 ) -> DeliveryPackage:
     """Queue a package build; while one is queued or running for the campaign, that one is it."""
-    from groundswell.delivery.tasks import delivery_package_build_task
-
     active = DeliveryPackage.objects.filter(
         campaign=campaign, status__in=ACTIVE_PACKAGE_STATUSES
     ).first()
@@ -122,7 +120,7 @@ def delivery_package_request(
             )
     except IntegrityError:  # another request created it a moment ago
         return DeliveryPackage.objects.get(campaign=campaign, status__in=ACTIVE_PACKAGE_STATUSES)
-    enqueue_on_commit(delivery_package_build_task, package.pk)
+    enqueue_on_commit("groundswell.delivery.tasks.delivery_package_build_task", package.pk)
     return package
 
 

@@ -109,7 +109,6 @@ def receipt_emails_queue(
     RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
     one task per e-mail would spend most of a batch publishing messages.
     """
-    from groundswell.delivery.tasks import receipt_emails_send_task
     from groundswell.signatures.services import withdrawal_url
 
     subject = _("Your receipt: %(title)s") % {"title": campaign.title}
@@ -148,7 +147,9 @@ def receipt_emails_queue(
     ids = sorted(email.pk for email in emails)
     for start in range(0, len(ids), RECEIPT_EMAILS_PER_TASK):
         chunk = ids[start : start + RECEIPT_EMAILS_PER_TASK]
-        enqueue_on_commit(receipt_emails_send_task, chunk[0], chunk[-1])
+        enqueue_on_commit(
+            "groundswell.delivery.tasks.receipt_emails_send_task", chunk[0], chunk[-1]
+        )
     return len(emails)
 
 

@@ -55,10 +55,8 @@ def transparency_signature_confirmed(*, campaign_id: int) -> None:
     round trip at all: the scheduler's `transparency_logs_extend_task` appends every
     LOG_EXTEND_SECONDS, in batches, whatever was confirmed meanwhile.
     """
-    from groundswell.delivery.tasks import transparency_log_extend_task
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        enqueue_on_commit(transparency_log_extend_task, campaign_id)
+        enqueue_on_commit("groundswell.delivery.tasks.transparency_log_extend_task", campaign_id)
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:

@@ -53,14 +53,14 @@ def letter_version_notice_start(*, letter: Letter) -> int:
 
     Returns how many will be told. Safe to repeat: each signer hears of each version once.
     """
-    from groundswell.letters.tasks import letter_version_notices_task
-
     version = LetterVersion.objects.get(pk=letter.current_version_id)
     if version.number == 1:
         raise NoticeError(_("The text has not changed since the first signature."))
     count = _signers_to_tell(letter_id=letter.pk, version_number=version.number).count()
     if count:
-        enqueue_on_commit(letter_version_notices_task, letter.pk, version.number)
+        enqueue_on_commit(
+            "groundswell.letters.tasks.letter_version_notices_task", letter.pk, version.number
+        )
     return count
 
 

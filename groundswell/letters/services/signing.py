@@ -270,8 +270,6 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
     The employer can read them: they name no signatory, no letter, no organization, and their
     links do not either. `work_address_email_text` is also shown on the signing form.
     """
-    from groundswell.letters.tasks import work_address_email_send_task
-
     subject, body = work_address_email_text(
         kind=kind,
         verify_url=verification_url(public_id=signatory.public_id),
@@ -286,7 +284,7 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
         campaign_id=signatory.letter.campaign_id,
     )
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
-    enqueue_on_commit(work_address_email_send_task, email.pk)
+    enqueue_on_commit("groundswell.letters.tasks.work_address_email_send_task", email.pk)
     return email
 
 

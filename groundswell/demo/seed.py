@@ -12,7 +12,7 @@ from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Consent, Partner, PartnerReferral
-from groundswell.letters.demo import letters_demo_seed
+from groundswell.demo.letters import letters_demo_seed
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 from groundswell.signatures.tallies import counts_reconcile

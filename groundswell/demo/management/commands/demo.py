@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from groundswell.demo import (
+from groundswell.demo.seed import (
     ORGANIZER_PASSWORD,
     ORGANIZER_USERNAME,
     PARTNER_USERNAME,

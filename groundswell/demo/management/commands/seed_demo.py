@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from groundswell.demo import demo_seed
+from groundswell.demo.seed import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The demo's two open letters beside the petition (fictional organizations and people).
 
-Called from groundswell.demo; running it again changes nothing.
+Called from groundswell.demo.seed; running it again changes nothing.
 """
 
 import random
