@@ -178,7 +178,7 @@ def main() -> int:
         return child(mode, int(campaign_id), int(package_id))
 
     workdir = Path(tempfile.mkdtemp(prefix="gs-bench-delivery-"))
-    from groundswell.delivery.checkpoints import generate_private_key, private_key_to_pem
+    from groundswell.transparency.checkpoints import generate_private_key, private_key_to_pem
 
     key_file = workdir / "checkpoint-key.pem"
     key_file.write_bytes(private_key_to_pem(generate_private_key()))
@@ -207,7 +207,7 @@ def main() -> int:
         from groundswell.campaigns.services import campaign_create
         from groundswell.core.models import OutboundEmail
         from groundswell.delivery.models import DeliveryPackage, LogHead
-        from groundswell.delivery.services.transparency_log import (
+        from groundswell.transparency.services.log import (
             checkpoint_create,
             transparency_log_extend_all,
         )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "groundswell.campaigns",
     "groundswell.coalitions",
     "groundswell.signatures",
+    "groundswell.transparency",
     "groundswell.delivery",
     "groundswell.letters",
     "groundswell.organizer",
@@ -233,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": COUNTS_PUBLISH_SECONDS * 5},
     },
     "extend-logs": {
-        "task": "groundswell.delivery.tasks.transparency_logs_extend_task",
+        "task": "groundswell.transparency.tasks.transparency_logs_extend_task",
         "schedule": LOG_EXTEND_SECONDS,
         "options": {"expires": LOG_EXTEND_SECONDS * 5},
     },

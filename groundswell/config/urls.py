@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("groundswell.campaigns.urls")),
     path("", include("groundswell.signatures.urls")),
     path("", include("groundswell.coalitions.urls")),
+    path("", include("groundswell.transparency.urls")),
     path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),

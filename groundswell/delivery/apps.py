@@ -6,6 +6,6 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
 
     def ready(self) -> None:
-        # Registration only (system checks, Celery tasks by name): Django's app loading is the
+        # Registration only (Celery tasks by name): Django's app loading is the
         # one place that imports an app's own modules from inside a function.
-        from groundswell.delivery import checks, tasks  # noqa: F401
+        from groundswell.delivery import tasks  # noqa: F401

@@ -3,7 +3,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.core.text import multi_line_text, reject_markup
-from groundswell.delivery.models import Delivery, TombstoneReason
+from groundswell.delivery.models import Delivery
+from groundswell.transparency.models import TombstoneReason
 
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

@@ -1,30 +1,13 @@
 from django.urls import path
 
-from groundswell.delivery.views import organizer, proofs, public
+from groundswell.delivery.views import organizer, public
 
 app_name = "delivery"
 
 ORGANIZER = "organizer/campaigns/<slug:slug>/delivery/"
 
 urlpatterns = [
-    # Signers and the public.
-    path("p/<slug:slug>/receipt/<str:token>/", public.receipt, name="receipt"),
-    path(
-        "p/<slug:slug>/receipt/<str:token>/receipt.json",
-        public.receipt_download,
-        name="receipt_download",
-    ),
     path("p/<slug:slug>/deliveries/<int:delivery_id>/", public.delivery_detail, name="delivery"),
-    path(".well-known/groundswell/checkpoint-key.pem", public.public_key, name="public_key"),
-    # The transparency log as JSON.
-    path("p/<slug:slug>/log/checkpoints.json", proofs.checkpoint_list, name="checkpoints"),
-    path(
-        "p/<slug:slug>/log/checkpoints/<int:tree_size>.json",
-        proofs.checkpoint_detail,
-        name="checkpoint",
-    ),
-    path("p/<slug:slug>/log/inclusion.json", proofs.inclusion, name="inclusion"),
-    path("p/<slug:slug>/log/consistency.json", proofs.consistency, name="consistency"),
     # Organizers. Listed before the organizer app's catch-all campaign action URL.
     path(ORGANIZER, organizer.overview, name="organizer_overview"),
     path(f"{ORGANIZER}checkpoints/new/", organizer.checkpoint_new, name="organizer_checkpoint_new"),

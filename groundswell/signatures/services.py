@@ -36,7 +36,6 @@ from groundswell.core.signed_links import (
     link_token_read,
 )
 from groundswell.core.text import multi_line_text, single_line_text
-from groundswell.delivery.services.transparency_log import transparency_signature_confirmed
 from groundswell.signatures import signing_statements
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature, new_public_id
@@ -48,6 +47,7 @@ from groundswell.signatures.tallies import (
     local_day,
     tally_add,
 )
+from groundswell.transparency.services.log import transparency_signature_confirmed
 
 CONFIRMATION_SALT = "groundswell.signatures.confirm"
 # Repeated submits within this window send no further e-mail (double clicks, retries, abuse).
@@ -569,9 +569,9 @@ def signature_withdraw(
     only the public id, salt and confirmation time, so the signer's receipt now reports it
     withdrawn.
     """
-    from groundswell.delivery.commitments import TOMBSTONE_REASONS
     from groundswell.delivery.services.packages import delivery_copies_of_signature_discard
-    from groundswell.delivery.services.transparency_log import transparency_signature_withdrawn
+    from groundswell.transparency.commitments import TOMBSTONE_REASONS
+    from groundswell.transparency.services.log import transparency_signature_withdrawn
 
     if reason not in TOMBSTONE_REASONS:
         raise ValueError(f"unknown withdrawal reason {reason!r}")

@@ -14,7 +14,6 @@ from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
-from groundswell.delivery.services.receipts import receipt_path
 from groundswell.signatures.forms import (
     SIGNING_FORM,
     SignatureForm,
@@ -35,6 +34,7 @@ from groundswell.signatures.services import (
     withdrawal_token_read,
     withdrawal_url,
 )
+from groundswell.transparency.services.receipts import receipt_path
 
 
 # Signing is CSRF-exempt on purpose: the form is embedded on partner sites, where browsers do

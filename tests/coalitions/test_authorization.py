@@ -24,7 +24,7 @@ from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
-from tests.delivery.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
+from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -143,8 +143,9 @@ PUBLIC_URLS = {
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",
     # Receipts (signed tokens), public deliveries, the checkpoint key and the log's proofs.
-    "delivery:receipt", "delivery:receipt_download", "delivery:delivery", "delivery:public_key",
-    "delivery:checkpoints", "delivery:checkpoint", "delivery:inclusion", "delivery:consistency",
+    "transparency:receipt", "transparency:receipt_download", "delivery:delivery",
+    "transparency:public_key", "transparency:checkpoints", "transparency:checkpoint",
+    "transparency:inclusion", "transparency:consistency",
     # Open letters' public pages and signing; the verification link is a signed token.
     "letters:letter", "letters:letter_json", "letters:history", "letters:sign", "letters:thanks",
     "letters:verify",

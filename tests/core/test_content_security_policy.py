@@ -27,13 +27,13 @@ from groundswell.coalitions.services import member_invitation_create, partner_in
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build
-from groundswell.delivery.services.receipts import receipt_token_make
 from groundswell.letters.services.erasure import withdrawal_url as letter_withdrawal_url
 from groundswell.letters.services.personal_email import personal_email_confirmation_url
 from groundswell.letters.services.signing import NextStep, verification_token_make, verification_url
 from groundswell.signatures.services import change_url, confirmation_token_make, withdrawal_url
+from groundswell.transparency.services.receipts import receipt_token_make
 from tests.conftest import sign_data
-from tests.delivery.conftest import (  # noqa: F401 (fixtures)
+from tests.transparency.conftest import (  # noqa: F401 (fixtures)
     _delivery_isolated,
     checkpoint_key_file,
     confirm_many,
@@ -257,22 +257,26 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("invitation", world["partner_invitation_token"]), who=OWNER),
             Visit(url("invitation", "not-a-token"), 400),
         ],
-        "delivery:receipt": [
-            Visit(url("delivery:receipt", slug, receipt_token)),
-            Visit(url("delivery:receipt", slug, "not-a-token"), 400),
+        "transparency:receipt": [
+            Visit(url("transparency:receipt", slug, receipt_token)),
+            Visit(url("transparency:receipt", slug, "not-a-token"), 400),
         ],
-        "delivery:receipt_download": [Visit(url("delivery:receipt_download", slug, receipt_token))],
+        "transparency:receipt_download": [
+            Visit(url("transparency:receipt_download", slug, receipt_token))
+        ],
         "delivery:delivery": both(url("delivery:delivery", slug, world["delivery"].pk)),
-        "delivery:public_key": [Visit(url("delivery:public_key"))],
-        "delivery:checkpoints": [Visit(url("delivery:checkpoints", slug))],
-        "delivery:checkpoint": [
-            Visit(url("delivery:checkpoint", slug, world["delivery"].checkpoint.tree_size))
+        "transparency:public_key": [Visit(url("transparency:public_key"))],
+        "transparency:checkpoints": [Visit(url("transparency:checkpoints", slug))],
+        "transparency:checkpoint": [
+            Visit(url("transparency:checkpoint", slug, world["delivery"].checkpoint.tree_size))
         ],
-        "delivery:inclusion": [
-            Visit(url("delivery:inclusion", slug) + "?leaf_index=0"),
-            Visit(url("delivery:inclusion", slug) + "?leaf_index=²", 400),
+        "transparency:inclusion": [
+            Visit(url("transparency:inclusion", slug) + "?leaf_index=0"),
+            Visit(url("transparency:inclusion", slug) + "?leaf_index=²", 400),
         ],
-        "delivery:consistency": [Visit(url("delivery:consistency", slug) + "?old=1&new=3", 400)],
+        "transparency:consistency": [
+            Visit(url("transparency:consistency", slug) + "?old=1&new=3", 400)
+        ],
         "delivery:organizer_overview": organizer(url("delivery:organizer_overview", slug)),
         "delivery:organizer_checkpoint_new": organizer(
             url("delivery:organizer_checkpoint_new", slug), 302, "post"

@@ -11,19 +11,13 @@ from PIL import Image
 from groundswell.accounts.models import Role
 from groundswell.campaigns.models import CampaignStatus
 from groundswell.delivery import forms as delivery_forms
-from groundswell.delivery.checkpoints import load_public_key_pem
-from groundswell.delivery.models import (
-    Checkpoint,
-    Delivery,
-    DeliveryPackage,
-    LeafKind,
-    LogEntry,
-    PackageStatus,
-)
+from groundswell.delivery.models import Delivery, DeliveryPackage, PackageStatus
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build
 from groundswell.delivery.views import organizer as organizer_views
 from groundswell.signatures.models import Signature
+from groundswell.transparency.checkpoints import load_public_key_pem
+from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -370,7 +364,9 @@ def test_a_delivery_has_a_public_page_with_its_checkpoint(client, campaign, deli
     assert "Head of public affairs" in body
     assert '<dd data-testid="checkpoint-live-count">3</dd>' in body
     assert delivery.checkpoint.root_hash_hex in body
-    assert url("checkpoint", campaign, tree_size=3) in body
+    assert (
+        reverse("transparency:checkpoint", kwargs={"slug": campaign.slug, "tree_size": 3}) in body
+    )
     assert "&lt;b&gt;not bold&lt;/b&gt;" in body
 
 

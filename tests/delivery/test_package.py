@@ -26,8 +26,8 @@ from groundswell.delivery.services.packages import (
     delivery_package_request,
     package_directory,
 )
-from groundswell.delivery.services.transparency_log import checkpoint_create
 from groundswell.signatures.services import signature_withdraw
+from groundswell.transparency.services.log import checkpoint_create
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -40,13 +40,11 @@ from groundswell.accounts.models import User
 from groundswell.campaigns.models import Campaign
 from groundswell.core.exports import csv_lines
 from groundswell.core.jobs import enqueue_on_commit
-from groundswell.delivery.checkpoints import public_key_to_pem
 from groundswell.delivery.models import (
     ACTIVE_PACKAGE_STATUSES,
-    Checkpoint,
+    PACKAGE_CLAIM_TIMEOUT,
     Delivery,
     DeliveryPackage,
-    LogEntry,
     PackageStatus,
 )
 from groundswell.delivery.package_pdf import Column, PackageDocument, TableProgress
@@ -58,16 +56,17 @@ from groundswell.delivery.selectors import (
     live_counts_by_country,
     live_signatories,
 )
-from groundswell.delivery.services.transparency_log import checkpoint_create
-from groundswell.delivery.signing_key import checkpoint_public_key
+from groundswell.transparency.checkpoints import public_key_to_pem
+from groundswell.transparency.models import Checkpoint, LogEntry
+from groundswell.transparency.services.log import checkpoint_create
+from groundswell.transparency.signing_key import checkpoint_public_key
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = "groundswell-delivery-manifest/v1"
-# A builder refreshes its heartbeat at least this often while it writes pages...
+# A builder refreshes its heartbeat at least this often while it writes pages (see
+# PACKAGE_CLAIM_TIMEOUT).
 HEARTBEAT_EVERY_PAGES = 25
-# ...so a package whose heartbeat is older than this lost its builder and may be claimed again.
-PACKAGE_CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_BUILD_ATTEMPTS = 3
 
 CSV_HEADER = [
@@ -423,8 +422,8 @@ def _front_matter(
     count_text = f"{total:,}"
     when = date_format(timezone.localtime(checkpoint.timestamp), "DATE_FORMAT")
     base = settings.GROUNDSWELL_BASE_URL
-    checkpoints_url = base + reverse("delivery:checkpoints", kwargs={"slug": campaign.slug})
-    key_url = base + reverse("delivery:public_key")
+    checkpoints_url = base + reverse("transparency:checkpoints", kwargs={"slug": campaign.slug})
+    key_url = base + reverse("transparency:public_key")
     cover = package.cover_letter.strip() or _default_cover_letter(campaign, count_text)
     letter = [
         paragraph(document, when, "small"),
@@ -555,10 +554,10 @@ def package_manifest(
         "checkpoint": checkpoint.to_json(),
         "checkpoint_url": base
         + reverse(
-            "delivery:checkpoint",
+            "transparency:checkpoint",
             kwargs={"slug": campaign.slug, "tree_size": checkpoint.tree_size},
         ),
-        "public_key_url": base + reverse("delivery:public_key"),
+        "public_key_url": base + reverse("transparency:public_key"),
         "files": {
             "pdf": {**_file_facts(pdf), "pages": pdf_pages},
             "csv": {**_file_facts(csv), "rows": checkpoint.live_count},
@@ -589,7 +588,7 @@ def _write_zip(
             "checkpoint": checkpoint,
             "names": names,
             "checkpoints_url": settings.GROUNDSWELL_BASE_URL
-            + reverse("delivery:checkpoints", kwargs={"slug": campaign.slug}),
+            + reverse("transparency:checkpoints", kwargs={"slug": campaign.slug}),
         },
     )
     with zipfile.ZipFile(directory / names["zip"], "w") as archive:

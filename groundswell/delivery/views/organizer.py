@@ -23,17 +23,16 @@ from groundswell.campaigns.selectors import campaign_and_role_for_member, campai
 from groundswell.delivery.forms import DeliveryForm, PackageForm, WithdrawForm
 from groundswell.delivery.models import PackageFile
 from groundswell.delivery.selectors import (
-    checkpoints_for_campaign,
     deliveries_for_campaign,
-    log_head_get,
     package_for_campaign_get,
     packages_for_campaign,
     signature_by_email_get,
 )
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_request, package_file_path
-from groundswell.delivery.services.transparency_log import checkpoint_create
 from groundswell.signatures.services import signature_withdraw
+from groundswell.transparency.selectors import checkpoints_for_campaign, log_head_get
+from groundswell.transparency.services.log import checkpoint_create
 
 ALL_ROLES = frozenset(Role)
 PACKAGE_REFRESH_SECONDS = 3

@@ -6,8 +6,8 @@ import stat
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from groundswell.delivery.checks import checkpoint_signing_key_is_usable
-from groundswell.delivery.signing_key import checkpoint_signing_key
+from groundswell.transparency.checks import checkpoint_signing_key_is_usable
+from groundswell.transparency.signing_key import checkpoint_signing_key
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
-from groundswell.delivery.checkpoints import load_private_key_pem
-from groundswell.delivery.signing_key import signing_key_is_configured, signing_key_path
+from groundswell.transparency.checkpoints import load_private_key_pem
+from groundswell.transparency.signing_key import signing_key_is_configured, signing_key_path
 
 
+# The ids keep the app the log lived in before issue 13: deployments may silence them by id.
 @register()
 def checkpoint_signing_key_is_usable(app_configs: object, **kwargs: object) -> list[CheckMessage]:
     path = signing_key_path()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     EMPTY_ROOT,
     MemoryNodeStore,
     ProofError,

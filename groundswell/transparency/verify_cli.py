@@ -16,10 +16,10 @@ This module must not import Django: the command has to work where only the packa
 The documents (binary values in lowercase hex; times in UTC such as 2025-03-01T12:00:00.000000Z):
 
 CHECKPOINT.json, OLD.json, NEW.json: a signed checkpoint, as described in
-``groundswell.delivery.checkpoints``.
+``groundswell.transparency.checkpoints``.
 
 RECEIPT.json, given to the signer when their signature was confirmed; it holds what recomputes
-the signature's leaf (``groundswell.delivery.commitments.signature_leaf``)::
+the signature's leaf (``groundswell.transparency.commitments.signature_leaf``)::
 
     {
       "format": "groundswell-receipt/v1",
@@ -71,7 +71,7 @@ from typing import TypeVar, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from groundswell.delivery.checkpoints import (
+from groundswell.transparency.checkpoints import (
     Checkpoint,
     JsonDocument,
     MalformedDocumentError,
@@ -81,7 +81,7 @@ from groundswell.delivery.checkpoints import (
     load_public_key_pem,
     verify_checkpoint,
 )
-from groundswell.delivery.commitments import (
+from groundswell.transparency.commitments import (
     SALT_SIZE,
     TOMBSTONE_REASONS,
     TombstoneReason,
@@ -89,7 +89,7 @@ from groundswell.delivery.commitments import (
     signature_leaf,
     tombstone_leaf,
 )
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     HASH_SIZE,
     ProofError,
     leaf_hash,

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from groundswell.campaigns.models import CampaignStatus
-from groundswell.delivery.checkpoints import generate_private_key, sign_checkpoint
-from groundswell.delivery.services.receipts import receipt_token_make
-from groundswell.delivery.services.transparency_log import checkpoint_create
-from groundswell.delivery.verify_cli import main as verify
 from groundswell.signatures.services import signature_withdraw
+from groundswell.transparency.checkpoints import generate_private_key, sign_checkpoint
+from groundswell.transparency.services.log import checkpoint_create
+from groundswell.transparency.services.receipts import receipt_token_make
+from groundswell.transparency.verify_cli import main as verify
 
 pytestmark = pytest.mark.django_db
 
@@ -37,26 +37,26 @@ class Journalist:
         return response.json()
 
     def public_key(self) -> str:
-        response = self.client.get(reverse("delivery:public_key"))
+        response = self.client.get(reverse("transparency:public_key"))
         assert response.status_code == 200
         return self.save("checkpoint-key.pem", response.content)
 
     def checkpoint(self, size: int) -> str:
-        url = reverse("delivery:checkpoint", args=[self.campaign.slug, size])
+        url = reverse("transparency:checkpoint", args=[self.campaign.slug, size])
         return self.save(f"checkpoint-{size}.json", self.get_json(url))
 
     def inclusion_proof(self, leaf_index: int, tree_size: int) -> str:
-        url = reverse("delivery:inclusion", args=[self.campaign.slug])
+        url = reverse("transparency:inclusion", args=[self.campaign.slug])
         document = self.get_json(url, leaf_index=leaf_index, tree_size=tree_size)
         return self.save(f"proof-{leaf_index}-{tree_size}.json", document)
 
     def consistency_proof(self, old: int, new: int) -> str:
-        url = reverse("delivery:consistency", args=[self.campaign.slug])
+        url = reverse("transparency:consistency", args=[self.campaign.slug])
         return self.save(f"consistency-{old}-{new}.json", self.get_json(url, old=old, new=new))
 
     def receipt(self, signature) -> str:
         token = receipt_token_make(public_id=signature.public_id)
-        url = reverse("delivery:receipt_download", args=[self.campaign.slug, token])
+        url = reverse("transparency:receipt_download", args=[self.campaign.slug, token])
         return self.save(f"receipt-{signature.pk}.json", self.get_json(url))
 
 
@@ -144,7 +144,7 @@ def test_a_tampered_checkpoint_fails(journalist, two_checkpoints, capsys):
 
 def test_a_checkpoint_signed_with_another_key_fails(journalist, campaign, two_checkpoints, capsys):
     _signers, _first, second = two_checkpoints
-    forged = journalist.get_json(reverse("delivery:checkpoint", args=[campaign.slug, 9]))
+    forged = journalist.get_json(reverse("transparency:checkpoint", args=[campaign.slug, 9]))
     forged["signature"] = sign_checkpoint(second.statement, generate_private_key()).hex()
 
     status = verify(
@@ -218,7 +218,7 @@ def test_a_receipt_whose_salt_was_changed_fails(journalist, two_checkpoints, cap
 
 
 def test_the_checkpoint_list_names_every_checkpoint_and_the_key(client, campaign, two_checkpoints):
-    response = client.get(reverse("delivery:checkpoints", args=[campaign.slug]))
+    response = client.get(reverse("transparency:checkpoints", args=[campaign.slug]))
 
     document = response.json()
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -230,12 +230,14 @@ def test_the_checkpoint_list_names_every_checkpoint_and_the_key(client, campaign
 
 
 def test_without_a_tree_size_the_latest_checkpoint_is_used(client, campaign, two_checkpoints):
-    response = client.get(reverse("delivery:inclusion", args=[campaign.slug]), {"leaf_index": 1})
+    response = client.get(
+        reverse("transparency:inclusion", args=[campaign.slug]), {"leaf_index": 1}
+    )
 
     assert response.status_code == 200
     assert response.json()["tree_size"] == 9
     empty = {"leaf_index": 1, "tree_size": ""}
-    assert client.get(reverse("delivery:inclusion", args=[campaign.slug]), empty).json() == (
+    assert client.get(reverse("transparency:inclusion", args=[campaign.slug]), empty).json() == (
         response.json()
     )
 
@@ -263,7 +265,7 @@ WHOLE_NUMBER = "must be a whole number from 0 to 4611686018427387904"
 def test_bad_inclusion_parameters_get_a_400_in_json(
     client, campaign, two_checkpoints, params, message
 ):
-    response = client.get(reverse("delivery:inclusion", args=[campaign.slug]), params)
+    response = client.get(reverse("transparency:inclusion", args=[campaign.slug]), params)
 
     assert response.status_code == 400
     assert message in response.json()["error"]
@@ -285,7 +287,7 @@ def test_bad_inclusion_parameters_get_a_400_in_json(
 def test_bad_consistency_parameters_get_a_400_in_json(
     client, campaign, two_checkpoints, params, message
 ):
-    response = client.get(reverse("delivery:consistency", args=[campaign.slug]), params)
+    response = client.get(reverse("transparency:consistency", args=[campaign.slug]), params)
 
     assert response.status_code == 400
     assert message in response.json()["error"]
@@ -294,7 +296,9 @@ def test_bad_consistency_parameters_get_a_400_in_json(
 def test_a_log_without_checkpoints_says_so(client, campaign, confirm_many):
     confirm_many(1)
 
-    response = client.get(reverse("delivery:inclusion", args=[campaign.slug]), {"leaf_index": 0})
+    response = client.get(
+        reverse("transparency:inclusion", args=[campaign.slug]), {"leaf_index": 0}
+    )
 
     assert response.status_code == 400
     assert response.json() == {"error": "This log has no checkpoint yet."}
@@ -302,7 +306,7 @@ def test_a_log_without_checkpoints_says_so(client, campaign, confirm_many):
 
 def test_an_unknown_checkpoint_size_is_a_404_in_json(client, campaign, two_checkpoints):
     for size in (7, 10**30):
-        response = client.get(reverse("delivery:checkpoint", args=[campaign.slug, size]))
+        response = client.get(reverse("transparency:checkpoint", args=[campaign.slug, size]))
         assert response.status_code == 404
         assert "error" in response.json()
 
@@ -312,13 +316,13 @@ def test_drafts_and_unknown_campaigns_publish_no_log(client, make_campaign):
 
     for slug in (draft.slug, "no-such-petition"):
         for name in ("checkpoints", "inclusion", "consistency"):
-            response = client.get(reverse(f"delivery:{name}", args=[slug]))
+            response = client.get(reverse(f"transparency:{name}", args=[slug]))
             assert response.status_code == 404
             assert "error" in response.json()
 
 
 def test_proofs_are_read_only(client, campaign, two_checkpoints):
-    response = client.post(reverse("delivery:checkpoints", args=[campaign.slug]))
+    response = client.post(reverse("transparency:checkpoints", args=[campaign.slug]))
 
     assert response.status_code == 405
 
@@ -328,5 +332,6 @@ def test_an_inclusion_proof_reads_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(4):
         client.get(
-            reverse("delivery:inclusion", args=[campaign.slug]), {"leaf_index": 2, "tree_size": 9}
+            reverse("transparency:inclusion", args=[campaign.slug]),
+            {"leaf_index": 2, "tree_size": 9},
         )

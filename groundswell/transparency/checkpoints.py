@@ -41,8 +41,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from groundswell.delivery.commitments import canonical_time, parse_time
-from groundswell.delivery.merkle import HASH_SIZE
+from groundswell.transparency.commitments import canonical_time, parse_time
+from groundswell.transparency.merkle import HASH_SIZE
 
 CHECKPOINT_FORMAT = "groundswell-checkpoint/v1"
 KEY_ID_SIZE = 4

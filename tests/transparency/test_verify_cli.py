@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from groundswell.delivery.checkpoints import (
+from groundswell.transparency.checkpoints import (
     Checkpoint,
     checkpoint_to_json,
     generate_private_key,
@@ -17,20 +17,20 @@ from groundswell.delivery.checkpoints import (
     public_key_to_pem,
     sign_checkpoint,
 )
-from groundswell.delivery.commitments import (
+from groundswell.transparency.commitments import (
     TombstoneReason,
     new_salt,
     signature_leaf,
     tombstone_leaf,
 )
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     MemoryNodeStore,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
     root_hash,
 )
-from groundswell.delivery.verify_cli import (
+from groundswell.transparency.verify_cli import (
     ConsistencyProof,
     InclusionProof,
     Receipt,
@@ -681,7 +681,7 @@ def test_it_explains_itself_with_help(capsys: pytest.CaptureFixture[str]) -> Non
 def test_it_runs_without_django() -> None:
     script = (
         "import sys\n"
-        "import groundswell.delivery.verify_cli\n"
+        "import groundswell.transparency.verify_cli\n"
         "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
         "print(loaded)\n"
         "sys.exit(1 if loaded else 0)\n"

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from groundswell.delivery.checkpoints import (
+from groundswell.transparency.checkpoints import (
     Checkpoint,
     MalformedDocumentError,
     VerificationError,

@@ -20,19 +20,19 @@ from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
 from groundswell.core.jobs import enqueue_on_commit
-from groundswell.delivery.checkpoints import Checkpoint as CheckpointStatement
-from groundswell.delivery.checkpoints import key_id, sign_checkpoint
-from groundswell.delivery.commitments import new_salt, signature_leaf, tombstone_leaf
-from groundswell.delivery.log_store import DatabaseNodeStore, NodeAppender, rows_insert
-from groundswell.delivery.merkle import leaf_hash, root_hash
-from groundswell.delivery.models import Checkpoint, LeafKind, LogEntry, LogHead
-from groundswell.delivery.services.receipts import (
+from groundswell.signatures.models import Signature
+from groundswell.transparency.checkpoints import Checkpoint as CheckpointStatement
+from groundswell.transparency.checkpoints import key_id, sign_checkpoint
+from groundswell.transparency.commitments import new_salt, signature_leaf, tombstone_leaf
+from groundswell.transparency.log_store import DatabaseNodeStore, NodeAppender, rows_insert
+from groundswell.transparency.merkle import leaf_hash, root_hash
+from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
+from groundswell.transparency.services.receipts import (
     AppendedSignature,
     ReceiptRecipient,
     receipt_emails_queue,
 )
-from groundswell.delivery.signing_key import checkpoint_signing_key
-from groundswell.signatures.models import Signature
+from groundswell.transparency.signing_key import checkpoint_signing_key
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ def transparency_signature_confirmed(*, campaign_id: int) -> None:
     LOG_EXTEND_SECONDS, in batches, whatever was confirmed meanwhile.
     """
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        enqueue_on_commit("groundswell.delivery.tasks.transparency_log_extend_task", campaign_id)
+        enqueue_on_commit(
+            "groundswell.transparency.tasks.transparency_log_extend_task", campaign_id
+        )
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:

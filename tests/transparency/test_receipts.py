@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from groundswell.delivery.models import LogEntry
-from groundswell.delivery.services.receipts import RECEIPT_EMAIL_KIND, receipt_token_make
-from groundswell.delivery.services.transparency_log import transparency_log_extend_all
 from groundswell.signatures.services import confirmation_token_make, signature_withdraw
+from groundswell.transparency.models import LogEntry
+from groundswell.transparency.services.log import transparency_log_extend_all
+from groundswell.transparency.services.receipts import RECEIPT_EMAIL_KIND, receipt_token_make
 from tests.conftest import confirmation_link_from_outbox, sign_data
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def receipt_url(campaign, signature) -> str:
     token = receipt_token_make(public_id=signature.public_id)
-    return reverse("delivery:receipt", args=[campaign.slug, token])
+    return reverse("transparency:receipt", args=[campaign.slug, token])
 
 
 def receipt_emails() -> list:
@@ -56,7 +56,7 @@ def test_the_receipt_downloads_as_the_json_the_verifier_reads(client, campaign, 
     entry = LogEntry.objects.get(signature=signature)
     token = receipt_token_make(public_id=signature.public_id)
 
-    response = client.get(reverse("delivery:receipt_download", args=[campaign.slug, token]))
+    response = client.get(reverse("transparency:receipt_download", args=[campaign.slug, token]))
 
     assert response["Content-Disposition"] == (
         f'attachment; filename="receipt-{campaign.slug}-0.json"'
@@ -121,7 +121,7 @@ def test_a_forged_receipt_link_is_refused(client, campaign, confirm_many):
     signature = confirm_many(1)[0]
 
     response = client.get(
-        reverse("delivery:receipt", args=[campaign.slug, f"{signature.public_id}:forged"])
+        reverse("transparency:receipt", args=[campaign.slug, f"{signature.public_id}:forged"])
     )
 
     assert response.status_code == 400
@@ -137,9 +137,9 @@ def test_a_receipt_link_of_another_campaign_or_an_unconfirmed_signature_finds_no
 
     for target, signature in ((other, confirmed), (campaign, pending)):
         token = receipt_token_make(public_id=signature.public_id)
-        response = client.get(reverse("delivery:receipt", args=[target.slug, token]))
+        response = client.get(reverse("transparency:receipt", args=[target.slug, token]))
         assert response.status_code == 404
-        download = client.get(reverse("delivery:receipt_download", args=[target.slug, token]))
+        download = client.get(reverse("transparency:receipt_download", args=[target.slug, token]))
         assert download.status_code == 404
         assert json.loads(download.content)["error"]
 
@@ -148,14 +148,14 @@ def test_the_confirmation_links_token_is_not_a_receipt_token(client, campaign, c
     signature = confirm_many(1)[0]
     token = confirmation_token_make(public_id=signature.public_id)
 
-    response = client.get(reverse("delivery:receipt", args=[campaign.slug, token]))
+    response = client.get(reverse("transparency:receipt", args=[campaign.slug, token]))
 
     assert response.status_code == 400
 
 
 def test_receipt_emails_are_sent_once_even_by_overlapping_tasks(campaign, confirm_many, settings):
     from groundswell.core.models import OutboundEmail
-    from groundswell.delivery.tasks import receipt_emails_send_task
+    from groundswell.transparency.tasks import receipt_emails_send_task
 
     confirm_many(3, append=False)
     transparency_log_extend_all(campaign_id=campaign.pk)  # not committed: nothing sent yet

@@ -1,16 +1,16 @@
 """The transparency log's Merkle nodes in the database: a NodeStore, and the appender that grows it.
 
-Both rely on what groundswell.delivery.merkle.NodeStore guarantees: node (level, index) exists once
-its whole subtree is complete, and never changes after. So appends only insert rows, and any
-proof for any past tree size reads rows that were written long ago.
+Both rely on what groundswell.transparency.merkle.NodeStore guarantees: node (level, index)
+exists once its whole subtree is complete, and never changes after. So appends only insert rows,
+and any proof for any past tree size reads rows that were written long ago.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
 
-from groundswell.delivery.merkle import HASH_SIZE, NodeStore, node_hash
-from groundswell.delivery.models import LogNode
+from groundswell.transparency.merkle import HASH_SIZE, NodeStore, node_hash
+from groundswell.transparency.models import LogNode
 
 NodeKey = tuple[int, int]
 

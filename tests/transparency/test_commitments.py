@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from groundswell.delivery.commitments import (
+from groundswell.transparency.commitments import (
     SALT_SIZE,
     canonical_time,
     leaf_kind,

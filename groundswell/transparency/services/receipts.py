@@ -20,7 +20,7 @@ from groundswell.core.http import path_for
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
-from groundswell.delivery.verify_cli import Receipt, receipt_to_json
+from groundswell.transparency.verify_cli import Receipt, receipt_to_json
 
 RECEIPT_SALT = "groundswell.receipt"
 RECEIPT_EMAIL_KIND = "signature-receipt"
@@ -78,7 +78,7 @@ def receipt_token_read(*, token: str) -> str:
 
 def receipt_path(*, campaign_slug: str, public_id: str) -> str:
     token = receipt_token_make(public_id=public_id)
-    return path_for("delivery:receipt", slug=campaign_slug, token=token)
+    return path_for("transparency:receipt", slug=campaign_slug, token=token)
 
 
 def receipt_url(*, campaign_slug: str, public_id: str) -> str:
@@ -148,7 +148,7 @@ def receipt_emails_queue(
     for start in range(0, len(ids), RECEIPT_EMAILS_PER_TASK):
         chunk = ids[start : start + RECEIPT_EMAILS_PER_TASK]
         enqueue_on_commit(
-            "groundswell.delivery.tasks.receipt_emails_send_task", chunk[0], chunk[-1]
+            "groundswell.transparency.tasks.receipt_emails_send_task", chunk[0], chunk[-1]
         )
     return len(emails)
 

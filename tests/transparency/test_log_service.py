@@ -8,10 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
-from groundswell.delivery.checkpoints import verify_checkpoint
-from groundswell.delivery.commitments import signature_leaf, tombstone_leaf
-from groundswell.delivery.log_store import DatabaseNodeStore, NodeAppender
-from groundswell.delivery.merkle import (
+from groundswell.signatures.models import Signature
+from groundswell.signatures.services import signature_withdraw
+from groundswell.signatures.tallies import tally_totals
+from groundswell.transparency.checkpoints import verify_checkpoint
+from groundswell.transparency.commitments import signature_leaf, tombstone_leaf
+from groundswell.transparency.log_store import DatabaseNodeStore, NodeAppender
+from groundswell.transparency.merkle import (
     MemoryNodeStore,
     consistency_proof,
     inclusion_proof,
@@ -19,17 +22,17 @@ from groundswell.delivery.merkle import (
     root_hash,
     verify_inclusion,
 )
-from groundswell.delivery.models import Checkpoint, LeafKind, LogEntry, LogHead, LogNode
-from groundswell.delivery.selectors import campaign_ids_with_pending_leaves, log_live_count_recount
-from groundswell.delivery.services.transparency_log import (
+from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead, LogNode
+from groundswell.transparency.selectors import (
+    campaign_ids_with_pending_leaves,
+    log_live_count_recount,
+)
+from groundswell.transparency.services.log import (
     checkpoint_create,
     transparency_log_extend,
     transparency_log_extend_all,
 )
-from groundswell.delivery.signing_key import checkpoint_public_key
-from groundswell.signatures.models import Signature
-from groundswell.signatures.services import signature_withdraw
-from groundswell.signatures.tallies import tally_totals
+from groundswell.transparency.signing_key import checkpoint_public_key
 
 pytestmark = pytest.mark.django_db
 
@@ -170,8 +173,8 @@ def test_in_eager_mode_a_confirmation_is_appended_when_it_commits(campaign, conf
 def test_with_a_broker_the_scheduler_appends_what_was_confirmed_since_its_last_run(
     campaign, confirm_many, settings, monkeypatch
 ):
-    from groundswell.delivery import tasks
     from groundswell.signatures.tallies import counts_publish
+    from groundswell.transparency import tasks
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     queued = []
@@ -373,7 +376,7 @@ def test_the_log_keeps_its_name_when_the_campaign_is_renamed(campaign, confirm_m
 
 
 def test_each_appended_signer_gets_one_receipt_email_with_their_own_links(campaign, confirm_many):
-    from groundswell.delivery.services.receipts import receipt_url
+    from groundswell.transparency.services.receipts import receipt_url
 
     mail.outbox.clear()
 
@@ -458,7 +461,7 @@ def test_a_backlog_is_appended_a_batch_at_a_time_once_the_time_is_up(campaign, c
 def test_an_extension_out_of_time_queues_the_rest_behind_other_work(
     campaign, confirm_many, settings, monkeypatch
 ):
-    from groundswell.delivery import tasks
+    from groundswell.transparency import tasks
 
     confirm_many(3, append=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False

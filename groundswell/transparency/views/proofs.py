@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
 from groundswell.core.http import InvalidParameter, query_integer
-from groundswell.delivery.checkpoints import key_id
-from groundswell.delivery.selectors import (
+from groundswell.transparency.checkpoints import key_id
+from groundswell.transparency.selectors import (
     ProofRequestError,
     checkpoint_at_size,
     checkpoints_for_campaign,
@@ -24,7 +24,7 @@ from groundswell.delivery.selectors import (
     inclusion_proof_document,
     log_head_get,
 )
-from groundswell.delivery.signing_key import checkpoint_public_key
+from groundswell.transparency.signing_key import checkpoint_public_key
 
 CHECKPOINT_LIST_FORMAT = "groundswell-checkpoint-list/v1"
 # Larger numbers do not fit the database's 64-bit integers; no log grows anywhere near this.
@@ -64,7 +64,7 @@ def checkpoint_list(request: HttpRequest, slug: str) -> JsonResponse:
         {
             "format": CHECKPOINT_LIST_FORMAT,
             "campaign": head.log_name if head else campaign.slug,
-            "public_key_url": request.build_absolute_uri(reverse("delivery:public_key")),
+            "public_key_url": request.build_absolute_uri(reverse("transparency:public_key")),
             "key_id": key_id(public_key).hex(),
             "checkpoints": [
                 checkpoint.to_json() for checkpoint in checkpoints_for_campaign(campaign=campaign)

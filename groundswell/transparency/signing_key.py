@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from groundswell.delivery.checkpoints import (
+from groundswell.transparency.checkpoints import (
     generate_private_key,
     load_private_key_pem,
     private_key_to_pem,

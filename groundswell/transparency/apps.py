@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class TransparencyConfig(AppConfig):
+    name = "groundswell.transparency"
+    label = "transparency"
+
+    def ready(self) -> None:
+        # Registration only (system checks, Celery tasks by name): Django's app loading is the
+        # one place that imports an app's own modules from inside a function.
+        from groundswell.transparency import checks, tasks  # noqa: F401
