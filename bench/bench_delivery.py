@@ -206,12 +206,13 @@ def main() -> int:
         from groundswell.campaigns.models import Campaign, CampaignStatus
         from groundswell.campaigns.services import campaign_create
         from groundswell.core.models import OutboundEmail
-        from groundswell.delivery.models import DeliveryPackage, LogHead
+        from groundswell.delivery.models import DeliveryPackage
+        from groundswell.signatures.services import signature_count_recount
+        from groundswell.transparency.models import LogHead
         from groundswell.transparency.services.log import (
             checkpoint_create,
             transparency_log_extend_all,
         )
-        from groundswell.signatures.services import signature_count_recount
 
         organization = Organization.objects.create(name="Bench coalition", slug="bench")
         campaign = campaign_create(

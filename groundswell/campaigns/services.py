@@ -1,5 +1,6 @@
 """Creating, editing and moving campaigns between states; each transition lives here once."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.campaigns.versions import campaign_text_update
 from groundswell.core.text import markdown_to_safe_html
 
 EDITABLE_FIELDS = (
@@ -61,15 +63,20 @@ def campaign_create(*, organization: Organization, data: dict[str, Any]) -> Camp
     return campaign
 
 
-def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: str = "") -> Campaign:
+def campaign_update(
+    *,
+    campaign: Campaign,
+    data: dict[str, Any],
+    change_note: str = "",
+    has_signers: Callable[[Campaign], bool],
+) -> Campaign:
     """Edit a campaign. The ask and background go through `campaign_text_update`: once anyone
-    has signed, changing them needs a change note and creates a new public version.
+    has signed (`has_signers`, see there), changing them needs a change note and creates a new
+    public version.
 
     Only the edited columns are written, never the counters that signing changes meanwhile.
     The web address of a published campaign never changes (ValidationError on "slug").
     """
-    from groundswell.campaigns.versions import campaign_text_update
-
     with transaction.atomic():
         stored = Campaign.objects.select_for_update().values("slug", "status").get(pk=campaign.pk)
         if data.get("slug", stored["slug"]) != stored["slug"] and (
@@ -81,6 +88,7 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: st
             ask=data.get("ask", campaign.ask),
             background=data.get("background", campaign.background),
             change_note=change_note,
+            has_signers=has_signers,
         )
         other_fields = [f for f in EDITABLE_FIELDS if f in data and f not in TEXT_FIELDS]
         for field in other_fields:

@@ -6,13 +6,14 @@ and adds a version, so the people who signed keep the text they signed. Open let
 same rule in `groundswell.letters.services.letters.letter_text_update`.
 """
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign, CampaignVersion
 from groundswell.core.text import markdown_to_safe_html
-from groundswell.signatures.models import Signature
 
 VERSIONED_FIELDS = ("ask", "background")
 
@@ -68,10 +69,17 @@ def campaign_versions_public(*, campaign: Campaign) -> list[CampaignVersion]:
 
 
 def campaign_text_update(
-    *, campaign: Campaign, ask: str, background: str, change_note: str = ""
+    *,
+    campaign: Campaign,
+    ask: str,
+    background: str,
+    change_note: str = "",
+    has_signers: Callable[[Campaign], bool],
 ) -> CampaignVersion:
     """Change the ask and background; a new version once anyone has signed. Returns the current.
 
+    `has_signers` answers, with the campaign row locked, whether anyone has signed: signatures
+    live in a layer above this one, which passes it (groundswell.signatures.services.texts).
     Raises TextVersionError when a change note is needed and missing, and ValidationError for
     text the Campaign model refuses.
     """
@@ -86,7 +94,7 @@ def campaign_text_update(
         locked.clean_fields(
             exclude=[f.name for f in Campaign._meta.fields if f.name not in VERSIONED_FIELDS]
         )
-        if Signature.objects.filter(campaign=locked).exists():
+        if has_signers(locked):
             if not change_note:
                 raise TextVersionError(change_note_required_message())
             version = CampaignVersion(

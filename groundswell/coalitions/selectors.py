@@ -9,7 +9,7 @@ from django.http import Http404
 from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, User
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import CoalitionTally, Invitation, Partner
+from groundswell.coalitions.models import Invitation, Partner
 from groundswell.core.process_cache import process_cached
 
 
@@ -42,61 +42,6 @@ def partner_organization_choices(*, campaign: Campaign, user: User) -> QuerySet[
 def campaign_partners_active(*, campaign: Campaign) -> QuerySet[Partner]:
     return Partner.objects.filter(campaign=campaign, removed_at__isnull=True).select_related(
         "organization"
-    )
-
-
-@dataclass(frozen=True)
-class PartnerCount:
-    slug: str
-    name: str
-    signature_count: int
-    active: bool
-
-
-@dataclass(frozen=True)
-class CoalitionFigures:
-    partners: list[PartnerCount]
-    unattributed_count: int
-    multi_partner_count: int
-    referral_count: int
-
-    @property
-    def attributed_count(self) -> int:
-        return sum(partner.signature_count for partner in self.partners)
-
-    @property
-    def separate_petitions_total(self) -> int:
-        """What adding up one petition per partner (plus the host's own) would have claimed."""
-        return self.referral_count + self.unattributed_count
-
-    @property
-    def inflation(self) -> int:
-        return self.separate_petitions_total - self.attributed_count - self.unattributed_count
-
-
-def campaign_partner_counts(*, campaign: Campaign) -> list[PartnerCount]:
-    """Every partner ever on the campaign, removed ones too: their signatures stay counted."""
-    return [
-        PartnerCount(
-            slug=partner.slug,
-            name=partner.organization.name,
-            signature_count=partner.signature_count,
-            active=partner.removed_at is None,
-        )
-        for partner in Partner.objects.filter(campaign=campaign)
-        .select_related("organization")
-        .order_by("created_at")
-    ]
-
-
-def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
-    """Read from maintained counters: a few rows, whatever the number of signatures."""
-    tally = CoalitionTally.objects.filter(campaign=campaign).first() or CoalitionTally()
-    return CoalitionFigures(
-        partners=campaign_partner_counts(campaign=campaign),
-        unattributed_count=tally.unattributed_count,
-        multi_partner_count=tally.multi_partner_count,
-        referral_count=tally.referral_count,
     )
 
 
@@ -149,17 +94,6 @@ def campaign_access_for(*, user: User, slug: str, roles: frozenset[str]) -> Camp
     if access.role not in roles:
         raise PermissionDenied
     return access
-
-
-def consent_names_pending(*, signature_id: int) -> list[str]:
-    """Organizations a signer asked to hear from but has not yet confirmed from their inbox."""
-    from groundswell.coalitions.models import Consent
-
-    return list(
-        Consent.objects.filter(signature_id=signature_id, confirmed_at__isnull=True)
-        .order_by("organization__name")
-        .values_list("organization__name", flat=True)
-    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from groundswell.core.views import healthz, public_upload, readyz
 
 urlpatterns = [
-    path("", include("groundswell.campaigns.urls")),
+    path("", include("groundswell.signatures.petition_urls")),
     path("", include("groundswell.signatures.urls")),
     path("", include("groundswell.coalitions.urls")),
     path("", include("groundswell.transparency.urls")),

@@ -10,11 +10,11 @@ from django.utils import timezone
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
-from groundswell.coalitions.consent import consent_wording
-from groundswell.coalitions.models import Consent, Partner, PartnerReferral
+from groundswell.coalitions.models import Partner
 from groundswell.demo.letters import letters_demo_seed
+from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.email_keys import email_key
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import Consent, PartnerReferral, Signature
 from groundswell.signatures.tallies import counts_reconcile
 
 DEMO_SLUG = "cancel-the-contract"

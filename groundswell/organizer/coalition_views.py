@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.coalitions.forms import PartnerInvitationForm
 from groundswell.coalitions.models import Partner
-from groundswell.coalitions.selectors import campaign_access_for, coalition_figures
+from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.coalitions.services import (
     CoalitionError,
     partner_invitation_create,
@@ -24,6 +24,7 @@ from groundswell.core.exports import csv_response
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.signatures.selectors import (
     CRM_COLUMNS,
+    coalition_figures,
     consenting_supporters_for_export,
     signatures_brought_by,
     source_counts,

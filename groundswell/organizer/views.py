@@ -15,21 +15,21 @@ from groundswell.campaigns.services import (
     campaign_available_actions,
     campaign_create,
     campaign_transition,
-    campaign_update,
 )
 from groundswell.campaigns.versions import TextVersionError
-from groundswell.campaigns.views import render_petition
 from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
 from groundswell.core.outbox import outbound_email_failures
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
+from groundswell.signatures.petition_views import render_petition
 from groundswell.signatures.selectors import (
     EXPORT_COLUMNS,
     daily_confirmed_counts,
     pending_signature_count,
     signatures_for_export,
 )
+from groundswell.signatures.services import petition_update
 from groundswell.signatures.version_notices import (
     version_notice_pending_count,
     version_notices_start,
@@ -97,7 +97,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         change_note = data.pop("change_note", "")
         try:
-            campaign = campaign_update(campaign=campaign, data=data, change_note=change_note)
+            campaign = petition_update(campaign=campaign, data=data, change_note=change_note)
         except TextVersionError as error:
             form.add_error("change_note", str(error))
         except ValidationError as error:  # e.g. published meanwhile, and the address changed

@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from groundswell.accounts.models import Organization
-from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Partner
-from groundswell.coalitions.services import ConsentGiven
 from groundswell.core.bot_friction import honeypot_field, issued_field
 from groundswell.core.text import (
     multi_line_text,
@@ -19,6 +17,7 @@ from groundswell.core.text import (
     reject_markup,
     single_line_text,
 )
+from groundswell.signatures.consent import ConsentGiven, consent_wording
 
 # The name of the signing form for groundswell.core.bot_friction (the petition and its embed).
 SIGNING_FORM = "petition"

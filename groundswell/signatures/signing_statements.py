@@ -14,9 +14,10 @@ from functools import cache
 
 from django.db import connection
 
-from groundswell.coalitions.services import ConsentGiven
 from groundswell.core.databases import fetchone_prepared
-from groundswell.signatures.models import Signature
+from groundswell.core.models import OutboundEmail
+from groundswell.signatures.consent import ConsentGiven
+from groundswell.signatures.models import Consent, PartnerReferral, Signature, Tally
 
 # The columns `insert_signature` writes, in the order of its parameters. Values are passed as
 # the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
@@ -34,10 +35,6 @@ def _table(model: type) -> str:
 @cache
 def _insert_sql(*, with_partner: bool, consents: int) -> str:
     """The signing statement for one shape of signature; built once per process and shape."""
-    from groundswell.coalitions.models import Consent, PartnerReferral
-    from groundswell.core.models import OutboundEmail
-    from groundswell.signatures.models import Tally
-
     columns = ", ".join(
         connection.ops.quote_name(Signature._meta.get_field(name).column)
         for name in SIGNATURE_FIELDS
@@ -107,9 +104,6 @@ def insert_signature(
 
 @cache
 def _confirm_sql() -> str:
-    from groundswell.coalitions.models import Consent
-    from groundswell.signatures.models import Tally
-
     tally = _table(Tally)
     return (
         # The row is found through the unique public id, then its primary key, whatever the

@@ -24,8 +24,8 @@ from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
-from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
+from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from groundswell.accounts.models import Role
-from groundswell.coalitions.models import Partner, PendingChange
+from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.deliveries import delivery_record
@@ -30,19 +30,20 @@ from groundswell.delivery.services.packages import delivery_package_build
 from groundswell.letters.services.erasure import withdrawal_url as letter_withdrawal_url
 from groundswell.letters.services.personal_email import personal_email_confirmation_url
 from groundswell.letters.services.signing import NextStep, verification_token_make, verification_url
+from groundswell.signatures.links import receipt_token_make
+from groundswell.signatures.models import PendingChange
 from groundswell.signatures.services import change_url, confirmation_token_make, withdrawal_url
-from groundswell.transparency.services.receipts import receipt_token_make
 from tests.conftest import sign_data
-from tests.transparency.conftest import (  # noqa: F401 (fixtures)
-    _delivery_isolated,
-    checkpoint_key_file,
-    confirm_many,
-)
 from tests.letters.conftest import (  # noqa: F401 (fixtures)
     letter,
     make_letter,
     sign_form_data,
     sign_letter,
+)
+from tests.transparency.conftest import (  # noqa: F401 (fixtures)
+    _delivery_isolated,
+    checkpoint_key_file,
+    confirm_many,
 )
 
 pytestmark = pytest.mark.django_db

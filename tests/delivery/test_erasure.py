@@ -9,13 +9,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from groundswell.campaigns.services import campaign_update
 from groundswell.coalitions.models import Partner
 from groundswell.delivery import package_pdf
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build, package_directory
 from groundswell.signatures.models import Signature
+from groundswell.signatures.services import petition_update
 from groundswell.signatures.tallies import tally_totals
 from groundswell.signatures.version_notices import version_notices_start
 from tests.conftest import confirmation_link_from_outbox, sign_data
@@ -68,7 +68,7 @@ def zyxwa_everywhere(
     age_last_notice(11)
     client.post(sign_url, {**data, "email": EMAIL.upper()})
     with run_on_commit():
-        campaign_update(campaign=campaign, data={"ask": "Cancel it now."}, change_note="Sharper.")
+        petition_update(campaign=campaign, data={"ask": "Cancel it now."}, change_note="Sharper.")
         version_notices_start(campaign=campaign)
     signature = Signature.objects.get(email_key="zyx.quill@example.org")
     assert len([m for m in mail.outbox if m.to == [EMAIL] or m.to == [EMAIL.upper()]]) >= 4

@@ -163,13 +163,13 @@ def test_the_pdf_has_numbered_pages_and_a_running_count(campaign, confirm_many, 
 def test_the_pdf_holds_the_cover_letter_petition_and_counts(
     campaign, supporters, readable_pdf, monkeypatch
 ):
-    from groundswell.coalitions import selectors as coalition_selectors
+    from groundswell.delivery.services import packages as package_service
 
     class Figures:
         partners = [type("Partner", (), {"name": "Migrant Justice Network", "signature_count": 4})]
         unattributed_count = 1
 
-    monkeypatch.setattr(coalition_selectors, "coalition_figures", lambda *, campaign: Figures)
+    monkeypatch.setattr(package_service, "coalition_figures", lambda *, campaign: Figures)
 
     package = build(campaign, cover_letter="Dear Ms Whitfield,\n\nPlease <listen> & act.")
 

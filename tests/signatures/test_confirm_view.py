@@ -5,13 +5,12 @@ from django.core import signing
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.signatures.links import CONFIRMATION_SALT, receipt_path
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import (
-    CONFIRMATION_SALT,
     confirmation_token_make,
     withdrawal_url,
 )
-from groundswell.transparency.services.receipts import receipt_path
 from tests.conftest import confirmation_link_from_outbox, sign_data
 
 pytestmark = pytest.mark.django_db

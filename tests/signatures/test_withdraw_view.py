@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign
 from groundswell.core.signed_links import link_token_make
+from groundswell.signatures.links import WITHDRAWAL_PURPOSE, withdrawal_url
 from groundswell.signatures.models import Signature
-from groundswell.signatures.services import WITHDRAWAL_PURPOSE, withdrawal_url
 
 pytestmark = pytest.mark.django_db
 

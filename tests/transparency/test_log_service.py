@@ -376,7 +376,7 @@ def test_the_log_keeps_its_name_when_the_campaign_is_renamed(campaign, confirm_m
 
 
 def test_each_appended_signer_gets_one_receipt_email_with_their_own_links(campaign, confirm_many):
-    from groundswell.transparency.services.receipts import receipt_url
+    from groundswell.signatures.links import receipt_url
 
     mail.outbox.clear()
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from groundswell.campaigns.models import CampaignStatus
+from groundswell.signatures.links import receipt_token_make
 from groundswell.signatures.services import signature_withdraw
 from groundswell.transparency.checkpoints import generate_private_key, sign_checkpoint
 from groundswell.transparency.services.log import checkpoint_create
-from groundswell.transparency.services.receipts import receipt_token_make
 from groundswell.transparency.verify_cli import main as verify
 
 pytestmark = pytest.mark.django_db

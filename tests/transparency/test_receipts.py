@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from groundswell.signatures.links import receipt_token_make
 from groundswell.signatures.services import confirmation_token_make, signature_withdraw
 from groundswell.transparency.models import LogEntry
 from groundswell.transparency.services.log import transparency_log_extend_all
-from groundswell.transparency.services.receipts import RECEIPT_EMAIL_KIND, receipt_token_make
+from groundswell.transparency.services.receipts import RECEIPT_EMAIL_KIND
 from tests.conftest import confirmation_link_from_outbox, sign_data
 
 pytestmark = pytest.mark.django_db

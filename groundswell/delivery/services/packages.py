@@ -56,6 +56,7 @@ from groundswell.delivery.selectors import (
     live_counts_by_country,
     live_signatories,
 )
+from groundswell.signatures.selectors import coalition_figures
 from groundswell.transparency.checkpoints import public_key_to_pem
 from groundswell.transparency.models import Checkpoint, LogEntry
 from groundswell.transparency.services.log import checkpoint_create
@@ -520,8 +521,6 @@ def _partner_counts(campaign: Campaign) -> list[tuple[str, int]]:
     These are the coalition's maintained counters at build time, so they may include a few
     signatures confirmed after the checkpoint; the PDF says "as counted on" for that reason.
     """
-    from groundswell.coalitions.selectors import coalition_figures
-
     figures = coalition_figures(campaign=campaign)
     if not figures.partners:
         return []

@@ -1,8 +1,9 @@
 """A signer's receipt: what lets them prove, later and without us, that their signature counted.
 
 The receipt holds the leaf's salt and confirmation time; it is e-mailed once, when the leaf is
-appended, and shown on a page whose link carries a signed token of the signature's public id.
-The token does not expire: a receipt is meant to be checked long after the campaign.
+appended, and shown on a page whose link carries a signed token of the signature's public id
+(made with the signer's other links, groundswell.signatures.links.RECEIPT_LINK). The token does
+not expire: a receipt is meant to be checked long after the campaign.
 """
 
 import json
@@ -12,17 +13,16 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
-from groundswell.core.http import path_for
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
+from groundswell.core.signed_links import LinkInvalid
+from groundswell.signatures.links import RECEIPT_LINK, receipt_url, withdrawal_url
 from groundswell.transparency.verify_cli import Receipt, receipt_to_json
 
-RECEIPT_SALT = "groundswell.receipt"
 RECEIPT_EMAIL_KIND = "signature-receipt"
 RECEIPT_EMAILS_PER_TASK = 100
 RECEIPT_TEXT_KEPT_SECONDS = 60
@@ -63,27 +63,13 @@ class ReceiptRecipient:
     email: str
 
 
-def receipt_token_make(*, public_id: str) -> str:
-    return signing.Signer(salt=RECEIPT_SALT).sign(public_id)
-
-
 def receipt_token_read(*, token: str) -> str:
     try:
-        return signing.Signer(salt=RECEIPT_SALT).unsign(token)
-    except signing.BadSignature:
+        return RECEIPT_LINK.read(token)
+    except LinkInvalid:
         raise InvalidReceiptLink(
             _("This receipt link is not valid. Please use the link from your e-mail.")
         ) from None
-
-
-def receipt_path(*, campaign_slug: str, public_id: str) -> str:
-    token = receipt_token_make(public_id=public_id)
-    return path_for("transparency:receipt", slug=campaign_slug, token=token)
-
-
-def receipt_url(*, campaign_slug: str, public_id: str) -> str:
-    path = receipt_path(campaign_slug=campaign_slug, public_id=public_id)
-    return f"{settings.GROUNDSWELL_BASE_URL}{path}"
 
 
 def receipt_document(*, entry: ReceiptLeaf, log_name: str) -> dict[str, object]:
@@ -109,8 +95,6 @@ def receipt_emails_queue(
     RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
     one task per e-mail would spend most of a batch publishing messages.
     """
-    from groundswell.signatures.services import withdrawal_url
-
     subject = _("Your receipt: %(title)s") % {"title": campaign.title}
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []

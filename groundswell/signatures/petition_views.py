@@ -1,3 +1,7 @@
+"""The public pages of a petition: home, petition page, its JSON, the embedded form, the history of
+its text. They live here, with the count and the signing form they show (the petition's
+namespace stays "campaigns": its URL names are in templates and e-mails)."""
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,15 +12,12 @@ from groundswell.campaigns.selectors import (
     campaign_public_summary,
     campaigns_public_open,
 )
-from groundswell.coalitions.selectors import (
-    campaign_partners_active,
-    coalition_figures,
-    partner_for_link,
-)
+from groundswell.campaigns.versions import campaign_versions_public
+from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
 from groundswell.signatures.forms import SignatureForm, clean_source_code
-from groundswell.signatures.selectors import recent_public_signers
+from groundswell.signatures.selectors import coalition_figures, recent_public_signers
 
 
 def render_petition(
@@ -91,3 +92,14 @@ def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/home.html", {"campaigns": campaigns_public_open()})
+
+
+def petition_history(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_public_get(slug=slug)
+    context = {
+        "kind": "petition",
+        "title": campaign.title,
+        "back_url": campaign.get_absolute_url(),
+        "versions": campaign_versions_public(campaign=campaign),
+    }
+    return render(request, "letters/text_history.html", context)

@@ -1,4 +1,15 @@
+"""A signer's consent to be contacted by one organization, in the words the form showed."""
+
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    organization_id: int
+    wording: str
+    language: str
 
 
 def consent_wording(*, organization_name: str) -> str:
