@@ -6,6 +6,9 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
 
     def ready(self) -> None:
-        # Registration only (Celery tasks by name): Django's app loading is the
-        # one place that imports an app's own modules from inside a function.
-        from groundswell.delivery import tasks  # noqa: F401
+        # Registration only (Celery tasks by name, domain event subscribers):
+        # Django's app loading is the one place that imports an app's own modules from inside a
+        # function.
+        from groundswell.delivery import subscribers, tasks  # noqa: F401
+
+        subscribers.subscribe()

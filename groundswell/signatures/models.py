@@ -10,6 +10,10 @@ from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.core.text import multi_line_text, single_line_text
 
+# Why a signature is erased: at the signer's request ("withdrawn", "erased") or by organizers as
+# fraud ("invalidated"). The transparency log records them as its tombstone reasons.
+WITHDRAWAL_REASONS = frozenset({"withdrawn", "erased", "invalidated"})
+
 
 def new_public_id() -> str:
     """An unguessable id used in links and receipts, so database ids never leave the server."""

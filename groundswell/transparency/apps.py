@@ -6,6 +6,9 @@ class TransparencyConfig(AppConfig):
     label = "transparency"
 
     def ready(self) -> None:
-        # Registration only (system checks, Celery tasks by name): Django's app loading is the
-        # one place that imports an app's own modules from inside a function.
-        from groundswell.transparency import checks, tasks  # noqa: F401
+        # Registration only (system checks, Celery tasks by name, domain event subscribers):
+        # Django's app loading is the one place that imports an app's own modules from inside a
+        # function.
+        from groundswell.transparency import checks, subscribers, tasks  # noqa: F401
+
+        subscribers.subscribe()

@@ -26,6 +26,7 @@ from groundswell.core.signed_links import (
     link_token_make,
     link_token_read,
 )
+from groundswell.letters.events import SignatoriesChanged, signatory_withdrawn
 from groundswell.letters.models import COUNTED_STATUSES, Letter, Signatory, SignatoryStatus
 from groundswell.letters.services.counting import letter_counts_add
 
@@ -70,6 +71,7 @@ def signatory_withdraw(*, token: str) -> bool:
     with transaction.atomic():
         rows = _rows_lock(Signatory.objects.filter(public_id=public_id))
         _signatories_erase(rows)
+        _withdrawn_publish(rows)
     return bool(rows)
 
 
@@ -83,7 +85,18 @@ def signatories_erase(*, letter: Letter, public_ids: list[str]) -> int:
             )
         )
         _signatories_erase(rows)
+        _withdrawn_publish(rows)
     return len(rows)
+
+
+def _withdrawn_publish(rows: Sequence[Signatory]) -> None:
+    by_letter: dict[int, list[int]] = {}
+    for row in rows:
+        by_letter.setdefault(row.letter_id, []).append(row.pk)
+    for letter_id, ids in by_letter.items():
+        signatory_withdrawn.publish(
+            SignatoriesChanged(letter_id=letter_id, signatory_ids=tuple(ids))
+        )
 
 
 def _rows_lock(signatories: QuerySet[Signatory]) -> list[Signatory]:

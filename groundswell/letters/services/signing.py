@@ -34,6 +34,7 @@ from groundswell.core.signed_links import (
     link_token_read,
 )
 from groundswell.core.text import single_line_text
+from groundswell.letters.events import SignatoriesChanged, signatory_confirmed
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     Letter,
@@ -234,6 +235,9 @@ def signatory_create(
         search_terms_create(signatories=[signatory])
         if status == SignatoryStatus.APPROVED:
             letter_counts_add(letter_id=locked.pk, changes={category.pk: 1})
+            signatory_confirmed.publish(
+                SignatoriesChanged(letter_id=locked.pk, signatory_ids=(signatory.pk,))
+            )
         if work_hash is not None:
             email = _queue_work_address_email(
                 to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
@@ -410,6 +414,9 @@ def signatory_verify(
         if status == SignatoryStatus.APPROVED:
             letter_counts_add(letter_id=letter.pk, changes={category.pk: 1})
             search_terms_listed_sync(signatory_ids=[signatory.pk])
+            signatory_confirmed.publish(
+                SignatoriesChanged(letter_id=letter.pk, signatory_ids=(signatory.pk,))
+            )
         if signatory.verification_email_id is not None:
             # The signer has the link, so the e-mail arrived: its address is no longer needed.
             OutboundEmail.objects.filter(pk=signatory.verification_email_id).update(to="")

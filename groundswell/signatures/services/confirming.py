@@ -17,6 +17,7 @@ from groundswell.signatures.errors import (
     ExpiredConfirmationLink,
     InvalidConfirmationLink,
 )
+from groundswell.signatures.events import SignatureConfirmed, signature_confirmed
 from groundswell.signatures.links import change_token_read, confirmation_token_read
 from groundswell.signatures.models import PendingChange, Signature
 from groundswell.signatures.services.consents import (
@@ -32,7 +33,6 @@ from groundswell.signatures.tallies import (
     local_day,
     tally_add,
 )
-from groundswell.transparency.services.log import transparency_signature_confirmed
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,9 @@ def signature_confirm(
         else:
             confirmed = _confirm_in_steps(public_id=public_id, campaign=campaign, now=now, day=day)
         if confirmed is not None:
-            transparency_signature_confirmed(campaign_id=campaign.pk)
+            signature_confirmed.publish(
+                SignatureConfirmed(signature_id=confirmed, campaign_id=campaign.pk)
+            )
             counts_publish_soon(campaign_id=campaign.pk)
             return ConfirmationOutcome(
                 signature_id=confirmed, public_id=public_id, newly_confirmed=True
@@ -170,7 +172,9 @@ def signature_change_confirm(
             _confirm_in_steps(
                 public_id=signature.public_id, campaign=campaign, now=now, day=local_day(now)
             )
-            transparency_signature_confirmed(campaign_id=campaign.pk)
+            signature_confirmed.publish(
+                SignatureConfirmed(signature_id=signature.pk, campaign_id=campaign.pk)
+            )
             counts_publish_soon(campaign_id=campaign.pk)
             signature.confirmed_at, newly_confirmed = now, True
         coalition_change_apply(change=change, signature=signature, now=now)

@@ -13,7 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
-from groundswell.signatures.models import Signature
+from groundswell.signatures.events import (
+    SignatureErasing,
+    SignatureRemoved,
+    signature_erasing,
+    signature_invalidated,
+    signature_withdrawn,
+)
+from groundswell.signatures.models import WITHDRAWAL_REASONS, Signature
 from groundswell.signatures.tallies import counts_publish, local_day, tally_add
 
 
@@ -34,24 +41,24 @@ def signature_withdraw(
 ) -> WithdrawalOutcome | None:
     """Take a signature out of the count and erase it; None if it was already gone.
 
-    `reason` is how the transparency log records it: "withdrawn" or "erased" at the signer's
-    request, "invalidated" as fraud. Everything that holds the signer's data goes with the row:
-    consents and partner visits, every e-mail stored for them, sent or not (CASCADE from
-    `OutboundEmail.signature`), and the stored delivery packages that list them. If the
-    signature is in the log, a tombstone is appended (the log is never rewritten); its leaf keeps
-    only the public id, salt and confirmation time, so the signer's receipt now reports it
-    withdrawn.
+    `reason` (WITHDRAWAL_REASONS) is how the transparency log records it: "withdrawn" or
+    "erased" at the signer's request, "invalidated" as fraud. Everything that holds the signer's
+    data goes with the row: consents and partner visits, every e-mail stored for them, sent or
+    not (CASCADE from `OutboundEmail.signature`), and what the apps above keep of it, which they
+    delete on `signature_erasing` in this transaction (the transparency log appends a tombstone
+    if the signature is in it, the log is never rewritten; the delivery app deletes the stored
+    packages that list it).
     """
-    from groundswell.delivery.services.packages import delivery_copies_of_signature_discard
-    from groundswell.transparency.commitments import TOMBSTONE_REASONS
-    from groundswell.transparency.services.log import transparency_signature_withdrawn
-
-    if reason not in TOMBSTONE_REASONS:
+    if reason not in WITHDRAWAL_REASONS:
         raise ValueError(f"unknown withdrawal reason {reason!r}")
     now = now or timezone.now()
+    erasing = SignatureErasing(
+        signature_id=signature.pk, campaign_id=signature.campaign_id, reason=reason, at=now
+    )
     with transaction.atomic():
-        # The log's head is locked before the signature row, the order appends lock them in.
-        transparency_signature_withdrawn(signature=signature, reason=reason, now=now)
+        # Before the signature row is locked: the log's subscriber locks its head first, the
+        # order appends lock them in.
+        signature_erasing.publish(erasing)
         locked = (
             Signature.objects.select_for_update()
             .filter(pk=signature.pk)
@@ -60,14 +67,22 @@ def signature_withdraw(
         )
         if locked is None:
             return None
-        copies = delivery_copies_of_signature_discard(
-            signature_id=locked.pk, campaign_id=locked.campaign_id, now=now
-        )
         _signatures_erase([locked])
+        removed = signature_invalidated if reason == "invalidated" else signature_withdrawn
+        removed.publish(
+            SignatureRemoved(
+                signature_id=locked.pk,
+                campaign_id=locked.campaign_id,
+                public_id=signature.public_id,
+                reason=reason,
+                was_confirmed=locked.confirmed_at is not None,
+            )
+        )
     # Withdrawals are rare: publish the counts now rather than on the next periodic run.
     counts_publish(campaign_id=locked.campaign_id)
     return WithdrawalOutcome(
-        packages_discarded=copies.packages, copies_out_of_reach=copies.out_of_reach
+        packages_discarded=erasing.copies.packages_discarded,
+        copies_out_of_reach=erasing.copies.copies_out_of_reach,
     )
 
 

@@ -4,7 +4,8 @@ What must stay true:
 - A confirmed signature enters the log once (LogEntry.signature is unique) and a signature leaf
   is revoked at most once (one tombstone per leaf index); leaves and nodes are never rewritten.
 - Appends lock the campaign's LogHead row and nothing else, so a confirmation never waits for the
-  log: appends happen after it commits, in the worker when there is a broker.
+  log: appends happen after it commits, in the worker when there is a broker (the log hears of
+  confirmations and erasures through the signatures app's events: see subscribers.py).
 - `LogHead.live_count` (signature leaves minus tombstones) changes in the same transaction as
   the leaves. When no confirmed signature is waiting to be appended, it equals
   `Campaign.signature_count`.
@@ -14,12 +15,10 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
-from groundswell.core.jobs import enqueue_on_commit
 from groundswell.signatures.models import Signature
 from groundswell.transparency.checkpoints import Checkpoint as CheckpointStatement
 from groundswell.transparency.checkpoints import key_id, sign_checkpoint
@@ -46,19 +45,6 @@ SIGNATURE_ENTRY_FIELDS = [
 # difference between web servers and workers). Later stragglers are found by a full scan, which
 # the sweep and every checkpoint run.
 RESCAN_WINDOW = timedelta(seconds=30)
-
-
-def transparency_signature_confirmed(*, campaign_id: int) -> None:
-    """Called by `signature_confirm` in its transaction: have the new signature appended soon.
-
-    Without a broker the extension runs right after commit. With one, a confirmation costs no
-    round trip at all: the scheduler's `transparency_logs_extend_task` appends every
-    LOG_EXTEND_SECONDS, in batches, whatever was confirmed meanwhile.
-    """
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        enqueue_on_commit(
-            "groundswell.transparency.tasks.transparency_log_extend_task", campaign_id
-        )
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:
@@ -189,7 +175,7 @@ def transparency_log_extend_all(
 
 
 def transparency_signature_withdrawn(
-    *, signature: Signature, reason: str, now: datetime | None = None
+    *, signature_id: int, campaign_id: int, reason: str, now: datetime | None = None
 ) -> LogEntry | None:
     """Append the tombstone of a signature that stops counting, if its leaf is in the log.
 
@@ -198,13 +184,13 @@ def transparency_signature_withdrawn(
     then reference signature rows), so the two can never wait for each other.
     """
     now = now or timezone.now()
-    head = log_head_lock(campaign_id=signature.campaign_id)
+    head = log_head_lock(campaign_id=campaign_id)
     revoked = (
-        LogEntry.objects.filter(signature_id=signature.pk).values_list("index", flat=True).first()
+        LogEntry.objects.filter(signature_id=signature_id).values_list("index", flat=True).first()
     )
     if revoked is None:
         return None
-    if LogEntry.objects.filter(campaign_id=signature.campaign_id, revoked_index=revoked).exists():
+    if LogEntry.objects.filter(campaign_id=campaign_id, revoked_index=revoked).exists():
         return None
     return _tombstone_append(head=head, revoked_index=revoked, reason=reason, now=now)
 
