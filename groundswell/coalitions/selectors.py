@@ -2,9 +2,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, User
 from groundswell.accounts.selectors import organizations_for_user
@@ -43,57 +41,6 @@ def campaign_partners_active(*, campaign: Campaign) -> QuerySet[Partner]:
     return Partner.objects.filter(campaign=campaign, removed_at__isnull=True).select_related(
         "organization"
     )
-
-
-@dataclass(frozen=True)
-class CampaignAccess:
-    """Who is looking at a campaign's back office: host staff (partner None) or a partner's."""
-
-    campaign: Campaign
-    role: str
-    partner: Partner | None
-
-    @property
-    def is_host(self) -> bool:
-        return self.partner is None
-
-
-def campaign_access_for(*, user: User, slug: str, roles: frozenset[str]) -> CampaignAccess:
-    """Host members and partner members reach a campaign; everyone else gets 404.
-
-    Platform administrators are not special here: they use the Django admin, and organization
-    pages stay scoped to the organizations a person belongs to.
-    """
-    if not user.is_authenticated:
-        raise Http404("No such campaign")
-    campaign = Campaign.objects.select_related("organization").filter(slug=slug).first()
-    if campaign is None:
-        raise Http404("No such campaign")
-    memberships = {
-        membership.organization_id: membership.role
-        for membership in Membership.objects.filter(user=user).filter(
-            Q(organization_id=campaign.organization_id)
-            | Q(organization__partnerships__campaign=campaign)
-        )
-    }
-    if campaign.organization_id in memberships:
-        access = CampaignAccess(
-            campaign=campaign, role=memberships[campaign.organization_id], partner=None
-        )
-    else:
-        partner = (
-            Partner.objects.select_related("organization")
-            .filter(campaign=campaign, organization_id__in=memberships)
-            .first()
-        )
-        if partner is None:
-            raise Http404("No such campaign")
-        access = CampaignAccess(
-            campaign=campaign, role=memberships[partner.organization_id], partner=partner
-        )
-    if access.role not in roles:
-        raise PermissionDenied
-    return access
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ urlpatterns = [
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

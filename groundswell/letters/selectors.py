@@ -7,13 +7,11 @@ database returns "" instead (`_shown`), so no template or serializer can leak th
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import User
-from groundswell.accounts.selectors import membership_get
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import EmailFailures, email_failures_counted
 from groundswell.letters.models import (
@@ -214,28 +212,6 @@ def letters_for_user(*, user: User) -> QuerySet[Letter]:
         .distinct()
         .order_by("-created_at")
     )
-
-
-def letter_and_role_for_member(
-    *, user: User, slug: str, roles: frozenset[str]
-) -> tuple[Letter, str]:
-    """The letter, and the user's role, if that role is one of `roles` in the host organization.
-
-    Non-members get 404 (the letter may be an unpublished draft); members without the role 403.
-    """
-    letter = (
-        Letter.objects.select_related("organization", "campaign", "current_version")
-        .filter(slug=slug)
-        .first()
-        if user.is_authenticated
-        else None
-    )
-    membership = letter and membership_get(user=user, organization=letter.organization)
-    if letter is None or membership is None:
-        raise Http404("No such letter")
-    if membership.role not in roles:
-        raise PermissionDenied
-    return letter, membership.role
 
 
 def letter_verification_email_failures(*, letter: Letter) -> EmailFailures:

@@ -117,7 +117,7 @@ def test_removal_by_an_organizer_erases_every_copy_of_her_data(
     client.force_login(owner)
 
     response = client.post(
-        reverse("delivery:organizer_withdraw", args=[campaign.slug]),
+        reverse("organizer:delivery_withdraw", args=[campaign.slug]),
         {"email": "ZYX.QUILL@example.org", "reason": "erased", "confirm": "on"},
     )
 

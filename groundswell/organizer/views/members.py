@@ -4,38 +4,29 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.forms import OrganizationProfileForm, RoleForm
-from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, Role
+from groundswell.accounts.models import MANAGING_ROLES, Membership, Role
 from groundswell.accounts.services import (
     MembershipError,
     membership_remove,
     membership_role_change,
 )
 from groundswell.coalitions.services import CoalitionError, member_invitation_create
+from groundswell.organizer.permissions import organization_for_member
 
-
-def _my_membership(request: HttpRequest, slug: str) -> Membership:
-    membership = (
-        Membership.objects.select_related("organization")
-        .filter(user=request.user, organization__slug=slug)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such organization")
-    return membership
+ALL_ROLES = frozenset(Role)
 
 
 @login_required
 def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
-    mine = _my_membership(request, slug)
-    organization: Organization = mine.organization
-    can_manage = mine.role in MANAGING_ROLES
+    organization, role = organization_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    can_manage = role in MANAGING_ROLES
     invitation_url = ""
     form = RoleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -72,10 +63,10 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def organization_profile(request: HttpRequest, slug: str) -> HttpResponse:
-    mine = _my_membership(request, slug)
-    if mine.role not in MANAGING_ROLES:
-        raise PermissionDenied
-    form = OrganizationProfileForm(request.POST, request.FILES, instance=mine.organization)
+    organization, _role = organization_for_member(
+        user=request.user, slug=slug, roles=MANAGING_ROLES
+    )
+    form = OrganizationProfileForm(request.POST, request.FILES, instance=organization)
     if form.is_valid():
         form.save()
         messages.success(request, _("Organization details saved."))
@@ -88,10 +79,10 @@ def organization_profile(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def organization_member_change(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
-    mine = _my_membership(request, slug)
-    if mine.role not in MANAGING_ROLES:
-        raise PermissionDenied
-    membership = get_object_or_404(Membership, pk=member_id, organization=mine.organization)
+    organization, _role = organization_for_member(
+        user=request.user, slug=slug, roles=MANAGING_ROLES
+    )
+    membership = get_object_or_404(Membership, pk=member_id, organization=organization)
     try:
         if request.POST.get("action") == "remove":
             membership_remove(membership=membership, removed_by=request.user)

@@ -31,7 +31,6 @@ from groundswell.letters.forms import (
 from groundswell.letters.models import Letter, LetterCategory, Signatory, SignatoryStatus
 from groundswell.letters.selectors import (
     MAX_PAGE,
-    letter_and_role_for_member,
     letter_categories,
     letter_status_counts,
     letter_verification_email_failures,
@@ -60,6 +59,7 @@ from groundswell.letters.services.notices import (
     letter_version_notice_pending_count,
     letter_version_notice_start,
 )
+from groundswell.organizer.permissions import letter_for_member
 
 ALL_ROLES = frozenset(Role)
 ACTION_LABELS = {
@@ -71,7 +71,7 @@ ACTION_LABELS = {
 
 
 def _queue_url(letter: Letter, status: str | None) -> str:
-    url = reverse("letters:organizer_signatories", kwargs={"slug": letter.slug})
+    url = reverse("organizer:letter_signatories", kwargs={"slug": letter.slug})
     return f"{url}?status={status}" if status in SignatoryStatus.values else url
 
 
@@ -101,7 +101,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for_user(user=request.user, roles=EDITING_ROLES)
     if not organizations.exists():
         messages.error(request, _("You need to be an organizer of an organization to do that."))
-        return redirect("letters:organizer_list")
+        return redirect("organizer:letter_list")
     form = NewLetterForm(
         request.POST or None,
         organizations=organizations,
@@ -123,13 +123,13 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Draft saved. Add signatory categories, then open it."))
-            return redirect("letters:organizer_letter", slug=letter.slug)
+            return redirect("organizer:letter", slug=letter.slug)
     return render(request, "letters/organizer/letter_form.html", {"form": form, "letter": None})
 
 
 @login_required
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, role = letter_and_role_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    letter, role = letter_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
     can_edit = role in EDITING_ROLES
     context = {
         "letter": letter,
@@ -149,7 +149,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     initial = {
         "slug": letter.slug,
         "title": letter.title,
@@ -181,7 +181,7 @@ def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("letters:organizer_letter", slug=letter.slug)
+            return redirect("organizer:letter", slug=letter.slug)
     return render(request, "letters/organizer/letter_form.html", {"form": form, "letter": letter})
 
 
@@ -200,20 +200,20 @@ def _category_form_page(
             _add_errors(form, error)
         else:
             messages.success(request, _("Category saved."))
-            return redirect("letters:organizer_letter", slug=letter.slug)
+            return redirect("organizer:letter", slug=letter.slug)
     context = {"form": form, "letter": letter, "category": category}
     return render(request, "letters/organizer/category_form.html", context)
 
 
 @login_required
 def category_new(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     return _category_form_page(request, letter, None)
 
 
 @login_required
 def category_edit(request: HttpRequest, slug: str, category: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     found = LetterCategory.objects.filter(letter=letter, slug=category).first()
     if found is None:
         raise Http404("No such category")
@@ -222,9 +222,7 @@ def category_edit(request: HttpRequest, slug: str, category: str) -> HttpRespons
 
 @login_required
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, role = letter_and_role_for_member(
-        user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES
-    )
+    letter, role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     status = request.GET.get("status")
     if status not in SignatoryStatus.values:
         status = SignatoryStatus.AWAITING_MODERATION
@@ -246,7 +244,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def signatories_decide(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     form = ModerationDecisionForm(request.POST)
     back = _queue_url(letter, request.POST.get("status"))
     if not form.is_valid():
@@ -290,7 +288,7 @@ def signatories_decide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def signatory_pin_view(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     pinned = request.POST.get("pinned") == "1"
     try:
         signatory_pin(letter=letter, public_id=public_id, pinned=pinned)
@@ -305,9 +303,7 @@ def signatory_pin_view(request: HttpRequest, slug: str, public_id: str) -> HttpR
 
 @login_required
 def delivery_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    letter, _role = letter_and_role_for_member(
-        user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES
-    )
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     return csv_response(
         filename=f"{letter.slug}-signatories.csv",
         header=DELIVERY_HEADER,
@@ -317,9 +313,7 @@ def delivery_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @login_required
 def contacts_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    letter, _role = letter_and_role_for_member(
-        user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES
-    )
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     return csv_response(
         filename=f"{letter.slug}-contacts.csv",
         header=CONTACTS_HEADER,
@@ -330,7 +324,7 @@ def contacts_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @login_required
 @require_POST
 def notify_signers(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     try:
         count = letter_version_notice_start(letter=letter)
     except NoticeError as error:
@@ -345,25 +339,25 @@ def notify_signers(request: HttpRequest, slug: str) -> HttpResponse:
             )
             % {"count": count},
         )
-    return redirect("letters:organizer_letter", slug=letter.slug)
+    return redirect("organizer:letter", slug=letter.slug)
 
 
 @login_required
 @require_POST
 def recount(request: HttpRequest, slug: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     before, after = letter_counts_recount(letter=letter)
     messages.success(
         request,
         _("Recounted: %(before)s before, %(after)s now.") % {"before": before, "after": after},
     )
-    return redirect("letters:organizer_letter", slug=letter.slug)
+    return redirect("organizer:letter", slug=letter.slug)
 
 
 @login_required
 @require_POST
 def letter_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    letter, _role = letter_and_role_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     try:
         letter_transition(letter=letter, action=action)
     except LetterError as error:
@@ -372,4 +366,4 @@ def letter_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
         messages.success(
             request, _("The letter is now %(status)s.") % {"status": letter.get_status_display()}
         )
-    return redirect("letters:organizer_letter", slug=letter.slug)
+    return redirect("organizer:letter", slug=letter.slug)

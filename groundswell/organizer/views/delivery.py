@@ -1,4 +1,4 @@
-"""The organizer's delivery pages: checkpoints, packages, recording a delivery, withdrawals.
+"""The organizer's delivery pages: the log's figures, packages, recording a delivery, withdrawals.
 
 Who may do what:
 - every member (viewers too) sees the log's figures, checkpoints and deliveries, and downloads
@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
-from groundswell.campaigns.selectors import campaign_and_role_for_member, campaign_for_member
 from groundswell.delivery.forms import DeliveryForm, PackageForm, WithdrawForm
 from groundswell.delivery.models import PackageFile
 from groundswell.delivery.selectors import (
@@ -30,9 +29,9 @@ from groundswell.delivery.selectors import (
 )
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_request, package_file_path
+from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.services import signature_withdraw
 from groundswell.transparency.selectors import checkpoints_for_campaign, log_head_get
-from groundswell.transparency.services.log import checkpoint_create
 
 ALL_ROLES = frozenset(Role)
 PACKAGE_REFRESH_SECONDS = 3
@@ -40,7 +39,8 @@ PACKAGE_REFRESH_SECONDS = 3
 
 @login_required
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, role = campaign_and_role_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    campaign, role = access.campaign, access.role
     head = log_head_get(campaign=campaign)
     live = head.live_count if head else 0
     context = {
@@ -59,35 +59,22 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkpoint_new(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
-    checkpoint = checkpoint_create(campaign=campaign)
-    messages.success(
-        request,
-        _("Checkpoint signed: %(count)s live signatures in a log of %(size)s entries.")
-        % {"count": f"{checkpoint.live_count:,}", "size": f"{checkpoint.tree_size:,}"},
-    )
-    return redirect("delivery:organizer_overview", slug=campaign.slug)
-
-
-@login_required
-@require_POST
 def package_new(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = PackageForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("cover_letter", []):
             messages.error(request, error)
-        return redirect("delivery:organizer_overview", slug=campaign.slug)
+        return redirect("organizer:delivery_overview", slug=campaign.slug)
     package = delivery_package_request(
         campaign=campaign, user=request.user, cover_letter=form.cleaned_data["cover_letter"]
     )
-    return redirect("delivery:organizer_package", slug=campaign.slug, package_id=package.pk)
+    return redirect("organizer:delivery_package", slug=campaign.slug, package_id=package.pk)
 
 
 @login_required
 def package_detail(request: HttpRequest, slug: str, package_id: int) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     package = package_for_campaign_get(campaign=campaign, package_id=package_id)
     context = {
         "campaign": campaign,
@@ -100,7 +87,7 @@ def package_detail(request: HttpRequest, slug: str, package_id: int) -> HttpResp
 
 @login_required
 def package_download(request: HttpRequest, slug: str, package_id: int, file: str) -> FileResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     package = package_for_campaign_get(campaign=campaign, package_id=package_id)
     path = package_file_path(package, file)
     if path is None or not path.is_file():
@@ -113,7 +100,7 @@ def package_download(request: HttpRequest, slug: str, package_id: int, file: str
 @login_required
 @require_http_methods(["GET", "POST"])
 def delivery_new(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -135,7 +122,7 @@ def delivery_new(request: HttpRequest, slug: str) -> HttpResponse:
                 "count": f"{delivery.checkpoint.live_count:,}",
             },
         )
-        return redirect("delivery:organizer_overview", slug=campaign.slug)
+        return redirect("organizer:delivery_overview", slug=campaign.slug)
     return render(
         request, "delivery/organizer_delivery_form.html", {"campaign": campaign, "form": form}
     )
@@ -144,7 +131,7 @@ def delivery_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).campaign
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         signature = signature_by_email_get(campaign=campaign, email=form.cleaned_data["email"])
@@ -166,5 +153,5 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                     % {"count": outcome.packages_discarded},
                 )
-            return redirect("delivery:organizer_withdraw", slug=campaign.slug)
+            return redirect("organizer:delivery_withdraw", slug=campaign.slug)
     return render(request, "delivery/organizer_withdraw.html", {"campaign": campaign, "form": form})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.selectors import organizations_for_user
-from groundswell.campaigns.selectors import campaign_for_member, campaigns_for_user
+from groundswell.campaigns.selectors import campaigns_for_user
 from groundswell.campaigns.services import (
     CampaignTransitionError,
     campaign_available_actions,
@@ -17,11 +17,11 @@ from groundswell.campaigns.services import (
     campaign_transition,
 )
 from groundswell.campaigns.versions import TextVersionError
-from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.core.exports import csv_response
 from groundswell.core.outbox import outbound_email_failures
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
+from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.petition_views import render_petition
 from groundswell.signatures.selectors import (
     EXPORT_COLUMNS,
@@ -67,7 +67,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     if not access.is_host:
         return redirect("organizer:campaign_contribution", slug=slug)
     campaign, role = access.campaign, access.role
@@ -91,7 +91,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -110,14 +110,14 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def campaign_preview(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     return render_petition(request, campaign, preview=True)
 
 
 @login_required
 @require_POST
 def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     try:
         campaign_transition(campaign=campaign, action=action)
     except CampaignTransitionError as error:
@@ -133,7 +133,7 @@ def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpRespons
 @login_required
 @require_POST
 def campaign_version_notices(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     pending = version_notice_pending_count(campaign=campaign)
     if pending:
         version_notices_start(campaign=campaign)
@@ -149,7 +149,7 @@ def campaign_version_notices(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def campaign_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).campaign
     return csv_response(
         filename=f"{campaign.slug}-signatures.csv",
         header=EXPORT_COLUMNS,

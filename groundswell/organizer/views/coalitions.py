@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.coalitions.forms import PartnerInvitationForm
 from groundswell.coalitions.models import Partner
-from groundswell.coalitions.selectors import campaign_access_for
 from groundswell.coalitions.services import (
     CoalitionError,
     partner_invitation_create,
@@ -22,6 +21,7 @@ from groundswell.coalitions.services import (
 )
 from groundswell.core.exports import csv_response
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
+from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.selectors import (
     CRM_COLUMNS,
     coalition_figures,
@@ -51,7 +51,7 @@ def partner_links(request: HttpRequest, campaign_slug: str, partner_slug: str) -
 
 @login_required
 def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
-    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     if not access.is_host:
         raise PermissionDenied
     can_manage = access.role in EDITING_ROLES
@@ -97,7 +97,7 @@ def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_partner_remove(request: HttpRequest, slug: str, partner_slug: str) -> HttpResponse:
-    access = campaign_access_for(user=request.user, slug=slug, roles=EDITING_ROLES)
+    access = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES, partners=True)
     if not access.is_host:
         raise PermissionDenied
     partner = get_object_or_404(Partner, campaign=access.campaign, slug=partner_slug)
@@ -113,7 +113,7 @@ def campaign_partner_remove(request: HttpRequest, slug: str, partner_slug: str) 
 @login_required
 def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
     """What the viewer's own organization brought: a partner's, or for the host, no partner's."""
-    access = campaign_access_for(user=request.user, slug=slug, roles=ALL_ROLES)
+    access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     partner_id = access.partner.pk if access.partner else None
     totals = tally_totals(campaign=access.campaign, partner_id=partner_id)
     counts = tally_daily_confirmed(campaign=access.campaign, days=30, partner_id=partner_id)
@@ -141,7 +141,9 @@ def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def campaign_supporters_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """Signers who agreed that the viewer's own organization may contact them; nobody else."""
-    access = campaign_access_for(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
+    access = campaign_for_member(
+        user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES, partners=True
+    )
     organization = access.partner.organization if access.partner else access.campaign.organization
     return csv_response(
         filename=f"{access.campaign.slug}-{organization.slug}-supporters.csv",
