@@ -24,6 +24,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/groundswell makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
