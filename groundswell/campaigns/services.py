@@ -5,13 +5,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.versions import campaign_text_update
 from groundswell.core.text import markdown_to_safe_html
+from groundswell.core.transitions import Transitions, actions_available, status_transition
 
 EDITABLE_FIELDS = (
     "title", "slug", "ask", "background", "target_name", "target_title", "target_organization",
@@ -21,8 +21,8 @@ EDITABLE_FIELDS = (
 # Changed only through campaign_text_update, which keeps the versions signers signed.
 TEXT_FIELDS = ("ask", "background")
 
-# Which status each transition may start from.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+# Which status each transition may start from, and the one it ends in.
+TRANSITIONS: Transitions = {
     "publish": (frozenset({CampaignStatus.DRAFT}), CampaignStatus.OPEN),
     "close": (frozenset({CampaignStatus.OPEN}), CampaignStatus.CLOSED),
     "reopen": (frozenset({CampaignStatus.CLOSED}), CampaignStatus.OPEN),
@@ -100,20 +100,19 @@ def campaign_update(
 
 def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     """Move a campaign to its next status, refusing a move its current status does not allow."""
-    if action not in TRANSITIONS:
-        raise CampaignTransitionError(_("Unknown action."))
-    allowed_from, new_status = TRANSITIONS[action]
-    with transaction.atomic():
-        moved = Campaign.objects.filter(pk=campaign.pk, status__in=allowed_from).update(
-            status=new_status, updated_at=timezone.now()
-        )
-    if not moved:
-        raise CampaignTransitionError(
+    status_transition(
+        model=Campaign,
+        pk=campaign.pk,
+        transitions=TRANSITIONS,
+        action=action,
+        unknown=lambda: CampaignTransitionError(_("Unknown action.")),
+        refused=lambda: CampaignTransitionError(
             _("A %(status)s campaign cannot do that.") % {"status": campaign.get_status_display()}
-        )
+        ),
+    )
     campaign.refresh_from_db()
     return campaign
 
 
 def campaign_available_actions(*, campaign: Campaign) -> list[str]:
-    return [action for action, (starts, _end) in TRANSITIONS.items() if campaign.status in starts]
+    return actions_available(transitions=TRANSITIONS, status=campaign.status)

@@ -5,11 +5,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from groundswell.campaigns.models import CampaignVersion
-from groundswell.campaigns.versions import (
-    TextVersionError,
-    campaign_current_version,
-    campaign_versions_public,
-)
+from groundswell.campaigns.versions import campaign_current_version, campaign_versions_public
+from groundswell.core.text_versions import TextVersionError
 from groundswell.letters.models import LetterVersion
 from groundswell.letters.services.letters import letter_text_update
 from groundswell.signatures.services import petition_text_update

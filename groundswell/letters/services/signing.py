@@ -26,13 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import MAX_ATTEMPTS, outbound_email_queue
-from groundswell.core.signed_links import (
-    LinkExpired,
-    LinkInvalid,
-    absolute_url,
-    link_token_make,
-    link_token_read,
-)
+from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.core.text import single_line_text
 from groundswell.letters.events import SignatoriesChanged, signatory_confirmed
 from groundswell.letters.models import (
@@ -54,6 +48,7 @@ from groundswell.letters.work_addresses import (
 )
 
 VERIFICATION_SALT = "groundswell.letters.verify"
+VERIFICATION_LINK = SignedLink(VERIFICATION_SALT, max_age_setting="SIGNATURE_CONFIRMATION_MAX_AGE")
 # Repeated submits with one work address within this window send no further e-mail: nobody can
 # flood a colleague's work inbox with messages about a letter.
 RENOTIFY_AFTER = timedelta(minutes=10)
@@ -115,15 +110,13 @@ def work_domain_refused_message(*, category: LetterCategory) -> str:
 
 
 def verification_token_make(*, public_id: str) -> str:
-    return link_token_make(purpose=VERIFICATION_SALT, value=public_id)
+    return VERIFICATION_LINK.make(public_id)
 
 
 def verification_token_read(*, token: str) -> str:
     """The signatory's public id, or raise with a message for the signer."""
     try:
-        return link_token_read(
-            purpose=VERIFICATION_SALT, token=token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
-        )
+        return VERIFICATION_LINK.read(token)
     except LinkExpired:
         raise InvalidVerificationLink(
             _("This verification link has expired. Sign again to receive a new one.")

@@ -16,9 +16,9 @@ from groundswell.campaigns.services import (
     campaign_create,
     campaign_transition,
 )
-from groundswell.campaigns.versions import TextVersionError
 from groundswell.core.exports import csv_response
 from groundswell.core.outbox import outbound_email_failures
+from groundswell.core.text_versions import TextVersionError
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
 from groundswell.organizer.forms import CampaignForm, NewCampaignForm
 from groundswell.organizer.permissions import campaign_for_member

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
-from groundswell.campaigns.versions import TextVersionError
 from groundswell.core.exports import csv_response
 from groundswell.core.http import query_integer
+from groundswell.core.text_versions import TextVersionError
 from groundswell.letters.exports import (
     CONTACTS_HEADER,
     DELIVERY_HEADER,
