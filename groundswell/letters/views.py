@@ -45,8 +45,8 @@ from groundswell.letters.services.signing import (
     signatory_first_step,
     signatory_from_verification_link,
     signatory_verify,
-    work_address_email_preview,
 )
+from groundswell.letters.services.work_address_emails import work_address_email_preview
 
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
 

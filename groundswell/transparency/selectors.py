@@ -12,7 +12,7 @@ from groundswell.signatures.models import Signature
 from groundswell.transparency.log_store import DatabaseNodeStore
 from groundswell.transparency.merkle import consistency_proof, inclusion_proof
 from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
-from groundswell.transparency.verify_cli import (
+from groundswell.transparency.proof_documents import (
     ConsistencyProof,
     InclusionProof,
     TombstoneEntry,

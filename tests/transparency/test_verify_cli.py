@@ -30,16 +30,16 @@ from groundswell.transparency.merkle import (
     leaf_hash,
     root_hash,
 )
-from groundswell.transparency.verify_cli import (
+from groundswell.transparency.proof_documents import (
     ConsistencyProof,
     InclusionProof,
     Receipt,
     TombstoneEntry,
     consistency_proof_to_json,
     inclusion_proof_to_json,
-    main,
     receipt_to_json,
 )
+from groundswell.transparency.verify_cli import main
 
 CAMPAIGN = "save-the-park"
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -2,8 +2,8 @@
 
 A work address is used for one e-mail and never stored: the signatory keeps a keyed hash and the
 domain, and the outbox row that carried the address is blanked once it is sent (see
-`work_address_emails_blank`). The verification link opens a page with a button; only the POST
-verifies, because corporate mail scanners open every link.
+`groundswell.letters.services.work_address_emails`). The verification link opens a page with a
+button; only the POST verifies, because corporate mail scanners open every link.
 
 The employer can read everything sent to a work address, and its filters read the links too: the
 e-mails to a work address, their links and the page the link opens (which scanners fetch) say
@@ -14,10 +14,7 @@ form shows that e-mail as it is sent).
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +22,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
-from groundswell.core.outbox import MAX_ATTEMPTS, outbound_email_queue
+from groundswell.core.outbox import outbound_email_queue
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.core.text import single_line_text
 from groundswell.letters.events import SignatoriesChanged, signatory_confirmed
@@ -41,6 +38,11 @@ from groundswell.letters.services.counting import letter_counts_add
 from groundswell.letters.services.erasure import withdrawal_url
 from groundswell.letters.services.listing import search_terms_create, search_terms_listed_sync
 from groundswell.letters.services.personal_email import personal_email_confirmation_queue
+from groundswell.letters.services.work_address_emails import (
+    ALREADY_SIGNED_EMAIL_KIND,
+    VERIFY_EMAIL_KIND,
+    work_address_email_text,
+)
 from groundswell.letters.work_addresses import (
     domain_allowed,
     work_address_domain,
@@ -52,10 +54,6 @@ VERIFICATION_LINK = SignedLink(VERIFICATION_SALT, max_age_setting="SIGNATURE_CON
 # Repeated submits with one work address within this window send no further e-mail: nobody can
 # flood a colleague's work inbox with messages about a letter.
 RENOTIFY_AFTER = timedelta(minutes=10)
-VERIFY_EMAIL_KIND = "letter-verify"
-ALREADY_SIGNED_EMAIL_KIND = "letter-already-signed"
-# Outbox kinds whose `to` is a work address, blanked once no longer needed.
-WORK_ADDRESS_EMAIL_KINDS = frozenset({VERIFY_EMAIL_KIND, ALREADY_SIGNED_EMAIL_KIND})
 
 
 class NextStep:
@@ -283,60 +281,6 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
     enqueue_on_commit("groundswell.letters.tasks.work_address_email_send_task", email.pk)
     return email
-
-
-@dataclass(frozen=True)
-class EmailPreview:
-    sender: str
-    subject: str
-    body: str
-
-
-def work_address_email_preview() -> EmailPreview:
-    """The verification e-mail exactly as a work inbox receives it, with its links' tokens left
-    out: the signing form shows it, so that signers know what their employer may read."""
-    hidden = "TOKEN"
-    verify, withdraw = (
-        absolute_url(reverse(name, kwargs={"token": hidden})).replace(hidden, "…")
-        for name in ("letters:address_verify", "letters:address_cancel")
-    )
-    subject, body = work_address_email_text(
-        kind=VERIFY_EMAIL_KIND, verify_url=verify, withdrawal_url=withdraw
-    )
-    return EmailPreview(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, body=body.strip())
-
-
-def work_address_email_text(*, kind: str, verify_url: str, withdrawal_url: str) -> tuple[str, str]:
-    """(subject, body) of an e-mail to a work address: the same words whatever the letter."""
-    context = {
-        "verify_url": verify_url,
-        "withdrawal_url": withdrawal_url,
-        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
-    }
-    if kind == VERIFY_EMAIL_KIND:
-        return _("Confirm your address"), render_to_string("letters/email/verify.txt", context)
-    return (
-        _("Your address is already confirmed"),
-        render_to_string("letters/email/already_signed.txt", context),
-    )
-
-
-def work_address_emails_blank(
-    *, email_ids: list[int] | None = None, now: datetime | None = None
-) -> int:
-    """Blank the address of work-address e-mails that are sent, given up on, or whose link has
-    expired. The outbox is left as it is otherwise; returns the number of rows blanked."""
-    now = now or timezone.now()
-    done = (
-        Q(sent_at__isnull=False)
-        | Q(failed_at__isnull=False)
-        | Q(attempts__gte=MAX_ATTEMPTS)
-        | Q(created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE))
-    )
-    emails = OutboundEmail.objects.filter(done, kind__in=WORK_ADDRESS_EMAIL_KINDS).exclude(to="")
-    if email_ids is not None:
-        emails = emails.filter(pk__in=email_ids)
-    return emails.update(to="")
 
 
 def signatory_from_verification_link(*, token: str, letter: Letter | None = None) -> Signatory:

@@ -21,7 +21,7 @@ from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
 from groundswell.core.signed_links import LinkInvalid
 from groundswell.signatures.links import RECEIPT_LINK, receipt_url, withdrawal_url
-from groundswell.transparency.verify_cli import Receipt, receipt_to_json
+from groundswell.transparency.proof_documents import Receipt, receipt_to_json
 
 RECEIPT_EMAIL_KIND = "signature-receipt"
 RECEIPT_EMAILS_PER_TASK = 100
