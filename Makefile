@@ -25,6 +25,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/groundswell makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -2,6 +2,7 @@
 rule, shared with open letters, is groundswell.core.text_versions)."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +33,10 @@ def campaign_current_version(*, campaign: Campaign) -> CampaignVersion:
                 background_html=campaign.background_html,
             )
     except IntegrityError:  # another request created it first
-        return CampaignVersion.objects.filter(campaign=campaign).order_by("-number").first()
+        return cast(
+            CampaignVersion,
+            CampaignVersion.objects.filter(campaign=campaign).order_by("-number").first(),
+        )
 
 
 def campaign_versions_public(*, campaign: Campaign) -> list[CampaignVersion]:

@@ -108,4 +108,6 @@ class Invitation(models.Model):
 
     @property
     def invited_name(self) -> str:
-        return self.organization.name if self.organization_id else self.organization_name
+        if self.organization is None:
+            return self.organization_name
+        return self.organization.name

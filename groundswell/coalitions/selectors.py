@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -81,7 +82,7 @@ def memberships_from_partner_invitations() -> list[MembershipFromPartnerInvitati
         .select_related("organization", "campaign", "accepted_by")
         .order_by("accepted_at", "pk")
     )
-    memberships = {
+    memberships: dict[tuple[int | None, int | None], Membership] = {
         (membership.user_id, membership.organization_id): membership
         for membership in Membership.objects.filter(
             user_id__in={invitation.accepted_by_id for invitation in invitations},
@@ -90,22 +91,27 @@ def memberships_from_partner_invitations() -> list[MembershipFromPartnerInvitati
     }
     found = []
     for invitation in invitations:
+        # Accepted partner invitations to an organization: all of these are set.
+        accepted_by = cast(User, invitation.accepted_by)
+        accepted_at = cast(datetime, invitation.accepted_at)
+        organization = cast(Organization, invitation.organization)
+        campaign = cast(Campaign, invitation.campaign)
         membership = memberships.get((invitation.accepted_by_id, invitation.organization_id))
-        if membership is None or membership.created_at < invitation.accepted_at:
+        if membership is None or membership.created_at < accepted_at:
             continue
         found.append(
             MembershipFromPartnerInvitation(
                 membership_id=membership.pk,
-                user_id=invitation.accepted_by_id,
-                username=invitation.accepted_by.get_username(),
-                organization_slug=invitation.organization.slug,
+                user_id=accepted_by.pk,
+                username=accepted_by.get_username(),
+                organization_slug=organization.slug,
                 role=membership.role,
                 member_since=membership.created_at,
                 invitation_id=invitation.pk,
-                campaign_slug=invitation.campaign.slug,
+                campaign_slug=campaign.slug,
                 invited_by_id=invitation.created_by_id,
                 invited_at=invitation.created_at,
-                accepted_at=invitation.accepted_at,
+                accepted_at=accepted_at,
             )
         )
     return found

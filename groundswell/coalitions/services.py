@@ -5,6 +5,7 @@ signatures, which own the count (groundswell.signatures).
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -176,7 +177,7 @@ def member_invitation_accept(
         try:
             # The inviter's right is checked now: one removed or demoted since grants nothing.
             membership_create(
-                organization=invitation.organization,
+                organization=cast(Organization, invitation.organization),  # a member invitation's
                 user=user,
                 role=invitation.role,
                 granted_by=invitation.created_by,
@@ -229,7 +230,12 @@ def partner_invitation_accept(
                 )
             except MembershipError as error:
                 raise CoalitionError(str(error)) from None
-        _ensure_may_become_partner(campaign=invitation.campaign, organization=organization)
+        # A partner invitation names its campaign; the organization is the one found or made.
+        campaign, organization = (
+            cast(Campaign, invitation.campaign),
+            cast(Organization, organization),
+        )
+        _ensure_may_become_partner(campaign=campaign, organization=organization)
         _invitation_claim(
             invitation=invitation,
             user=user,
@@ -237,7 +243,7 @@ def partner_invitation_accept(
             organization=organization,
             created_organization=created,
         )
-        _partner_join(campaign=invitation.campaign, organization=organization)
+        _partner_join(campaign=campaign, organization=organization)
     invitation.refresh_from_db()
     return invitation
 

@@ -147,9 +147,10 @@ class DeliveryPackage(models.Model):
         return self.status in ACTIVE_PACKAGE_STATUSES
 
     def file_name(self, file: str) -> str:
-        return {
+        names: dict[str, str] = {
             PackageFile.PDF: self.pdf_name,
             PackageFile.CSV: self.csv_name,
             PackageFile.MANIFEST: self.manifest_name,
             PackageFile.ZIP: self.zip_name,
-        }.get(file, "")
+        }
+        return names.get(file, "")

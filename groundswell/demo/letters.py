@@ -5,6 +5,7 @@ Called from groundswell.demo.seed; running it again changes nothing.
 
 import random
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -169,7 +170,9 @@ def _seed_signatories(
     scholars: bool,
 ) -> None:
     now = timezone.now()
-    version = LetterVersion.objects.get(pk=Letter.objects.get(pk=letter.pk).current_version_id)
+    version = LetterVersion.objects.get(
+        pk=cast(int, Letter.objects.get(pk=letter.pk).current_version_id)
+    )
     start = Signatory.objects.filter(letter=letter).count()
     signatories = []
     for number in range(start, start + count):

@@ -6,6 +6,7 @@ database returns "" instead (`_shown`), so no template or serializer can leak th
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.http import Http404
@@ -98,7 +99,9 @@ def _shown(field: str) -> Case:
     )
 
 
-def public_signatory_values(signatories: QuerySet[Signatory]) -> QuerySet[Signatory]:
+def public_signatory_values(
+    signatories: QuerySet[Signatory],
+) -> QuerySet[Signatory, dict[str, Any]]:
     """Only what the public may see of each signatory, as dictionaries."""
     return signatories.annotate(
         shown_name=_shown("name"),
@@ -117,7 +120,7 @@ def public_signatory_values(signatories: QuerySet[Signatory]) -> QuerySet[Signat
     )
 
 
-def _public_entry(row: dict[str, object]) -> PublicSignatory:
+def _public_entry(row: dict[str, Any]) -> PublicSignatory:
     return PublicSignatory(
         shows_name=row["display"] in NAMED_DISPLAYS,
         name=row["shown_name"],
@@ -172,7 +175,7 @@ def signatories_public_page(
 
 def _search_matches(
     *, letter: Letter, words: list[str], category: LetterCategory | None
-) -> QuerySet[SignatorySearchTerm]:
+) -> QuerySet[SignatorySearchTerm, int]:
     """Ids of listed signatories with a word starting with each of `words`, newest first.
 
     Runs on the search term index alone: the first (longest) word's range gives candidates,

@@ -11,8 +11,10 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
+from typing import cast
 
 from django.db import connection
+from django.db.models import Field, Model
 
 from groundswell.core.databases import fetchone_prepared
 from groundswell.core.models import OutboundEmail
@@ -28,7 +30,7 @@ SIGNATURE_FIELDS = (
 )  # fmt: skip
 
 
-def _table(model: type) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -36,7 +38,7 @@ def _table(model: type) -> str:
 def _insert_sql(*, with_partner: bool, consents: int) -> str:
     """The signing statement for one shape of signature; built once per process and shape."""
     columns = ", ".join(
-        connection.ops.quote_name(Signature._meta.get_field(name).column)
+        connection.ops.quote_name(cast(Field, Signature._meta.get_field(name)).column)
         for name in SIGNATURE_FIELDS
     )
     parts = [

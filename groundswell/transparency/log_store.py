@@ -6,6 +6,7 @@ and any proof for any past tree size reads rows that were written long ago.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import cast
 
 from django.db import connection, models
 
@@ -130,13 +131,15 @@ def rows_insert(
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [model(**dict(zip(_attnames(model, fields), row, strict=True))) for row in rows],
             batch_size=1000,
         )
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(
+        quote(cast(models.Field, model._meta.get_field(name)).column) for name in fields
+    )
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
@@ -144,4 +147,4 @@ def rows_insert(
 
 
 def _attnames(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).attname for name in fields]
+    return [cast(models.Field, model._meta.get_field(name)).attname for name in fields]

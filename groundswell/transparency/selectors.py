@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
 from groundswell.signatures.models import Signature
+from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
 from groundswell.transparency.log_store import DatabaseNodeStore
 from groundswell.transparency.merkle import consistency_proof, inclusion_proof
 from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
@@ -96,8 +98,8 @@ def inclusion_proof_document(
             TombstoneEntry(
                 leaf_index=index,
                 revoked_leaf_index=leaf_index,
-                reason=reason,
-                at=revoked_at,
+                reason=cast(LeafTombstoneReason, reason),
+                at=cast(datetime, revoked_at),
                 audit_path=tuple(inclusion_proof(store, index=index, tree_size=tree_size)),
             )
             for index, reason, revoked_at in tombstones
@@ -185,7 +187,9 @@ def receipt_state_get(*, campaign: Campaign, public_id: str) -> ReceiptState | N
     head = log_head_get(campaign=campaign)
     if entry is not None:
         tombstone = LogEntry.objects.filter(campaign=campaign, revoked_index=entry.index).first()
-        return ReceiptState(entry=entry, tombstone=tombstone, pending=False, log_name=head.log_name)
+        # A leaf was appended, so the log has its head.
+        log_name = cast(LogHead, head).log_name
+        return ReceiptState(entry=entry, tombstone=tombstone, pending=False, log_name=log_name)
     confirmed = Signature.objects.filter(
         campaign=campaign, public_id=public_id, confirmed_at__isnull=False
     ).exists()

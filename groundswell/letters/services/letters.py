@@ -1,7 +1,7 @@
 """Creating and editing letters, their text versions and categories; moving letters between
 states. Each transition lives here once."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -127,7 +127,7 @@ def letter_text_update(*, letter: Letter, text: str, change_note: str = "") -> L
     """
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
-        current = LetterVersion.objects.get(pk=locked.current_version_id)
+        current = LetterVersion.objects.get(pk=cast(int, locked.current_version_id))
         if current.text == text:
             letter.current_version = current
             return current

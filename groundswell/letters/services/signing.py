@@ -13,6 +13,7 @@ form shows that e-mail as it is sent).
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -142,7 +143,7 @@ def _first_status(category: LetterCategory) -> str:
 
 def signatory_first_step(*, category: LetterCategory) -> str:
     """What a new signatory of `category` must do next (NextStep)."""
-    steps = {
+    steps: dict[str, str] = {
         SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
         SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
         SignatoryStatus.APPROVED: NextStep.DONE,
@@ -195,7 +196,7 @@ def signatory_create(
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if not locked.accepts_signatures:
             raise LetterNotSigning(_("This letter is not accepting signatures."))
-        version = LetterVersion.objects.get(pk=locked.current_version_id)
+        version = LetterVersion.objects.get(pk=cast(int, locked.current_version_id))
         if version.fingerprint != version_fingerprint:
             raise LetterTextChanged(
                 _(

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.accounts.requests import MemberRequest
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.selectors import campaigns_for_user
 from groundswell.campaigns.services import (
@@ -39,7 +40,7 @@ ALL_ROLES = frozenset(Role)
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     campaigns = campaigns_for_user(user=request.user)
     can_create = organizations_for_user(user=request.user, roles=EDITING_ROLES).exists()
     context = {
@@ -51,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_new(request: HttpRequest) -> HttpResponse:
+def campaign_new(request: MemberRequest) -> HttpResponse:
     organizations = organizations_for_user(user=request.user, roles=EDITING_ROLES)
     if not organizations.exists():
         messages.error(request, _("You need to be an organizer of an organization to do that."))
@@ -66,7 +67,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_detail(request: MemberRequest, slug: str) -> HttpResponse:
     access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     if not access.is_host:
         return redirect("organizer:campaign_contribution", slug=slug)
@@ -90,7 +91,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_edit(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
@@ -109,14 +110,14 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def campaign_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_preview(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     return render_petition(request, campaign, preview=True)
 
 
 @login_required
 @require_POST
-def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def campaign_action(request: MemberRequest, slug: str, action: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     try:
         campaign_transition(campaign=campaign, action=action)
@@ -132,7 +133,7 @@ def campaign_action(request: HttpRequest, slug: str, action: str) -> HttpRespons
 
 @login_required
 @require_POST
-def campaign_version_notices(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_version_notices(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     pending = version_notice_pending_count(campaign=campaign)
     if pending:
@@ -148,7 +149,7 @@ def campaign_version_notices(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def campaign_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def campaign_export(request: MemberRequest, slug: str) -> StreamingHttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).campaign
     return csv_response(
         filename=f"{campaign.slug}-signatures.csv",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.accounts.requests import MemberRequest
 from groundswell.coalitions.forms import PartnerInvitationForm
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import (
@@ -34,7 +35,7 @@ from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 ALL_ROLES = frozenset(Role)
 
 
-def partner_links(request: HttpRequest, campaign_slug: str, partner_slug: str) -> dict[str, str]:
+def partner_links(request: MemberRequest, campaign_slug: str, partner_slug: str) -> dict[str, str]:
     # No style attribute in the snippet: partner sites with a Content-Security-Policy of their
     # own may refuse inline styles; embed.js sets the border and the height.
     base = settings.GROUNDSWELL_BASE_URL
@@ -50,7 +51,7 @@ def partner_links(request: HttpRequest, campaign_slug: str, partner_slug: str) -
 
 
 @login_required
-def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_partners(request: MemberRequest, slug: str) -> HttpResponse:
     access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     if not access.is_host:
         raise PermissionDenied
@@ -96,7 +97,7 @@ def campaign_partners(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_partner_remove(request: HttpRequest, slug: str, partner_slug: str) -> HttpResponse:
+def campaign_partner_remove(request: MemberRequest, slug: str, partner_slug: str) -> HttpResponse:
     access = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES, partners=True)
     if not access.is_host:
         raise PermissionDenied
@@ -111,7 +112,7 @@ def campaign_partner_remove(request: HttpRequest, slug: str, partner_slug: str) 
 
 
 @login_required
-def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_contribution(request: MemberRequest, slug: str) -> HttpResponse:
     """What the viewer's own organization brought: a partner's, or for the host, no partner's."""
     access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
     partner_id = access.partner.pk if access.partner else None
@@ -139,7 +140,7 @@ def campaign_contribution(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def campaign_supporters_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def campaign_supporters_export(request: MemberRequest, slug: str) -> StreamingHttpResponse:
     """Signers who agreed that the viewer's own organization may contact them; nobody else."""
     access = campaign_for_member(
         user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES, partners=True

@@ -12,13 +12,14 @@ Who may do what:
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.accounts.requests import MemberRequest
 from groundswell.delivery.forms import DeliveryForm, PackageForm, WithdrawForm
 from groundswell.delivery.models import PackageFile
 from groundswell.delivery.selectors import (
@@ -38,7 +39,7 @@ PACKAGE_REFRESH_SECONDS = 3
 
 
 @login_required
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview(request: MemberRequest, slug: str) -> HttpResponse:
     access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
     campaign, role = access.campaign, access.role
     head = log_head_get(campaign=campaign)
@@ -59,12 +60,12 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def package_new(request: HttpRequest, slug: str) -> HttpResponse:
+def package_new(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = PackageForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("cover_letter", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("organizer:delivery_overview", slug=campaign.slug)
     package = delivery_package_request(
         campaign=campaign, user=request.user, cover_letter=form.cleaned_data["cover_letter"]
@@ -73,7 +74,7 @@ def package_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def package_detail(request: HttpRequest, slug: str, package_id: int) -> HttpResponse:
+def package_detail(request: MemberRequest, slug: str, package_id: int) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     package = package_for_campaign_get(campaign=campaign, package_id=package_id)
     context = {
@@ -86,7 +87,7 @@ def package_detail(request: HttpRequest, slug: str, package_id: int) -> HttpResp
 
 
 @login_required
-def package_download(request: HttpRequest, slug: str, package_id: int, file: str) -> FileResponse:
+def package_download(request: MemberRequest, slug: str, package_id: int, file: str) -> FileResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES).campaign
     package = package_for_campaign_get(campaign=campaign, package_id=package_id)
     path = package_file_path(package, file)
@@ -99,7 +100,7 @@ def package_download(request: HttpRequest, slug: str, package_id: int, file: str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delivery_new(request: HttpRequest, slug: str) -> HttpResponse:
+def delivery_new(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +131,7 @@ def delivery_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).campaign
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,16 +1,21 @@
 """The back-office pages of open letters (thin): under /organizer/letters/."""
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
+from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Organization, Role
+from groundswell.accounts.requests import MemberRequest
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
 from groundswell.core.exports import csv_response
@@ -28,7 +33,13 @@ from groundswell.letters.forms import (
     ModerationDecisionForm,
     NewLetterForm,
 )
-from groundswell.letters.models import Letter, LetterCategory, Signatory, SignatoryStatus
+from groundswell.letters.models import (
+    Letter,
+    LetterCategory,
+    LetterVersion,
+    Signatory,
+    SignatoryStatus,
+)
 from groundswell.letters.selectors import (
     MAX_PAGE,
     letter_categories,
@@ -75,7 +86,7 @@ def _queue_url(letter: Letter, status: str | None) -> str:
     return f"{url}?status={status}" if status in SignatoryStatus.values else url
 
 
-def _add_errors(form: object, error: Exception) -> None:
+def _add_errors(form: forms.BaseForm, error: Exception) -> None:
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -83,12 +94,12 @@ def _add_errors(form: object, error: Exception) -> None:
         form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
-def _campaigns_of(organizations: object) -> object:
+def _campaigns_of(organizations: QuerySet[Organization]) -> QuerySet[Campaign]:
     return Campaign.objects.filter(organization__in=organizations).order_by("title")
 
 
 @login_required
-def letter_list(request: HttpRequest) -> HttpResponse:
+def letter_list(request: MemberRequest) -> HttpResponse:
     letters = letters_for_user(user=request.user)
     can_create = organizations_for_user(user=request.user, roles=EDITING_ROLES).exists()
     return render(
@@ -97,7 +108,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_new(request: HttpRequest) -> HttpResponse:
+def letter_new(request: MemberRequest) -> HttpResponse:
     organizations = organizations_for_user(user=request.user, roles=EDITING_ROLES)
     if not organizations.exists():
         messages.error(request, _("You need to be an organizer of an organization to do that."))
@@ -128,7 +139,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def letter_detail(request: MemberRequest, slug: str) -> HttpResponse:
     letter, role = letter_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
     can_edit = role in EDITING_ROLES
     context = {
@@ -148,14 +159,14 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def letter_edit(request: MemberRequest, slug: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     initial = {
         "slug": letter.slug,
         "title": letter.title,
         "addressee": letter.addressee,
         "campaign": letter.campaign_id,
-        "text": letter.current_version.text,
+        "text": cast(LetterVersion, letter.current_version).text,
     }
     form = LetterForm(
         request.POST or None,
@@ -186,7 +197,7 @@ def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _category_form_page(
-    request: HttpRequest, letter: Letter, category: LetterCategory | None
+    request: MemberRequest, letter: Letter, category: LetterCategory | None
 ) -> HttpResponse:
     initial = CategoryForm.initial_for(category) if category else None
     form = CategoryForm(request.POST or None, initial=initial)
@@ -206,13 +217,13 @@ def _category_form_page(
 
 
 @login_required
-def category_new(request: HttpRequest, slug: str) -> HttpResponse:
+def category_new(request: MemberRequest, slug: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     return _category_form_page(request, letter, None)
 
 
 @login_required
-def category_edit(request: HttpRequest, slug: str, category: str) -> HttpResponse:
+def category_edit(request: MemberRequest, slug: str, category: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     found = LetterCategory.objects.filter(letter=letter, slug=category).first()
     if found is None:
@@ -221,7 +232,7 @@ def category_edit(request: HttpRequest, slug: str, category: str) -> HttpRespons
 
 
 @login_required
-def signatories(request: HttpRequest, slug: str) -> HttpResponse:
+def signatories(request: MemberRequest, slug: str) -> HttpResponse:
     letter, role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     status = request.GET.get("status")
     if status not in SignatoryStatus.values:
@@ -243,14 +254,14 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def signatories_decide(request: HttpRequest, slug: str) -> HttpResponse:
+def signatories_decide(request: MemberRequest, slug: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     form = ModerationDecisionForm(request.POST)
     back = _queue_url(letter, request.POST.get("status"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -287,7 +298,7 @@ def signatories_decide(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def signatory_pin_view(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def signatory_pin_view(request: MemberRequest, slug: str, public_id: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     pinned = request.POST.get("pinned") == "1"
     try:
@@ -302,7 +313,7 @@ def signatory_pin_view(request: HttpRequest, slug: str, public_id: str) -> HttpR
 
 
 @login_required
-def delivery_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def delivery_export(request: MemberRequest, slug: str) -> StreamingHttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     return csv_response(
         filename=f"{letter.slug}-signatories.csv",
@@ -312,7 +323,7 @@ def delivery_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 
 @login_required
-def contacts_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def contacts_export(request: MemberRequest, slug: str) -> StreamingHttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES)
     return csv_response(
         filename=f"{letter.slug}-contacts.csv",
@@ -323,7 +334,7 @@ def contacts_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @login_required
 @require_POST
-def notify_signers(request: HttpRequest, slug: str) -> HttpResponse:
+def notify_signers(request: MemberRequest, slug: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     try:
         count = letter_version_notice_start(letter=letter)
@@ -344,7 +355,7 @@ def notify_signers(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def recount(request: HttpRequest, slug: str) -> HttpResponse:
+def recount(request: MemberRequest, slug: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     before, after = letter_counts_recount(letter=letter)
     messages.success(
@@ -356,7 +367,7 @@ def recount(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def letter_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def letter_action(request: MemberRequest, slug: str, action: str) -> HttpResponse:
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
     try:
         letter_transition(letter=letter, action=action)

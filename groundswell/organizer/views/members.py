@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.accounts.forms import OrganizationProfileForm, RoleForm
 from groundswell.accounts.models import MANAGING_ROLES, Membership, Role
+from groundswell.accounts.requests import MemberRequest
 from groundswell.accounts.services import (
     MembershipError,
     membership_remove,
@@ -24,7 +25,7 @@ ALL_ROLES = frozenset(Role)
 
 
 @login_required
-def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_members(request: MemberRequest, slug: str) -> HttpResponse:
     organization, role = organization_for_member(user=request.user, slug=slug, roles=ALL_ROLES)
     can_manage = role in MANAGING_ROLES
     invitation_url = ""
@@ -62,7 +63,7 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_profile(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_profile(request: MemberRequest, slug: str) -> HttpResponse:
     organization, _role = organization_for_member(
         user=request.user, slug=slug, roles=MANAGING_ROLES
     )
@@ -78,7 +79,7 @@ def organization_profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_member_change(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+def organization_member_change(request: MemberRequest, slug: str, member_id: int) -> HttpResponse:
     organization, _role = organization_for_member(
         user=request.user, slug=slug, roles=MANAGING_ROLES
     )

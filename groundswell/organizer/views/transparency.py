@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import EDITING_ROLES
+from groundswell.accounts.requests import MemberRequest
 from groundswell.organizer.permissions import campaign_for_member
 from groundswell.transparency.services.log import checkpoint_create
 
 
 @login_required
 @require_POST
-def checkpoint_new(request: HttpRequest, slug: str) -> HttpResponse:
+def checkpoint_new(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     checkpoint = checkpoint_create(campaign=campaign)
     messages.success(

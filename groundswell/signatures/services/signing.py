@@ -5,9 +5,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -41,11 +43,11 @@ class SigningOutcome:
     created: bool
 
 
-def _insert_if_new(values: dict[str, object]) -> int | None:
+def _insert_if_new(values: dict[str, Any]) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING in one round trip; the new id, or None for a repeat."""
     meta = Signature._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in values]
+    fields = [cast(Field, meta.get_field(name)) for name in values]
     columns = ", ".join(quote(field.column) for field in fields)
     params = [
         field.get_db_prep_save(value, connection)
@@ -91,7 +93,7 @@ def signature_create(
         raise CampaignNotSigning(_("This petition is not accepting signatures."))
     consents = list(consents)
     public_id = new_public_id()
-    values = {
+    values: dict[str, Any] = {
         "campaign": campaign.pk,
         "public_id": public_id,
         "name": name,
@@ -140,7 +142,7 @@ def signature_create(
 
 def _insert_signature_in_steps(
     *,
-    values: dict[str, object],
+    values: dict[str, Any],
     partner: Partner | None,
     consents: list[ConsentGiven],
     mail: dict[str, object],

@@ -14,6 +14,7 @@ What must stay true:
 import logging
 import time
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from groundswell.campaigns.models import Campaign
 from groundswell.signatures.models import Signature
 from groundswell.transparency.checkpoints import Checkpoint as CheckpointStatement
 from groundswell.transparency.checkpoints import key_id, sign_checkpoint
+from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
 from groundswell.transparency.commitments import new_salt, signature_leaf, tombstone_leaf
 from groundswell.transparency.log_store import DatabaseNodeStore, NodeAppender, rows_insert
 from groundswell.transparency.merkle import leaf_hash, root_hash
@@ -86,10 +88,14 @@ def transparency_log_extend(
             since = min(head.appended_through, head.scanned_at - RESCAN_WINDOW)
             pending = pending.filter(confirmed_at__gte=since)
         scan_started = timezone.now()
-        rows = list(
-            pending.order_by("confirmed_at", "pk").values_list(
-                "pk", "public_id", "confirmed_at", "name", "email"
-            )[:batch_size]
+        # Confirmed signatures: confirmed_at is set.
+        rows = cast(
+            list[tuple[int, str, datetime, str, str]],
+            list(
+                pending.order_by("confirmed_at", "pk").values_list(
+                    "pk", "public_id", "confirmed_at", "name", "email"
+                )[:batch_size]
+            ),
         )
         if not rows:
             LogHead.objects.filter(pk=campaign_id).update(scanned_at=scan_started)
@@ -198,7 +204,10 @@ def transparency_signature_withdrawn(
 def _tombstone_append(*, head: LogHead, revoked_index: int, reason: str, now: datetime) -> LogEntry:
     appender = NodeAppender.load(campaign_id=head.campaign_id, size=head.size)
     leaf = tombstone_leaf(
-        leaf_index=revoked_index, campaign_slug=head.log_name, reason=reason, at=now
+        leaf_index=revoked_index,
+        campaign_slug=head.log_name,
+        reason=cast(LeafTombstoneReason, reason),
+        at=now,
     )
     digest = leaf_hash(leaf)
     entry = LogEntry.objects.create(

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
 from groundswell.core.signed_links import LinkInvalid
 from groundswell.signatures.links import RECEIPT_LINK, receipt_url, withdrawal_url
+from groundswell.transparency.models import LogEntry
 from groundswell.transparency.proof_documents import Receipt, receipt_to_json
 
 RECEIPT_EMAIL_KIND = "signature-receipt"
@@ -34,15 +35,6 @@ RECEIPT_EMAIL_MAX_AGE = timedelta(days=1)
 
 class InvalidReceiptLink(Exception):
     """The link's token was not made by this instance; the message is safe to show."""
-
-
-class ReceiptLeaf(Protocol):
-    """What a receipt says about a signature leaf: a LogEntry, or a leaf just appended."""
-
-    index: int
-    public_id: str
-    confirmed_at: datetime
-    salt: bytes | memoryview
 
 
 @dataclass(frozen=True)
@@ -72,15 +64,17 @@ def receipt_token_read(*, token: str) -> str:
         ) from None
 
 
-def receipt_document(*, entry: ReceiptLeaf, log_name: str) -> dict[str, object]:
-    """The receipt JSON read by `groundswell verify receipt`."""
+def receipt_document(*, entry: "LogEntry | AppendedSignature", log_name: str) -> dict[str, object]:
+    """The receipt JSON read by `groundswell verify receipt`, of a signature leaf: a LogEntry,
+    or a leaf just appended."""
     return receipt_to_json(
         Receipt(
             campaign=log_name,
             leaf_index=entry.index,
             public_id=entry.public_id,
-            confirmed_at=entry.confirmed_at,
-            salt=bytes(entry.salt),
+            # A signature leaf has both.
+            confirmed_at=cast(datetime, entry.confirmed_at),
+            salt=bytes(cast(bytes, entry.salt)),
         )
     )
 

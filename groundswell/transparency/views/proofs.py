@@ -51,8 +51,12 @@ def json_document(view: JsonView) -> JsonView:
     return wrapper
 
 
-def size_parameter(request: HttpRequest, name: str, *, required: bool = False) -> int | None:
-    return query_integer(request, name, maximum=LARGEST_PARAMETER, required=required)
+def size_parameter(request: HttpRequest, name: str) -> int | None:
+    return query_integer(request, name, maximum=LARGEST_PARAMETER)
+
+
+def size_parameter_required(request: HttpRequest, name: str) -> int:
+    return query_integer(request, name, maximum=LARGEST_PARAMETER, required=True)
 
 
 @json_document
@@ -92,7 +96,7 @@ def inclusion(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     document = inclusion_proof_document(
         campaign=campaign,
-        leaf_index=size_parameter(request, "leaf_index", required=True),
+        leaf_index=size_parameter_required(request, "leaf_index"),
         tree_size=size_parameter(request, "tree_size"),
     )
     return JsonResponse(document)
@@ -103,7 +107,7 @@ def consistency(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     document = consistency_proof_document(
         campaign=campaign,
-        old_size=size_parameter(request, "old", required=True),
-        new_size=size_parameter(request, "new", required=True),
+        old_size=size_parameter_required(request, "old"),
+        new_size=size_parameter_required(request, "new"),
     )
     return JsonResponse(document)

@@ -1,6 +1,7 @@
 """Public pages: a signer's receipt, and the key that signs checkpoints."""
 
 import json
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
 from groundswell.transparency.checkpoints import public_key_to_pem
+from groundswell.transparency.models import LogEntry
 from groundswell.transparency.selectors import checkpoint_latest, receipt_state_get
 from groundswell.transparency.services.receipts import (
     InvalidReceiptLink,
@@ -39,13 +41,14 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         response = render(request, "delivery/receipt_pending.html", context)
         response["Cache-Control"] = "no-store"
         return response
-    document = receipt_document(entry=state.entry, log_name=state.log_name)
+    entry = cast(LogEntry, state.entry)  # not pending: its leaf is in the log
+    document = receipt_document(entry=entry, log_name=state.log_name)
     latest = checkpoint_latest(campaign=campaign)
     context.update(
         receipt_json=json.dumps(document, indent=2),
         latest_checkpoint=latest,
-        in_latest_checkpoint=latest is not None and state.entry.index < latest.tree_size,
-        leaf_index=state.entry.index,
+        in_latest_checkpoint=latest is not None and entry.index < latest.tree_size,
+        leaf_index=entry.index,
         public_key_url=request.build_absolute_uri(reverse("transparency:public_key")),
         checkpoints_url=request.build_absolute_uri(
             reverse("transparency:checkpoints", kwargs={"slug": campaign.slug})
