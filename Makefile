@@ -33,6 +33,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite://:memory: $(BIN)/groundswell makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

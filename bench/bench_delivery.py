@@ -178,7 +178,7 @@ def main() -> int:
         return child(mode, int(campaign_id), int(package_id))
 
     workdir = Path(tempfile.mkdtemp(prefix="gs-bench-delivery-"))
-    from groundswell.delivery.checkpoints import generate_private_key, private_key_to_pem
+    from groundswell.transparency.checkpoints import generate_private_key, private_key_to_pem
 
     key_file = workdir / "checkpoint-key.pem"
     key_file.write_bytes(private_key_to_pem(generate_private_key()))
@@ -206,12 +206,13 @@ def main() -> int:
         from groundswell.campaigns.models import Campaign, CampaignStatus
         from groundswell.campaigns.services import campaign_create
         from groundswell.core.models import OutboundEmail
-        from groundswell.delivery.models import DeliveryPackage, LogHead
-        from groundswell.delivery.services.transparency_log import (
+        from groundswell.delivery.models import DeliveryPackage
+        from groundswell.signatures.services import signature_count_recount
+        from groundswell.transparency.models import LogHead
+        from groundswell.transparency.services.log import (
             checkpoint_create,
             transparency_log_extend_all,
         )
-        from groundswell.signatures.services import signature_count_recount
 
         organization = Organization.objects.create(name="Bench coalition", slug="bench")
         campaign = campaign_create(

@@ -18,7 +18,7 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     MemoryNodeStore,
     consistency_proof,
     inclusion_proof,

@@ -30,8 +30,8 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from groundswell.delivery.merkle import MemoryNodeStore, leaf_hash, root_hash
 from groundswell.transparency.log_entries import SignatureEntry, TombstoneEntry, TombstoneReason
+from groundswell.transparency.merkle import MemoryNodeStore, leaf_hash, root_hash
 from groundswell.transparency.recount import recount_log
 from groundswell.transparency.signed_note import Ed25519Signer
 from groundswell.transparency.tlog_checkpoint import (

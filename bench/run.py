@@ -231,7 +231,7 @@ def stored_emails(database_url: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-# groundswell.signatures.services.CONFIRMATION_SALT; copied so this script needs no Django setup.
+# groundswell.signatures.links.CONFIRMATION_SALT; copied so this script needs no Django setup.
 CONFIRMATION_SALT = "groundswell.signatures.confirm"
 CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: Django accepts the bare secret
 

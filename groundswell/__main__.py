@@ -7,7 +7,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     if len(argv) > 1 and argv[1] == "verify":
-        from groundswell.delivery.verify_cli import main as verify_main
+        from groundswell.transparency.verify_cli import main as verify_main
 
         return verify_main(argv[2:])
     if len(argv) > 1 and argv[1] == "demo":

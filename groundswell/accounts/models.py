@@ -38,7 +38,7 @@ EDITING_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.ORGANIZER})
 PERSONAL_DATA_ROLES = EDITING_ROLES  # viewers see figures, never personal data
 # A role may be granted, changed or taken away only by a manager whose own role ranks at least
 # as high (so an admin never makes, unmakes or removes an owner).
-ROLE_RANK = {Role.VIEWER: 1, Role.ORGANIZER: 2, Role.ADMIN: 3, Role.OWNER: 4}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.ORGANIZER: 2, Role.ADMIN: 3, Role.OWNER: 4}
 
 
 class Membership(models.Model):

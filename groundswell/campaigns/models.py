@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization
 from groundswell.core.http import path_for
 from groundswell.core.text import multi_line_text, single_line_text
+from groundswell.core.text_versions import TextVersion
 
 
 class CampaignStatus(models.TextChoices):
@@ -121,24 +122,21 @@ class Campaign(models.Model):
         return not (self.closes_at and now >= self.closes_at)
 
 
-class CampaignVersion(models.Model):
+class CampaignVersion(TextVersion):
     """One text (ask and background) of a petition, as the people who signed it saw it.
 
     Once anyone has signed, the text changes only by adding a version with a public change note
-    (see groundswell.campaigns.versions); version 1 is created lazily from the campaign.
+    (see groundswell.core.text_versions); version 1 is created lazily from the campaign.
     """
 
+    OWNER_FIELD = "campaign"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
     ask = models.TextField(_("the ask"), max_length=2000, validators=[multi_line_text])
     background = models.TextField(
         _("background"), blank=True, max_length=20000, validators=[multi_line_text]
     )
     background_html = models.TextField(blank=True, editable=False)
-    change_note = models.CharField(
-        _("change note"), max_length=500, blank=True, validators=[multi_line_text]
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "number"]

@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from groundswell.accounts.models import User
-from groundswell.accounts.selectors import membership_get
 from groundswell.campaigns.models import PUBLIC_STATUSES, Campaign, CampaignStatus
 from groundswell.core.process_cache import process_cached
 
@@ -65,27 +63,3 @@ def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
     return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[
         :limit
     ]
-
-
-def campaign_for_member(*, user: User, slug: str, roles: frozenset[str]) -> Campaign:
-    return campaign_and_role_for_member(user=user, slug=slug, roles=roles)[0]
-
-
-def campaign_and_role_for_member(
-    *, user: User, slug: str, roles: frozenset[str]
-) -> tuple[Campaign, str]:
-    """The campaign, and the user's role, if that role is one of `roles` in the host organization.
-
-    Non-members get 404 (the campaign may be an unpublished draft); members without the role 403.
-    """
-    campaign = (
-        Campaign.objects.select_related("organization").filter(slug=slug).first()
-        if user.is_authenticated
-        else None
-    )
-    membership = campaign and membership_get(user=user, organization=campaign.organization)
-    if campaign is None or membership is None:
-        raise Http404("No such campaign")
-    if membership.role not in roles:
-        raise PermissionDenied
-    return campaign, membership.role

@@ -1,15 +1,17 @@
 """Creating, editing and moving campaigns between states; each transition lives here once."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.campaigns.versions import campaign_text_update
 from groundswell.core.text import markdown_to_safe_html
+from groundswell.core.transitions import Transitions, actions_available, status_transition
 
 EDITABLE_FIELDS = (
     "title", "slug", "ask", "background", "target_name", "target_title", "target_organization",
@@ -19,8 +21,8 @@ EDITABLE_FIELDS = (
 # Changed only through campaign_text_update, which keeps the versions signers signed.
 TEXT_FIELDS = ("ask", "background")
 
-# Which status each transition may start from.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+# Which status each transition may start from, and the one it ends in.
+TRANSITIONS: Transitions = {
     "publish": (frozenset({CampaignStatus.DRAFT}), CampaignStatus.OPEN),
     "close": (frozenset({CampaignStatus.OPEN}), CampaignStatus.CLOSED),
     "reopen": (frozenset({CampaignStatus.CLOSED}), CampaignStatus.OPEN),
@@ -61,15 +63,20 @@ def campaign_create(*, organization: Organization, data: dict[str, Any]) -> Camp
     return campaign
 
 
-def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: str = "") -> Campaign:
+def campaign_update(
+    *,
+    campaign: Campaign,
+    data: dict[str, Any],
+    change_note: str = "",
+    has_signers: Callable[[Campaign], bool],
+) -> Campaign:
     """Edit a campaign. The ask and background go through `campaign_text_update`: once anyone
-    has signed, changing them needs a change note and creates a new public version.
+    has signed (`has_signers`, see there), changing them needs a change note and creates a new
+    public version.
 
     Only the edited columns are written, never the counters that signing changes meanwhile.
     The web address of a published campaign never changes (ValidationError on "slug").
     """
-    from groundswell.campaigns.versions import campaign_text_update
-
     with transaction.atomic():
         stored = Campaign.objects.select_for_update().values("slug", "status").get(pk=campaign.pk)
         if data.get("slug", stored["slug"]) != stored["slug"] and (
@@ -81,6 +88,7 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: st
             ask=data.get("ask", campaign.ask),
             background=data.get("background", campaign.background),
             change_note=change_note,
+            has_signers=has_signers,
         )
         other_fields = [f for f in EDITABLE_FIELDS if f in data and f not in TEXT_FIELDS]
         for field in other_fields:
@@ -92,20 +100,19 @@ def campaign_update(*, campaign: Campaign, data: dict[str, Any], change_note: st
 
 def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     """Move a campaign to its next status, refusing a move its current status does not allow."""
-    if action not in TRANSITIONS:
-        raise CampaignTransitionError(_("Unknown action."))
-    allowed_from, new_status = TRANSITIONS[action]
-    with transaction.atomic():
-        moved = Campaign.objects.filter(pk=campaign.pk, status__in=allowed_from).update(
-            status=new_status, updated_at=timezone.now()
-        )
-    if not moved:
-        raise CampaignTransitionError(
+    status_transition(
+        model=Campaign,
+        pk=campaign.pk,
+        transitions=TRANSITIONS,
+        action=action,
+        unknown=lambda: CampaignTransitionError(_("Unknown action.")),
+        refused=lambda: CampaignTransitionError(
             _("A %(status)s campaign cannot do that.") % {"status": campaign.get_status_display()}
-        )
+        ),
+    )
     campaign.refresh_from_db()
     return campaign
 
 
 def campaign_available_actions(*, campaign: Campaign) -> list[str]:
-    return [action for action, (starts, _end) in TRANSITIONS.items() if campaign.status in starts]
+    return actions_available(transitions=TRANSITIONS, status=campaign.status)

@@ -1,31 +1,17 @@
-"""Text versions of petitions: once anyone has signed, the text is never silently changed.
+"""Text versions of petitions: once anyone has signed, the text is never silently changed (the
+rule, shared with open letters, is groundswell.core.text_versions)."""
 
-While nobody has signed, an edit changes the current version in place. After the first
-signature (confirmed or not: a pending signer read that text too), an edit needs a change note
-and adds a version, so the people who signed keep the text they signed. Open letters follow the
-same rule in `groundswell.letters.services.letters.letter_text_update`.
-"""
+from collections.abc import Callable
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign, CampaignVersion
 from groundswell.core.text import markdown_to_safe_html
-from groundswell.signatures.models import Signature
+from groundswell.core.text_versions import text_version_next
 
 VERSIONED_FIELDS = ("ask", "background")
-
-
-class TextVersionError(Exception):
-    """The text cannot be changed like this; the message is safe to show to the organizer."""
-
-
-def change_note_required_message() -> str:
-    return _(
-        "People have already signed this text. Describe what changed and why: the note is "
-        "shown publicly with the new version."
-    )
 
 
 def campaign_current_version(*, campaign: Campaign) -> CampaignVersion:
@@ -47,7 +33,10 @@ def campaign_current_version(*, campaign: Campaign) -> CampaignVersion:
                 background_html=campaign.background_html,
             )
     except IntegrityError:  # another request created it first
-        return CampaignVersion.objects.filter(campaign=campaign).order_by("-number").first()
+        return cast(
+            CampaignVersion,
+            CampaignVersion.objects.filter(campaign=campaign).order_by("-number").first(),
+        )
 
 
 def campaign_versions_public(*, campaign: Campaign) -> list[CampaignVersion]:
@@ -68,14 +57,20 @@ def campaign_versions_public(*, campaign: Campaign) -> list[CampaignVersion]:
 
 
 def campaign_text_update(
-    *, campaign: Campaign, ask: str, background: str, change_note: str = ""
+    *,
+    campaign: Campaign,
+    ask: str,
+    background: str,
+    change_note: str = "",
+    has_signers: Callable[[Campaign], bool],
 ) -> CampaignVersion:
     """Change the ask and background; a new version once anyone has signed. Returns the current.
 
+    `has_signers` answers, with the campaign row locked, whether anyone has signed: signatures
+    live in a layer above this one, which passes it (groundswell.signatures.services.texts).
     Raises TextVersionError when a change note is needed and missing, and ValidationError for
     text the Campaign model refuses.
     """
-    change_note = change_note.strip()
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         current = campaign_current_version(campaign=locked)
@@ -86,26 +81,13 @@ def campaign_text_update(
         locked.clean_fields(
             exclude=[f.name for f in Campaign._meta.fields if f.name not in VERSIONED_FIELDS]
         )
-        if Signature.objects.filter(campaign=locked).exists():
-            if not change_note:
-                raise TextVersionError(change_note_required_message())
-            version = CampaignVersion(
-                campaign=locked,
-                number=current.number + 1,
-                ask=ask,
-                background=background,
-                background_html=locked.background_html,
-                change_note=change_note,
-            )
-            version.full_clean(exclude=["campaign"])
-            version.save()
-        else:
-            version = current
-            version.ask, version.background = ask, background
-            version.background_html = locked.background_html
-            if change_note:
-                version.change_note = change_note
-            version.save(update_fields=["ask", "background", "background_html", "change_note"])
+        version = text_version_next(
+            owner=locked,
+            current=current,
+            texts={"ask": ask, "background": background, "background_html": locked.background_html},
+            has_signers=has_signers(locked),
+            change_note=change_note,
+        )
         Campaign.objects.filter(pk=locked.pk).update(
             ask=ask,
             background=background,

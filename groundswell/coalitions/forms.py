@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
@@ -55,19 +58,20 @@ class PartnerAcceptForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, invitation: Invitation, organizations: object, **kwargs: object
+        self, *args: Any, invitation: Invitation, organizations: QuerySet[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         if invitation.organization_id is not None:
             for name in ("organization", "name", "slug"):
                 del self.fields[name]
             return
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         self.fields["name"].initial = invitation.organization_name
         self.fields["slug"].initial = invitation.organization_slug
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "organization" in self.fields and cleaned.get("organization") is None:
             for name in ("name", "slug"):
                 if name in cleaned and not cleaned[name]:

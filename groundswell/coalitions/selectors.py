@@ -1,15 +1,14 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, User
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import CoalitionTally, Invitation, Partner
+from groundswell.coalitions.models import Invitation, Partner
 from groundswell.core.process_cache import process_cached
 
 
@@ -42,123 +41,6 @@ def partner_organization_choices(*, campaign: Campaign, user: User) -> QuerySet[
 def campaign_partners_active(*, campaign: Campaign) -> QuerySet[Partner]:
     return Partner.objects.filter(campaign=campaign, removed_at__isnull=True).select_related(
         "organization"
-    )
-
-
-@dataclass(frozen=True)
-class PartnerCount:
-    slug: str
-    name: str
-    signature_count: int
-    active: bool
-
-
-@dataclass(frozen=True)
-class CoalitionFigures:
-    partners: list[PartnerCount]
-    unattributed_count: int
-    multi_partner_count: int
-    referral_count: int
-
-    @property
-    def attributed_count(self) -> int:
-        return sum(partner.signature_count for partner in self.partners)
-
-    @property
-    def separate_petitions_total(self) -> int:
-        """What adding up one petition per partner (plus the host's own) would have claimed."""
-        return self.referral_count + self.unattributed_count
-
-    @property
-    def inflation(self) -> int:
-        return self.separate_petitions_total - self.attributed_count - self.unattributed_count
-
-
-def campaign_partner_counts(*, campaign: Campaign) -> list[PartnerCount]:
-    """Every partner ever on the campaign, removed ones too: their signatures stay counted."""
-    return [
-        PartnerCount(
-            slug=partner.slug,
-            name=partner.organization.name,
-            signature_count=partner.signature_count,
-            active=partner.removed_at is None,
-        )
-        for partner in Partner.objects.filter(campaign=campaign)
-        .select_related("organization")
-        .order_by("created_at")
-    ]
-
-
-def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
-    """Read from maintained counters: a few rows, whatever the number of signatures."""
-    tally = CoalitionTally.objects.filter(campaign=campaign).first() or CoalitionTally()
-    return CoalitionFigures(
-        partners=campaign_partner_counts(campaign=campaign),
-        unattributed_count=tally.unattributed_count,
-        multi_partner_count=tally.multi_partner_count,
-        referral_count=tally.referral_count,
-    )
-
-
-@dataclass(frozen=True)
-class CampaignAccess:
-    """Who is looking at a campaign's back office: host staff (partner None) or a partner's."""
-
-    campaign: Campaign
-    role: str
-    partner: Partner | None
-
-    @property
-    def is_host(self) -> bool:
-        return self.partner is None
-
-
-def campaign_access_for(*, user: User, slug: str, roles: frozenset[str]) -> CampaignAccess:
-    """Host members and partner members reach a campaign; everyone else gets 404.
-
-    Platform administrators are not special here: they use the Django admin, and organization
-    pages stay scoped to the organizations a person belongs to.
-    """
-    if not user.is_authenticated:
-        raise Http404("No such campaign")
-    campaign = Campaign.objects.select_related("organization").filter(slug=slug).first()
-    if campaign is None:
-        raise Http404("No such campaign")
-    memberships = {
-        membership.organization_id: membership.role
-        for membership in Membership.objects.filter(user=user).filter(
-            Q(organization_id=campaign.organization_id)
-            | Q(organization__partnerships__campaign=campaign)
-        )
-    }
-    if campaign.organization_id in memberships:
-        access = CampaignAccess(
-            campaign=campaign, role=memberships[campaign.organization_id], partner=None
-        )
-    else:
-        partner = (
-            Partner.objects.select_related("organization")
-            .filter(campaign=campaign, organization_id__in=memberships)
-            .first()
-        )
-        if partner is None:
-            raise Http404("No such campaign")
-        access = CampaignAccess(
-            campaign=campaign, role=memberships[partner.organization_id], partner=partner
-        )
-    if access.role not in roles:
-        raise PermissionDenied
-    return access
-
-
-def consent_names_pending(*, signature_id: int) -> list[str]:
-    """Organizations a signer asked to hear from but has not yet confirmed from their inbox."""
-    from groundswell.coalitions.models import Consent
-
-    return list(
-        Consent.objects.filter(signature_id=signature_id, confirmed_at__isnull=True)
-        .order_by("organization__name")
-        .values_list("organization__name", flat=True)
     )
 
 
@@ -200,7 +82,7 @@ def memberships_from_partner_invitations() -> list[MembershipFromPartnerInvitati
         .select_related("organization", "campaign", "accepted_by")
         .order_by("accepted_at", "pk")
     )
-    memberships = {
+    memberships: dict[tuple[int | None, int | None], Membership] = {
         (membership.user_id, membership.organization_id): membership
         for membership in Membership.objects.filter(
             user_id__in={invitation.accepted_by_id for invitation in invitations},
@@ -209,22 +91,27 @@ def memberships_from_partner_invitations() -> list[MembershipFromPartnerInvitati
     }
     found = []
     for invitation in invitations:
+        # Accepted partner invitations to an organization: all of these are set.
+        accepted_by = cast(User, invitation.accepted_by)
+        accepted_at = cast(datetime, invitation.accepted_at)
+        organization = cast(Organization, invitation.organization)
+        campaign = cast(Campaign, invitation.campaign)
         membership = memberships.get((invitation.accepted_by_id, invitation.organization_id))
-        if membership is None or membership.created_at < invitation.accepted_at:
+        if membership is None or membership.created_at < accepted_at:
             continue
         found.append(
             MembershipFromPartnerInvitation(
                 membership_id=membership.pk,
-                user_id=invitation.accepted_by_id,
-                username=invitation.accepted_by.get_username(),
-                organization_slug=invitation.organization.slug,
+                user_id=accepted_by.pk,
+                username=accepted_by.get_username(),
+                organization_slug=organization.slug,
                 role=membership.role,
                 member_since=membership.created_at,
                 invitation_id=invitation.pk,
-                campaign_slug=invitation.campaign.slug,
+                campaign_slug=campaign.slug,
                 invited_by_id=invitation.created_by_id,
                 invited_at=invitation.created_at,
-                accepted_at=invitation.accepted_at,
+                accepted_at=accepted_at,
             )
         )
     return found

@@ -1,14 +1,11 @@
-"""Partners, referrals, consent and the coalition figures.
+"""Partners and invitations: who co-sponsors a campaign, and who joins an organization.
 
-The signing services call `coalition_new_signature_record`, `coalition_change_request` and
-`coalition_change_apply` inside their own transactions, so a signature, its consents and every
-count move together.
+What a signature owes a partner (its visit, its consents, the coalition figures) lives with the
+signatures, which own the count (groundswell.signatures).
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,174 +29,17 @@ from groundswell.accounts.services import (
 )
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import (
-    Consent,
     Invitation,
     Partner,
-    PartnerReferral,
-    PendingChange,
     invitation_token_hash,
-    new_change_id,
     new_invitation_token,
 )
-
-if TYPE_CHECKING:
-    from groundswell.signatures.models import Signature
 
 INVITATION_LIFETIME = timedelta(days=7)
 
 
 class CoalitionError(Exception):
     """A refused coalition action; the message is safe to show."""
-
-
-@dataclass(frozen=True)
-class ConsentGiven:
-    organization_id: int
-    wording: str
-    language: str
-
-
-def coalition_new_signature_record(
-    *, signature_id: int, partner: Partner | None, consents: Sequence[ConsentGiven], now: datetime
-) -> None:
-    """The referral and consents of a signature just inserted (the generic, multi-statement path;
-    PostgreSQL does the same inside the signing statement, see signatures.signing_statements)."""
-    if partner is not None:
-        PartnerReferral.objects.create(signature_id=signature_id, partner=partner, created_at=now)
-    Consent.objects.bulk_create(
-        Consent(
-            signature_id=signature_id,
-            organization_id=consent.organization_id,
-            wording=consent.wording,
-            language=consent.language,
-            given_at=now,
-        )
-        for consent in consents
-    )
-
-
-def coalition_change_request(
-    *,
-    signature: "Signature",
-    partner: Partner | None,
-    consents: Sequence[ConsentGiven],
-    now: datetime,
-) -> PendingChange | None:
-    """Keep what a repeat submission asked that the signature does not have yet (a visit from
-    this partner, consents to other organizations), replacing an earlier request and its link.
-    None when it asked nothing new.
-
-    Whoever submitted may not own the address, so nothing else changes: only the owner's press
-    of the button behind the e-mailed link applies it (`coalition_change_apply`). Runs in the
-    signing transaction with the signature row locked.
-    """
-    visit = partner
-    if (
-        partner is not None
-        and PartnerReferral.objects.filter(signature_id=signature.pk, partner=partner).exists()
-    ):
-        visit = None
-    consented = set(
-        Consent.objects.filter(signature_id=signature.pk).values_list("organization_id", flat=True)
-    )
-    asked = [
-        {
-            "organization_id": consent.organization_id,
-            "wording": consent.wording,
-            "language": consent.language,
-        }
-        for consent in consents
-        if consent.organization_id not in consented
-    ]
-    if visit is None and not asked:
-        return None
-    change, _created = PendingChange.objects.update_or_create(
-        signature_id=signature.pk,
-        defaults={
-            "public_id": new_change_id(),
-            "partner": visit,
-            "consents": asked,
-            "created_at": now,
-            "applied_at": None,
-        },
-    )
-    return change
-
-
-def coalition_change_apply(*, change: PendingChange, signature: "Signature", now: datetime) -> None:
-    """Apply to a confirmed signature exactly what its owner agreed to from their inbox: the
-    partner's visit (an overlap figure; the signature stays attributed to whoever brought it
-    first) and the consents, confirmed now. Runs with the signature row locked; at most once."""
-    from groundswell.signatures.models import Signature
-    from groundswell.signatures.tallies import counts_publish_soon, local_day, tally_add
-
-    if signature.confirmed_at is None:
-        raise ValueError("a change applies only to a confirmed signature")
-    if (
-        change.partner_id is not None
-        and not PartnerReferral.objects.filter(
-            signature_id=signature.pk, partner_id=change.partner_id
-        ).exists()
-    ):
-        PartnerReferral.objects.create(
-            signature_id=signature.pk, partner_id=change.partner_id, created_at=now
-        )
-        visits = signature.referral_count + 1
-        Signature.objects.filter(pk=signature.pk).update(referral_count=visits)
-        signature.referral_count = visits
-        # Counted where reconciliation counts a visit: with the signature's own attribution, on
-        # the day it was confirmed.
-        tally_add(
-            campaign_id=signature.campaign_id,
-            partner_id=signature.partner_id,
-            day=local_day(signature.confirmed_at),
-            referrals=1,
-            multi_partner=1 if visits == 2 else 0,
-        )
-        counts_publish_soon(campaign_id=signature.campaign_id)
-    consented = set(
-        Consent.objects.filter(signature_id=signature.pk).values_list("organization_id", flat=True)
-    )
-    asked = [consent for consent in change.consents if consent["organization_id"] not in consented]
-    existing = set(
-        Organization.objects.filter(
-            pk__in=[consent["organization_id"] for consent in asked]
-        ).values_list("pk", flat=True)
-    )
-    added = [
-        Consent(
-            signature_id=signature.pk,
-            organization_id=consent["organization_id"],
-            wording=consent["wording"],
-            language=consent["language"],
-            given_at=change.created_at,
-            confirmed_at=now,
-        )
-        for consent in asked
-        if consent["organization_id"] in existing
-    ]
-    if added:
-        Consent.objects.bulk_create(added)
-        Signature.objects.filter(pk=signature.pk).update(gave_consent=True)
-    PendingChange.objects.filter(pk=change.pk).update(applied_at=now)
-
-
-def coalition_consents_confirm(*, signature_id: int, now: datetime) -> None:
-    Consent.objects.filter(signature_id=signature_id, confirmed_at__isnull=True).update(
-        confirmed_at=now
-    )
-
-
-def coalition_tally_recount(*, campaign: Campaign) -> dict[str, tuple[int, int]]:
-    """Reconcile the counts and return the coalition figures that were repaired."""
-    from groundswell.signatures.tallies import counts_reconcile
-
-    coalition_figures = ("partner:", "unattributed_count", "multi_partner_count", "referral_count")
-    return {
-        figure: change
-        for figure, change in counts_reconcile(campaign=campaign).items()
-        if figure.startswith(coalition_figures)
-    }
 
 
 def partner_remove(*, partner: Partner, now: datetime | None = None) -> Partner:
@@ -337,7 +177,7 @@ def member_invitation_accept(
         try:
             # The inviter's right is checked now: one removed or demoted since grants nothing.
             membership_create(
-                organization=invitation.organization,
+                organization=cast(Organization, invitation.organization),  # a member invitation's
                 user=user,
                 role=invitation.role,
                 granted_by=invitation.created_by,
@@ -390,7 +230,12 @@ def partner_invitation_accept(
                 )
             except MembershipError as error:
                 raise CoalitionError(str(error)) from None
-        _ensure_may_become_partner(campaign=invitation.campaign, organization=organization)
+        # A partner invitation names its campaign; the organization is the one found or made.
+        campaign, organization = (
+            cast(Campaign, invitation.campaign),
+            cast(Organization, organization),
+        )
+        _ensure_may_become_partner(campaign=campaign, organization=organization)
         _invitation_claim(
             invitation=invitation,
             user=user,
@@ -398,7 +243,7 @@ def partner_invitation_accept(
             organization=organization,
             created_organization=created,
         )
-        _partner_join(campaign=invitation.campaign, organization=organization)
+        _partner_join(campaign=campaign, organization=organization)
     invitation.refresh_from_db()
     return invitation
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
@@ -6,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from groundswell.accounts.models import Membership, User
+from groundswell.accounts.models import Membership, Organization, User
+from groundswell.accounts.requests import MemberRequest
 from groundswell.accounts.selectors import user_manages
+from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.forms import InvitationAcceptForm, PartnerAcceptForm
 from groundswell.coalitions.models import Invitation
 from groundswell.coalitions.selectors import partner_organization_choices
@@ -23,7 +27,7 @@ TEMPLATE = "coalitions/invitation.html"
 
 
 class SignUpForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")
 
@@ -50,8 +54,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         context["signup"] = signup
         return render(request, TEMPLATE, context)
     if pending.is_partner_invitation:
-        return _partner_invitation(request, token, pending, context)
-    return _member_invitation(request, token, pending, context)
+        return _partner_invitation(cast(MemberRequest, request), token, pending, context)
+    return _member_invitation(cast(MemberRequest, request), token, pending, context)
 
 
 def _refused(request: HttpRequest, context: dict[str, object], message: str) -> HttpResponse:
@@ -59,9 +63,9 @@ def _refused(request: HttpRequest, context: dict[str, object], message: str) -> 
 
 
 def _partner_invitation(
-    request: HttpRequest, token: str, pending: Invitation, context: dict[str, object]
+    request: MemberRequest, token: str, pending: Invitation, context: dict[str, object]
 ) -> HttpResponse:
-    if pending.organization_id is not None and not user_manages(
+    if pending.organization is not None and not user_manages(
         user=request.user, organization=pending.organization
     ):
         return _refused(
@@ -73,7 +77,9 @@ def _partner_invitation(
     form = PartnerAcceptForm(
         request.POST if request.method == "POST" else None,
         invitation=pending,
-        organizations=partner_organization_choices(campaign=pending.campaign, user=request.user),
+        organizations=partner_organization_choices(
+            campaign=cast(Campaign, pending.campaign), user=request.user
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,15 +99,20 @@ def _partner_invitation(
             messages.success(
                 request,
                 _("%(name)s now co-sponsors “%(title)s”.")
-                % {"name": accepted.organization.name, "title": accepted.campaign.title},
+                % {
+                    "name": cast(Organization, accepted.organization).name,
+                    "title": cast(Campaign, accepted.campaign).title,
+                },
             )
-            return redirect("organizer:campaign_contribution", slug=accepted.campaign.slug)
+            return redirect(
+                "organizer:campaign_contribution", slug=cast(Campaign, accepted.campaign).slug
+            )
     context["form"] = form
     return render(request, TEMPLATE, context)
 
 
 def _member_invitation(
-    request: HttpRequest, token: str, pending: Invitation, context: dict[str, object]
+    request: MemberRequest, token: str, pending: Invitation, context: dict[str, object]
 ) -> HttpResponse:
     other_organizations = [
         membership.organization.name
@@ -123,7 +134,9 @@ def _member_invitation(
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("Welcome to %(name)s.") % {"name": accepted.organization.name}
+                request,
+                _("Welcome to %(name)s.")
+                % {"name": cast(Organization, accepted.organization).name},
             )
             return redirect("organizer:dashboard")
     context.update(form=form, other_organizations=other_organizations)

@@ -42,14 +42,18 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
+    # so do domain event subscribers of one phase.
     "groundswell.core",
     "groundswell.accounts",
     "groundswell.campaigns",
-    "groundswell.signatures",
     "groundswell.coalitions",
+    "groundswell.signatures",
+    "groundswell.transparency",
     "groundswell.delivery",
-    "groundswell.organizer",
     "groundswell.letters",
+    "groundswell.organizer",
+    "groundswell.demo",
 ]
 
 MIDDLEWARE = [
@@ -230,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": COUNTS_PUBLISH_SECONDS * 5},
     },
     "extend-logs": {
-        "task": "groundswell.delivery.tasks.transparency_logs_extend_task",
+        "task": "groundswell.transparency.tasks.transparency_logs_extend_task",
         "schedule": LOG_EXTEND_SECONDS,
         "options": {"expires": LOG_EXTEND_SECONDS * 5},
     },

@@ -6,14 +6,14 @@ from django.views.i18n import set_language
 from groundswell.core.views import healthz, public_upload, readyz
 
 urlpatterns = [
-    path("", include("groundswell.campaigns.urls")),
+    path("", include("groundswell.signatures.petition_urls")),
     path("", include("groundswell.signatures.urls")),
     path("", include("groundswell.coalitions.urls")),
+    path("", include("groundswell.transparency.urls")),
     path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # The language switcher on every page. CSRF-exempt: its form is on pages served to everyone
     # from the shared page cache, which cannot carry one visitor's token; a forged post can only

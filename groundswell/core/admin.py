@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from groundswell.core.models import OutboundEmail
 
@@ -12,3 +13,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "to", "subject", "kind", "created_at", "claimed_at", "sent_at", "attempts", "failed_at",
         "failure", "campaign", "signature", "signatory",
     ]  # fmt: skip
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only the application writes (checkpoints, delivery packages)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

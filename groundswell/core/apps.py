@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from groundswell.config import checks  # noqa: F401  (registers the system checks)
+        # Registration only (system checks, Celery tasks by name): Django's app loading is the
+        # one place that imports an app's own modules from inside a function.
+        from groundswell.core import checks, tasks  # noqa: F401

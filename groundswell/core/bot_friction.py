@@ -25,6 +25,7 @@ from functools import lru_cache, partial
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.renderers import BaseRenderer
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -90,7 +91,7 @@ class HoneypotInput(forms.TextInput):
         name: str,
         value: object,
         attrs: dict[str, object] | None = None,
-        renderer: object = None,
+        renderer: BaseRenderer | None = None,
     ) -> SafeString:
         attrs = {**(attrs or {}), "tabindex": "-1", "autocomplete": "off"}
         field = super().render(name, None, attrs, renderer)  # never shows what was typed

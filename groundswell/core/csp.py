@@ -5,7 +5,7 @@ No page has an inline script, style element, style attribute or event-handler at
 styles from this origin only, and needs no nonces.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -23,12 +23,13 @@ EMBED_FRAME_ANCESTORS = ["*"]
 
 # What django-csp's decorators set on a response to change its policy.
 _PER_RESPONSE_POLICY = ("_csp_config", "_csp_update", "_csp_replace")
+R = TypeVar("R", bound=HttpResponseBase)
 _built: dict[tuple[bool, bool], str] = {}
 
 
-def framable_by_partner_sites(response: HttpResponseBase) -> HttpResponseBase:
+def framable_by_partner_sites(response: R) -> R:
     """Let any site frame this response: the embedded form and the pages shown inside it."""
-    response.xframe_options_exempt = True
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
     return response
 
 

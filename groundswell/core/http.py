@@ -1,5 +1,6 @@
 import ipaddress
 from functools import lru_cache
+from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -105,6 +106,30 @@ def integer_parameter(
     )
 
 
+@overload
+def query_integer(
+    request: HttpRequest, name: str, *, minimum: int = 0, maximum: int, default: int
+) -> int: ...
+
+
+@overload
+def query_integer(
+    request: HttpRequest, name: str, *, minimum: int = 0, maximum: int, required: Literal[True]
+) -> int: ...
+
+
+@overload
+def query_integer(
+    request: HttpRequest,
+    name: str,
+    *,
+    minimum: int = 0,
+    maximum: int,
+    default: None = None,
+    required: bool = False,
+) -> int | None: ...
+
+
 def query_integer(
     request: HttpRequest,
     name: str,
@@ -145,6 +170,6 @@ def path_for(viewname: str, *, slug: str, token: str | None = None) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _kept_path(viewname: str, slug: str, with_token: bool, prefix: str, urlconf: object) -> str:
+def _kept_path(viewname: str, slug: str, with_token: bool, prefix: str, urlconf: str | None) -> str:
     kwargs = {"slug": slug, "token": _STAND_IN} if with_token else {"slug": slug}
     return reverse(viewname, kwargs=kwargs, urlconf=urlconf)

@@ -1,26 +1,36 @@
-"""Enqueue background work only once the data it needs is committed."""
+"""Enqueue background work only once the data it needs is committed.
+
+Tasks are named, not imported: a service that queues work never imports its app's `tasks`
+module, which imports the services it runs (each app's `ready()` imports its tasks, so they are
+registered in every process, and the worker finds them by the same name).
+"""
 
 import logging
-from typing import Any
 
+from celery import current_app
+from celery.app.task import Task
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Any, *args: int | str) -> None:
-    """Send `task.delay(*args)` after the current transaction commits.
+def task_named(name: str) -> Task:
+    """The registered task of that name, in the installation's Celery app."""
+    return current_app.tasks[name]
+
+
+def enqueue_now(task_name: str, *args: int | str | bool) -> None:
+    """Send `task.delay(*args)` now.
 
     A broker that is down must not turn a saved signature into an error page: the row is already
     the source of truth, so the failure is logged and the periodic sweep picks the work up later.
     """
+    try:
+        task_named(task_name).delay(*args)
+    except Exception:
+        logger.warning("could not enqueue %s; the sweep will retry it", task_name, exc_info=True)
 
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.warning(
-                "could not enqueue %s; the sweep will retry it", task.name, exc_info=True
-            )
 
-    transaction.on_commit(send)
+def enqueue_on_commit(task_name: str, *args: int | str | bool) -> None:
+    """Send `task.delay(*args)` after the current transaction commits (see `enqueue_now`)."""
+    transaction.on_commit(lambda: enqueue_now(task_name, *args))

@@ -56,7 +56,7 @@ class LeanWSGIHandler(WSGIHandler):
         self._view_middleware: list = []
         self._template_response_middleware: list = []
         self._exception_middleware: list = []
-        handler = convert_exception_to_response(self._get_response)
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(lean_middleware()):
             try:
                 instance = import_string(path)(handler)

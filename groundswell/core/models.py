@@ -63,7 +63,7 @@ class OutboundEmail(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=20, choices=EmailFailure.choices, blank=True)
     # The campaign the e-mail is about, if any: its organizers see how many of its e-mails could
-    # not be sent, and why (never to whom). By name, like coalitions.Consent's signature: the
+    # not be sent, and why (never to whom). By name, as `signature` and `signatory` are: the
     # outbox knows nothing else of campaigns.
     campaign = models.ForeignKey(
         "campaigns.Campaign",

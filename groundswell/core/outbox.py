@@ -70,9 +70,7 @@ def outbound_email_send_soon(*, email_id: int) -> None:
     `groundswell beat` starts every OUTBOX_DRAIN_SECONDS: a busy request then costs no broker
     round trip, and a broker outage delays mail without losing any."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        from groundswell.core.tasks import outbound_email_send_task
-
-        enqueue_on_commit(outbound_email_send_task, email_id)
+        enqueue_on_commit("groundswell.core.tasks.outbound_email_send_task", email_id)
 
 
 def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) -> int:

@@ -140,7 +140,7 @@ def text_with_holes(
     is (no filter, no test on it).
     """
     marks = {name: f"hole{_HOLE_MARK}{name}" for name in holes}
-    text = process_cached(
+    text: str = process_cached(
         ("text-with-holes", template_name, get_language(), key),
         seconds,
         lambda: render_to_string(template_name, {**context, **marks}),

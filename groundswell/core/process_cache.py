@@ -7,11 +7,11 @@ process only after `seconds`. Callers get their own shallow copy of what is kept
 import copy
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import django
 from django.db.models import Model
-from django.db.models.base import DJANGO_VERSION_PICKLE_KEY
+from django.db.models.base import DJANGO_VERSION_PICKLE_KEY  # type: ignore[attr-defined]
 
 T = TypeVar("T")
 MAX_ENTRIES = 1000
@@ -38,11 +38,11 @@ def _shallow_copy(value: T) -> T:
     """copy.copy, without the pickling protocol for model instances: copying a kept campaign
     that way cost more than the rest of looking it up on every signature."""
     if isinstance(value, Model):
-        clone = value.__class__.__new__(value.__class__)
+        clone: Model = value.__class__.__new__(value.__class__)
         state = value.__getstate__()  # copies the field and relation caches too
         state[DJANGO_VERSION_PICKLE_KEY] = django.__version__
-        clone.__setstate__(state)
-        return clone
+        clone.__setstate__(state)  # type: ignore[attr-defined]
+        return cast(T, clone)
     return copy.copy(value)
 
 

@@ -34,7 +34,7 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_seconds: int
 def _redis_hits(backend: RedisCache, cache_key: str, window_seconds: int) -> int:
     """Create-with-expiry and increment in one round trip (SET NX EX, then INCR, pipelined)."""
     full_key = backend.make_and_validate_key(cache_key)
-    client = backend._cache.get_client(full_key, write=True)
+    client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
     pipe = client.pipeline(transaction=False)
     pipe.set(full_key, 0, ex=window_seconds + 5, nx=True)
     pipe.incr(full_key)

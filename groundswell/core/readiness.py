@@ -2,6 +2,7 @@
 
 import secrets
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -28,9 +29,9 @@ def cache_ready() -> str:
 def broker_ready() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "not used (tasks run in-process)"
-    from groundswell.config.celery import app
-
-    with app.connection_for_write() as broker:
+    # The installation's Celery app (groundswell.config.celery), without importing the layer
+    # above core: it is the current app once the settings are loaded.
+    with current_app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
     return "ok"
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -20,9 +20,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ready": ready, "checks": report}, status=200 if ready else 503)
 
 
-def public_upload(request: HttpRequest, path: str) -> HttpResponse:
+def public_upload(request: HttpRequest, path: str) -> HttpResponseBase:
     """Logos and delivery photos; the URL pattern admits nothing else from MEDIA_ROOT."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,27 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from groundswell.delivery.models import Checkpoint, Delivery, DeliveryPackage, DeliveryPhoto
-
-# The log itself (LogHead, LogEntry, LogNode) is not in the admin: it is append-only, and an
-# edit there would show up as a rewritten log in every later consistency proof.
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Checkpoint)
-class CheckpointAdmin(ReadOnlyAdmin):
-    list_display = ["log_name", "tree_size", "live_count", "timestamp", "key_id"]
-    list_filter = ["log_name"]
+from groundswell.core.admin import ReadOnlyAdmin
+from groundswell.delivery.models import Delivery, DeliveryPackage, DeliveryPhoto
 
 
 @admin.register(DeliveryPackage)

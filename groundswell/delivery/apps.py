@@ -6,4 +6,9 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
 
     def ready(self) -> None:
-        from groundswell.delivery import checks  # noqa: F401  (registers the system checks)
+        # Registration only (Celery tasks by name, domain event subscribers):
+        # Django's app loading is the one place that imports an app's own modules from inside a
+        # function.
+        from groundswell.delivery import subscribers, tasks  # noqa: F401
+
+        subscribers.subscribe()

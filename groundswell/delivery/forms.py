@@ -1,9 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.core.text import multi_line_text, reject_markup
-from groundswell.delivery.models import Delivery, TombstoneReason
+from groundswell.delivery.models import Delivery
+from groundswell.transparency.models import TombstoneReason
 
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -18,7 +21,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class PhotosField(forms.ImageField):
     """Several photos in one input; each is checked as ImageField checks one (Pillow opens it)."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         )
@@ -73,7 +76,7 @@ class DeliveryForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("place", "received_by", "notes"):
             self.fields[name].validators.append(reject_markup)

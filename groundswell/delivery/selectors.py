@@ -1,4 +1,4 @@
-"""Reads of the delivery app: proofs, checkpoints, a checkpoint's live signatories, deliveries."""
+"""Reads of the delivery app: a checkpoint's live signatories, deliveries and packages."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,203 +11,16 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from groundswell.campaigns.models import Campaign
-from groundswell.delivery.commitments import canonical_time
-from groundswell.delivery.log_store import DatabaseNodeStore
-from groundswell.delivery.merkle import consistency_proof, inclusion_proof
 from groundswell.delivery.models import (
-    Checkpoint,
+    PACKAGE_CLAIM_TIMEOUT,
     Delivery,
     DeliveryPackage,
-    LeafKind,
-    LogEntry,
-    LogHead,
     PackageStatus,
-)
-from groundswell.delivery.verify_cli import (
-    ConsistencyProof,
-    InclusionProof,
-    TombstoneEntry,
-    consistency_proof_to_json,
-    inclusion_proof_to_json,
 )
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
-
-
-class ProofRequestError(ValueError):
-    """A proof was asked for with sizes or indexes the log cannot prove; safe to show."""
-
-
-# Proofs and checkpoints ------------------------------------------------------------------------
-
-
-def checkpoints_for_campaign(*, campaign: Campaign) -> QuerySet[Checkpoint]:
-    return Checkpoint.objects.filter(campaign=campaign).order_by("tree_size")
-
-
-def checkpoint_at_size(*, campaign: Campaign, tree_size: int) -> Checkpoint:
-    checkpoint = Checkpoint.objects.filter(campaign=campaign, tree_size=tree_size).first()
-    if checkpoint is None:
-        raise ProofRequestError(
-            _(
-                "No checkpoint of this log has tree size %(size)s; proofs are given only for "
-                "the sizes listed in checkpoints.json."
-            )
-            % {"size": tree_size}
-        )
-    return checkpoint
-
-
-def checkpoint_latest(*, campaign: Campaign) -> Checkpoint | None:
-    return Checkpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
-
-
-def inclusion_proof_document(
-    *, campaign: Campaign, leaf_index: int, tree_size: int | None = None
-) -> dict[str, object]:
-    """The proof that leaf `leaf_index` is in a checkpointed tree, with the leaf's tombstone.
-
-    Without `tree_size`, the latest checkpoint is used. The tombstone (if the leaf was revoked
-    within that tree) comes with its own audit path, so a verifier sees the revocation is real.
-    """
-    if tree_size is None:
-        latest = checkpoint_latest(campaign=campaign)
-        if latest is None:
-            raise ProofRequestError(_("This log has no checkpoint yet."))
-        tree_size = latest.tree_size
-    else:
-        checkpoint_at_size(campaign=campaign, tree_size=tree_size)
-    if leaf_index >= tree_size:
-        raise ProofRequestError(
-            _(
-                "Leaf %(index)s is not in the tree of size %(size)s: it was appended later. "
-                "Use a later checkpoint."
-            )
-            % {"index": leaf_index, "size": tree_size}
-        )
-    tombstones = list(
-        LogEntry.objects.filter(
-            campaign=campaign,
-            kind=LeafKind.TOMBSTONE,
-            revoked_index=leaf_index,
-            index__lt=tree_size,
-        ).values_list("index", "reason", "revoked_at")
-    )
-    store = DatabaseNodeStore(campaign_id=campaign.pk)
-    indexes = [leaf_index, *(index for index, _reason, _at in tombstones)]
-    store.prefetch(
-        *(
-            lambda nodes, index=index: inclusion_proof(nodes, index=index, tree_size=tree_size)
-            for index in indexes
-        )
-    )
-    proof = InclusionProof(
-        tree_size=tree_size,
-        leaf_index=leaf_index,
-        audit_path=tuple(inclusion_proof(store, index=leaf_index, tree_size=tree_size)),
-        tombstones=tuple(
-            TombstoneEntry(
-                leaf_index=index,
-                revoked_leaf_index=leaf_index,
-                reason=reason,
-                at=revoked_at,
-                audit_path=tuple(inclusion_proof(store, index=index, tree_size=tree_size)),
-            )
-            for index, reason, revoked_at in tombstones
-        ),
-    )
-    return inclusion_proof_to_json(proof)
-
-
-def consistency_proof_document(
-    *, campaign: Campaign, old_size: int, new_size: int
-) -> dict[str, object]:
-    """The proof that the checkpointed tree of `old_size` is a prefix of that of `new_size`."""
-    if old_size > new_size:
-        raise ProofRequestError(
-            _("The old size %(old)s is larger than the new size %(new)s: a log never shrinks.")
-            % {"old": old_size, "new": new_size}
-        )
-    for size in (old_size, new_size):
-        checkpoint_at_size(campaign=campaign, tree_size=size)
-    store = DatabaseNodeStore(campaign_id=campaign.pk)
-    store.prefetch(lambda nodes: consistency_proof(nodes, old_size=old_size, new_size=new_size))
-    path = consistency_proof(store, old_size=old_size, new_size=new_size)
-    return consistency_proof_to_json(
-        ConsistencyProof(old_size=old_size, new_size=new_size, path=tuple(path))
-    )
-
-
-def log_head_get(*, campaign: Campaign) -> LogHead | None:
-    return LogHead.objects.filter(pk=campaign.pk).first()
-
-
-def log_live_count_recount(*, campaign_id: int) -> int:
-    """The live count recomputed from the entries themselves, not from the head."""
-    counts = dict(
-        LogEntry.objects.filter(campaign_id=campaign_id)
-        .values_list("kind")
-        .annotate(count=Count("pk"))
-        .values_list("kind", "count")
-    )
-    return counts.get(LeafKind.SIGNATURE, 0) - counts.get(LeafKind.TOMBSTONE, 0)
-
-
-def campaign_ids_with_pending_leaves(
-    *, quiet_for: timedelta, now: datetime | None = None
-) -> list[int]:
-    """Campaigns whose count says a confirmed signature is not in the log yet.
-
-    Only campaigns without a confirmation for `quiet_for` are named: during a burst the queued
-    extension tasks keep up, and what the sweep looks for is work whose task was lost.
-    """
-    now = now or timezone.now()
-    logged = dict(LogHead.objects.values_list("campaign_id", "live_count"))
-    candidates = Campaign.objects.filter(signature_count__gt=0).values_list(
-        "pk", "signature_count", "last_signed_at"
-    )
-    return [
-        campaign_id
-        for campaign_id, count, last_signed_at in candidates
-        if count != logged.get(campaign_id, 0)
-        and (last_signed_at is None or last_signed_at < now - quiet_for)
-    ]
-
-
-# Receipts ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReceiptState:
-    """What the receipt page can say about one signature."""
-
-    entry: LogEntry | None
-    tombstone: LogEntry | None
-    # True while the signature is confirmed but its leaf is not appended yet.
-    pending: bool
-    log_name: str
-
-
-def receipt_state_get(*, campaign: Campaign, public_id: str) -> ReceiptState | None:
-    """None when nothing by that public id was ever confirmed on this campaign."""
-    entry = (
-        LogEntry.objects.filter(campaign=campaign, kind=LeafKind.SIGNATURE, public_id=public_id)
-        .only("index", "public_id", "salt", "confirmed_at")
-        .first()
-    )
-    head = log_head_get(campaign=campaign)
-    if entry is not None:
-        tombstone = LogEntry.objects.filter(campaign=campaign, revoked_index=entry.index).first()
-        return ReceiptState(entry=entry, tombstone=tombstone, pending=False, log_name=head.log_name)
-    confirmed = Signature.objects.filter(
-        campaign=campaign, public_id=public_id, confirmed_at__isnull=False
-    ).exists()
-    if not confirmed:
-        return None
-    return ReceiptState(
-        entry=None, tombstone=None, pending=True, log_name=head.log_name if head else ""
-    )
-
+from groundswell.transparency.commitments import canonical_time
+from groundswell.transparency.models import LeafKind, LogEntry
 
 # The live signatories of a checkpoint ----------------------------------------------------------
 
@@ -356,8 +169,6 @@ def package_for_campaign_get(*, campaign: Campaign, package_id: int) -> Delivery
 
 def package_ids_to_retry(*, queued_for: timedelta, now: datetime | None = None) -> list[int]:
     """Packages whose build task was lost: queued a while ago, or running with no heartbeat."""
-    from groundswell.delivery.services.packages import PACKAGE_CLAIM_TIMEOUT
-
     now = now or timezone.now()
     queued = DeliveryPackage.objects.filter(
         status=PackageStatus.QUEUED, created_at__lt=now - queued_for

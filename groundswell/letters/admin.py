@@ -14,7 +14,7 @@ class LetterVersionInline(admin.TabularInline):
     model = LetterVersion
     extra = 0
     fields = ["number", "change_note", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["number", "change_note", "created_at"]
     can_delete = False
 
 

@@ -65,7 +65,7 @@ def letter_contact_rows(*, letter: Letter, batch_size: int = 2000) -> Iterator[l
         .exclude(personal_email="")
         .order_by("category__position", "category_id", "pk")
     )
-    rows = public_signatory_values(signatories).values(
+    rows = public_signatory_values(signatories).values(  # type: ignore[misc]
         "category_name",
         "shown_name",
         "display",

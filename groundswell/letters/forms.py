@@ -1,6 +1,8 @@
 import re
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -34,14 +36,14 @@ DISPLAY_LABELS = {
 
 
 def category_rule_text(category: LetterCategory) -> str:
-    rules = []
+    rules: list[str] = []
     if category.allowed_domains:
         rules.append(
-            _("needs a work e-mail at %(domains)s")
+            str(_("needs a work e-mail at %(domains)s"))
             % {"domains": ", ".join(category.allowed_domains)}
         )
     if category.requires_moderation:
-        rules.append(_("checked by the organizers"))
+        rules.append(str(_("checked by the organizers")))
     return "; ".join(str(rule) for rule in rules) or str(_("no check"))
 
 
@@ -98,10 +100,10 @@ class LetterSignForm(forms.Form):
     website = honeypot_field()
     issued = issued_field(form=LETTER_FORM)
 
-    def __init__(self, *args: object, categories: list[LetterCategory], **kwargs: object) -> None:
+    def __init__(self, *args: Any, categories: list[LetterCategory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.categories = {category.slug: category for category in categories}
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             (
                 category.slug,
                 format_html(
@@ -130,8 +132,9 @@ class LetterSignForm(forms.Form):
             raise forms.ValidationError(_("Please enter your affiliation."), code="required")
         return affiliation
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         category = self.categories.get(cleaned.get("category", ""))
         cleaned["category"] = category
         if category is None:
@@ -215,10 +218,10 @@ class LetterForm(forms.Form):
     field_order = ["slug", "title", "addressee", "campaign", "text", "change_note"]
 
     def __init__(
-        self, *args: object, campaigns: object, letter: Letter | None = None, **kwargs: object
+        self, *args: Any, campaigns: QuerySet[Any], letter: Letter | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns
         self.letter = letter
         if letter is not None and letter.slug_is_locked:
             self.fields["slug"].widget.attrs["readonly"] = True
@@ -246,13 +249,14 @@ class NewLetterForm(LetterForm):
     )
     field_order = ["organization", "slug", "title", "addressee", "campaign", "text"]
 
-    def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["change_note"]
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         organization, campaign = cleaned.get("organization"), cleaned.get("campaign")
         if organization and campaign and campaign.organization_id != organization.pk:
             self.add_error("campaign", _("Choose a campaign of the host organization."))
@@ -336,8 +340,9 @@ class ModerationDecisionForm(forms.Form):
         validators=[single_line_text, reject_markup],
     )
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for the rejection."))
         return cleaned

@@ -18,6 +18,7 @@ from groundswell.accounts.models import Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.core.models import OutboundEmail
 from groundswell.core.text import multi_line_text, single_line_text
+from groundswell.core.text_versions import TextVersion
 
 
 def new_public_id() -> str:
@@ -97,18 +98,16 @@ class Letter(models.Model):
         return self.status in SIGNABLE_LETTER_STATUSES
 
 
-class LetterVersion(models.Model):
-    """One text of a letter. Once anyone has signed, the text changes only by adding a version."""
+class LetterVersion(TextVersion):
+    """One text of a letter. Once anyone has signed, the text changes only by adding a version
+    (see groundswell.core.text_versions)."""
+
+    OWNER_FIELD = "letter"
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
     text = models.TextField(_("text"), max_length=20000, validators=[multi_line_text])
     # Rendered and sanitised once by letter services; page views never run Markdown.
     text_html = models.TextField(editable=False)
-    change_note = models.CharField(
-        _("change note"), max_length=500, blank=True, validators=[multi_line_text]
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["letter", "number"]

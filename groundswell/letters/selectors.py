@@ -6,14 +6,13 @@ database returns "" instead (`_shown`), so no template or serializer can leak th
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import User
-from groundswell.accounts.selectors import membership_get
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import EmailFailures, email_failures_counted
 from groundswell.letters.models import (
@@ -100,7 +99,9 @@ def _shown(field: str) -> Case:
     )
 
 
-def public_signatory_values(signatories: QuerySet[Signatory]) -> QuerySet[Signatory]:
+def public_signatory_values(
+    signatories: QuerySet[Signatory],
+) -> QuerySet[Signatory, dict[str, Any]]:
     """Only what the public may see of each signatory, as dictionaries."""
     return signatories.annotate(
         shown_name=_shown("name"),
@@ -119,7 +120,7 @@ def public_signatory_values(signatories: QuerySet[Signatory]) -> QuerySet[Signat
     )
 
 
-def _public_entry(row: dict[str, object]) -> PublicSignatory:
+def _public_entry(row: dict[str, Any]) -> PublicSignatory:
     return PublicSignatory(
         shows_name=row["display"] in NAMED_DISPLAYS,
         name=row["shown_name"],
@@ -174,7 +175,7 @@ def signatories_public_page(
 
 def _search_matches(
     *, letter: Letter, words: list[str], category: LetterCategory | None
-) -> QuerySet[SignatorySearchTerm]:
+) -> QuerySet[SignatorySearchTerm, int]:
     """Ids of listed signatories with a word starting with each of `words`, newest first.
 
     Runs on the search term index alone: the first (longest) word's range gives candidates,
@@ -214,28 +215,6 @@ def letters_for_user(*, user: User) -> QuerySet[Letter]:
         .distinct()
         .order_by("-created_at")
     )
-
-
-def letter_and_role_for_member(
-    *, user: User, slug: str, roles: frozenset[str]
-) -> tuple[Letter, str]:
-    """The letter, and the user's role, if that role is one of `roles` in the host organization.
-
-    Non-members get 404 (the letter may be an unpublished draft); members without the role 403.
-    """
-    letter = (
-        Letter.objects.select_related("organization", "campaign", "current_version")
-        .filter(slug=slug)
-        .first()
-        if user.is_authenticated
-        else None
-    )
-    membership = letter and membership_get(user=user, organization=letter.organization)
-    if letter is None or membership is None:
-        raise Http404("No such letter")
-    if membership.role not in roles:
-        raise PermissionDenied
-    return letter, membership.role
 
 
 def letter_verification_email_failures(*, letter: Letter) -> EmailFailures:

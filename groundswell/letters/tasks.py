@@ -3,7 +3,7 @@ from celery import shared_task
 from groundswell.core.outbox import outbound_email_send
 from groundswell.letters.services.erasure import signatories_unconfirmed_purge
 from groundswell.letters.services.notices import letter_version_notices_send_batch
-from groundswell.letters.services.signing import work_address_emails_blank
+from groundswell.letters.services.work_address_emails import work_address_emails_blank
 
 
 @shared_task(name="groundswell.letters.tasks.work_address_email_send_task")

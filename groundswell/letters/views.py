@@ -1,6 +1,7 @@
 """Public pages of open letters: the letter and its signatories, JSON, history, signing, and
 the work e-mail verification page."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, query_integer
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.letters.forms import LETTER_FORM, LetterSignForm
-from groundswell.letters.models import Letter, LetterCategory, Signatory
+from groundswell.letters.models import Letter, LetterCategory, LetterVersion, Signatory
 from groundswell.letters.selectors import (
     MAX_PAGE,
     letter_categories,
@@ -45,8 +46,8 @@ from groundswell.letters.services.signing import (
     signatory_first_step,
     signatory_from_verification_link,
     signatory_verify,
-    work_address_email_preview,
 )
+from groundswell.letters.services.work_address_emails import work_address_email_preview
 
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
 
@@ -134,7 +135,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     categories = letter_categories(letter=letter)
     if request.method == "GET":
         form = LetterSignForm(
-            categories=categories, initial={"version": letter.current_version.fingerprint}
+            categories=categories,
+            initial={"version": cast(LetterVersion, letter.current_version).fingerprint},
         )
         return _render_sign(request, letter, categories, form)
     form = LetterSignForm(request.POST, categories=categories)
@@ -153,7 +155,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if (
         submission_is_automated(request.POST, form=LETTER_FORM)
         and letter.accepts_signatures
-        and data["version"] == letter.current_version.fingerprint
+        and data["version"] == cast(LetterVersion, letter.current_version).fingerprint
     ):
         return redirect(f"{thanks}?step={signatory_first_step(category=data['category'])}")
     try:
@@ -171,7 +173,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     except LetterTextChanged as error:
         letter = letter_public_get(slug=slug)
         fresh = request.POST.copy()
-        fresh["version"] = letter.current_version.fingerprint
+        fresh["version"] = cast(LetterVersion, letter.current_version).fingerprint
         form = LetterSignForm(fresh, categories=categories)
         return _render_sign(request, letter, categories, form, status=409, error=str(error))
     except WorkDomainRefused as error:

@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
@@ -30,7 +33,7 @@ class CampaignForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("title", "ask", "target_name", "target_title", "target_organization"):
             self.fields[name].validators.append(reject_markup)
@@ -45,15 +48,16 @@ class CampaignForm(forms.ModelForm):
             )
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data.get("slug")
+        slug: str = self.cleaned_data.get("slug") or ""
         if not self.slug_locked:
             return slug
         if slug and slug != self.locked_slug:
             raise forms.ValidationError(slug_locked_message())
         return self.locked_slug
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing time must be after the opening time."))
@@ -66,9 +70,9 @@ class NewCampaignForm(CampaignForm):
     )
 
     class Meta(CampaignForm.Meta):
-        fields = ("organization", *EDITABLE_FIELDS)
+        fields = ("organization", *EDITABLE_FIELDS)  # type: ignore[assignment]
 
-    def __init__(self, *args: object, organizations: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["change_note"]  # nobody has signed a campaign that does not exist yet

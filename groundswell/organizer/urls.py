@@ -1,55 +1,122 @@
-from django.urls import path
+"""Every back-office page, under /organizer/. No two patterns can match one path (a test checks
+it), so their order does not matter: where a slug stands beside fixed words ("new", "edit"),
+the slug's converter refuses those words. A status transition is any other word: an unknown one
+reaches the view, which refuses it with a message."""
 
-from groundswell.organizer import coalition_views, member_views, views
+from django.urls import path, register_converter
+
+from groundswell.core.url_converters import slug_except
+from groundswell.organizer.views import (
+    campaigns,
+    coalitions,
+    delivery,
+    letters,
+    members,
+    transparency,
+)
+
+register_converter(slug_except({"new"}), "name")
+# The words of a campaign's and a letter's other pages, which a transition's name never is.
+register_converter(
+    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    "campaign_action",
+)
+register_converter(
+    slug_except({"edit", "categories", "signatories", "notify-signers", "recount"}),
+    "letter_action",
+)
+
+CAMPAIGN = "campaigns/<slug:slug>/"
+DELIVERY = f"{CAMPAIGN}delivery/"
+LETTER = "letters/<slug:slug>/"
 
 app_name = "organizer"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("", campaigns.dashboard, name="dashboard"),
+    # Organizations and their people.
     path(
         "organizations/<slug:slug>/members/",
-        member_views.organization_members,
+        members.organization_members,
         name="organization_members",
     ),
     path(
         "organizations/<slug:slug>/profile/",
-        member_views.organization_profile,
+        members.organization_profile,
         name="organization_profile",
     ),
     path(
         "organizations/<slug:slug>/members/<int:member_id>/",
-        member_views.organization_member_change,
+        members.organization_member_change,
         name="organization_member_change",
     ),
-    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
-    path("campaigns/<slug:slug>/edit/", views.campaign_edit, name="campaign_edit"),
-    path("campaigns/<slug:slug>/preview/", views.campaign_preview, name="campaign_preview"),
-    path("campaigns/<slug:slug>/export.csv", views.campaign_export, name="campaign_export"),
+    # Campaigns.
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<name:slug>/", campaigns.campaign_detail, name="campaign"),
+    path(f"{CAMPAIGN}edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path(f"{CAMPAIGN}preview/", campaigns.campaign_preview, name="campaign_preview"),
+    path(f"{CAMPAIGN}export.csv", campaigns.campaign_export, name="campaign_export"),
     path(
-        "campaigns/<slug:slug>/version-notices/",
-        views.campaign_version_notices,
+        f"{CAMPAIGN}version-notices/",
+        campaigns.campaign_version_notices,
         name="campaign_version_notices",
     ),
+    path(f"{CAMPAIGN}<campaign_action:action>/", campaigns.campaign_action, name="campaign_action"),
+    # A campaign's coalition.
+    path(f"{CAMPAIGN}partners/", coalitions.campaign_partners, name="campaign_partners"),
     path(
-        "campaigns/<slug:slug>/partners/",
-        coalition_views.campaign_partners,
-        name="campaign_partners",
-    ),
-    path(
-        "campaigns/<slug:slug>/partners/<slug:partner_slug>/remove/",
-        coalition_views.campaign_partner_remove,
+        f"{CAMPAIGN}partners/<slug:partner_slug>/remove/",
+        coalitions.campaign_partner_remove,
         name="campaign_partner_remove",
     ),
     path(
-        "campaigns/<slug:slug>/contribution/",
-        coalition_views.campaign_contribution,
-        name="campaign_contribution",
+        f"{CAMPAIGN}contribution/", coalitions.campaign_contribution, name="campaign_contribution"
     ),
     path(
-        "campaigns/<slug:slug>/supporters.csv",
-        coalition_views.campaign_supporters_export,
+        f"{CAMPAIGN}supporters.csv",
+        coalitions.campaign_supporters_export,
         name="campaign_supporters_export",
     ),
-    # Last: any other single word is a status transition (POST only).
-    path("campaigns/<slug:slug>/<slug:action>/", views.campaign_action, name="campaign_action"),
+    # Delivery and the transparency log.
+    path(DELIVERY, delivery.overview, name="delivery_overview"),
+    path(
+        f"{DELIVERY}checkpoints/new/",
+        transparency.checkpoint_new,
+        name="delivery_checkpoint_new",
+    ),
+    path(f"{DELIVERY}packages/new/", delivery.package_new, name="delivery_package_new"),
+    path(
+        f"{DELIVERY}packages/<int:package_id>/",
+        delivery.package_detail,
+        name="delivery_package",
+    ),
+    path(
+        f"{DELIVERY}packages/<int:package_id>/download/<slug:file>/",
+        delivery.package_download,
+        name="delivery_package_download",
+    ),
+    path(f"{DELIVERY}deliveries/new/", delivery.delivery_new, name="delivery_new"),
+    path(f"{DELIVERY}withdraw/", delivery.withdraw, name="delivery_withdraw"),
+    # Open letters.
+    path("letters/", letters.letter_list, name="letter_list"),
+    path("letters/new/", letters.letter_new, name="letter_new"),
+    path("letters/<name:slug>/", letters.letter_detail, name="letter"),
+    path(f"{LETTER}edit/", letters.letter_edit, name="letter_edit"),
+    path(f"{LETTER}categories/new/", letters.category_new, name="letter_category_new"),
+    path(
+        f"{LETTER}categories/<name:category>/",
+        letters.category_edit,
+        name="letter_category_edit",
+    ),
+    path(f"{LETTER}signatories/", letters.signatories, name="letter_signatories"),
+    path(f"{LETTER}signatories/decide/", letters.signatories_decide, name="letter_decide"),
+    path(
+        f"{LETTER}signatories/<str:public_id>/pin/",
+        letters.signatory_pin_view,
+        name="letter_pin",
+    ),
+    path(f"{LETTER}delivery.csv", letters.delivery_export, name="letter_delivery_export"),
+    path(f"{LETTER}contacts.csv", letters.contacts_export, name="letter_contacts_export"),
+    path(f"{LETTER}notify-signers/", letters.notify_signers, name="letter_notify"),
+    path(f"{LETTER}recount/", letters.recount, name="letter_recount"),
+    path(f"{LETTER}<letter_action:action>/", letters.letter_action, name="letter_action"),
 ]

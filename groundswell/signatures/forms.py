@@ -1,6 +1,7 @@
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from groundswell.accounts.models import Organization
-from groundswell.coalitions.consent import consent_wording
 from groundswell.coalitions.models import Partner
-from groundswell.coalitions.services import ConsentGiven
 from groundswell.core.bot_friction import honeypot_field, issued_field
 from groundswell.core.text import (
     multi_line_text,
@@ -19,6 +18,7 @@ from groundswell.core.text import (
     reject_markup,
     single_line_text,
 )
+from groundswell.signatures.consent import ConsentGiven, consent_wording
 
 # The name of the signing form for groundswell.core.bot_friction (the petition and its embed).
 SIGNING_FORM = "petition"
@@ -97,13 +97,14 @@ class SignatureForm(forms.Form):
     issued = issued_field(form=SIGNING_FORM)
 
     def __init__(
-        self, *args: object, host: Organization, partner: Partner | None = None, **kwargs: object
+        self, *args: Any, host: Organization, partner: Partner | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.host = host
         self.partner_organization = partner.organization if partner else None
-        organizations = (host, self.partner_organization)
-        # Never pre-ticked: consent must be an act of the signer.
+        # Never pre-ticked: consent must be an act of the signer. (A partner's field only when
+        # there is a partner, and so its organization.)
+        organizations = cast(tuple[Organization, Organization], (host, self.partner_organization))
         for name, organization in zip(consent_field_names(partner), organizations, strict=False):
             self.fields[name] = forms.BooleanField(
                 required=False,
@@ -160,7 +161,7 @@ def postal_code_clean(value: str) -> str:
 
 
 # What each SignatureForm.clean_<field> adds to the field's own cleaning.
-FIELD_CLEANERS: dict[str, Callable[[object], object]] = {
+FIELD_CLEANERS: dict[str, Callable[[Any], object]] = {
     "name": name_clean,
     "country": country_clean,
     "postal_code": postal_code_clean,
@@ -176,7 +177,7 @@ def consent_field_names(partner: Partner | None) -> tuple[str, ...]:
 
 def signature_data_clean(
     data: Mapping[str, str], *, consent_fields: Sequence[str]
-) -> tuple[dict[str, object], dict[str, ValidationError]]:
+) -> tuple[dict[str, Any], dict[str, ValidationError]]:
     """(cleaned data, errors by field) for a signing submission, exactly as SignatureForm would
     find them, without building a form.
 
@@ -184,7 +185,7 @@ def signature_data_clean(
     its fields; the signing view calls this and builds the form only to show errors. The fields
     themselves are the form's own (only read, never changed), so both apply the same rules.
     """
-    cleaned: dict[str, object] = {}
+    cleaned: dict[str, Any] = {}
     errors: dict[str, ValidationError] = {}
     fields = [*SignatureForm.base_fields.items(), *((n, CONSENT_FIELD) for n in consent_fields)]
     for name, field in fields:

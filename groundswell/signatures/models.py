@@ -5,8 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.models import Partner
 from groundswell.core.text import multi_line_text, single_line_text
+
+# Why a signature is erased: at the signer's request ("withdrawn", "erased") or by organizers as
+# fraud ("invalidated"). The transparency log records them as its tombstone reasons.
+WITHDRAWAL_REASONS = frozenset({"withdrawn", "erased", "invalidated"})
 
 
 def new_public_id() -> str:
@@ -36,7 +42,7 @@ class Signature(models.Model):
     source = models.CharField(max_length=64, blank=True)
     # The partner whose link or embed brought this signer first; None when no partner did.
     partner = models.ForeignKey(
-        "coalitions.Partner",
+        Partner,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -112,3 +118,111 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"tally {self.campaign_id}/{self.partner_key}/{self.day}/{self.shard}"
+
+
+# The rows below are about a signature or the count, so they belong here; they were the
+# coalitions app's until issue 13 (their tables keep the coalitions_ names).
+
+
+class CoalitionTally(models.Model):
+    """Per-campaign figures kept current in the confirming transaction, so pages never scan rows.
+
+    Invariant (checked by `coalition_tally_recount`, groundswell.signatures.tallies):
+    signature_count of the campaign equals the sum of its partners' signature_count plus
+    `unattributed_count`.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="coalition_tally"
+    )
+    unattributed_count = models.PositiveIntegerField(default=0)
+    # Confirmed signers who came through two or more partners' links.
+    multi_partner_count = models.PositiveIntegerField(default=0)
+    # Partner visits of confirmed signers, summed: what adding up separate petitions would count.
+    referral_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Moved from the coalitions app (issue 13): the table keeps its name.
+        db_table = "coalitions_coalitiontally"
+
+    def __str__(self) -> str:
+        return f"tally of {self.campaign_id}"
+
+
+class PartnerReferral(models.Model):
+    """A partner's link or embed brought this signer (first visit or a later one)."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        # Moved from the coalitions app (issue 13): the table keeps its name.
+        db_table = "coalitions_partnerreferral"
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "partner"], name="one_referral_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"referral by {self.partner_id}"
+
+
+class Consent(models.Model):
+    """A signer's permission for one organization to contact them, with the exact words shown."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="consents")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="consents"
+    )
+    wording = models.CharField(max_length=500)
+    language = models.CharField(max_length=10)
+    given_at = models.DateTimeField()
+    # Set when the signer confirms from their inbox; only confirmed consents are exported.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Moved from the coalitions app (issue 13): the table keeps its name.
+        db_table = "coalitions_consent"
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "organization"], name="one_consent_each")
+        ]
+        indexes = [models.Index(fields=["organization", "confirmed_at"], name="consent_org_idx")]
+
+    def __str__(self) -> str:
+        return f"consent for {self.organization_id}"
+
+
+def new_change_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class PendingChange(models.Model):
+    """What a repeat submission with a signer's address asked to add: a partner's visit and
+    consents. Nothing of it applies until the owner of the stored address presses the button
+    behind the link e-mailed there; then exactly this applies (`coalition_change_apply`).
+
+    A stranger can type anyone's address, so a repeat submission never changes the signature
+    itself. One per signature: a newer request replaces it (and its link), and it is deleted
+    with the signature.
+    """
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.CASCADE, related_name="pending_change"
+    )
+    # In the e-mailed link (signed); replaced with the request, so an older link stops working.
+    public_id = models.CharField(max_length=32, unique=True, default=new_change_id)
+    # The partner whose link the submission came through, when the signer has no visit from it.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # [{"organization_id", "wording", "language"}]: consents ticked, with the words shown.
+    consents = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Moved from the coalitions app (issue 13): the table keeps its name.
+        db_table = "coalitions_pendingchange"
+
+    def __str__(self) -> str:
+        return f"pending change {self.public_id}"

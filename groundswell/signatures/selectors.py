@@ -1,12 +1,13 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import Consent
+from groundswell.coalitions.models import Partner
 from groundswell.core.databases import reporting_database
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import CoalitionTally, Consent, Signature
 from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 
 
@@ -109,3 +110,61 @@ def consenting_supporters_for_export(
     ):
         first_name, _space, last_name = name.partition(" ")
         yield [first_name, last_name, email, postal_code, country, created_at, source]
+
+
+# The coalition's figures: the count by partner, read from the published columns.
+
+
+@dataclass(frozen=True)
+class PartnerCount:
+    slug: str
+    name: str
+    signature_count: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class CoalitionFigures:
+    partners: list[PartnerCount]
+    unattributed_count: int
+    multi_partner_count: int
+    referral_count: int
+
+    @property
+    def attributed_count(self) -> int:
+        return sum(partner.signature_count for partner in self.partners)
+
+    @property
+    def separate_petitions_total(self) -> int:
+        """What adding up one petition per partner (plus the host's own) would have claimed."""
+        return self.referral_count + self.unattributed_count
+
+    @property
+    def inflation(self) -> int:
+        return self.separate_petitions_total - self.attributed_count - self.unattributed_count
+
+
+def campaign_partner_counts(*, campaign: Campaign) -> list[PartnerCount]:
+    """Every partner ever on the campaign, removed ones too: their signatures stay counted."""
+    return [
+        PartnerCount(
+            slug=partner.slug,
+            name=partner.organization.name,
+            signature_count=partner.signature_count,
+            active=partner.removed_at is None,
+        )
+        for partner in Partner.objects.filter(campaign=campaign)
+        .select_related("organization")
+        .order_by("created_at")
+    ]
+
+
+def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
+    """Read from maintained counters: a few rows, whatever the number of signatures."""
+    tally = CoalitionTally.objects.filter(campaign=campaign).first() or CoalitionTally()
+    return CoalitionFigures(
+        partners=campaign_partner_counts(campaign=campaign),
+        unattributed_count=tally.unattributed_count,
+        multi_partner_count=tally.multi_partner_count,
+        referral_count=tally.referral_count,
+    )

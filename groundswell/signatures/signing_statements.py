@@ -11,12 +11,15 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
+from typing import cast
 
 from django.db import connection
+from django.db.models import Field, Model
 
-from groundswell.coalitions.services import ConsentGiven
 from groundswell.core.databases import fetchone_prepared
-from groundswell.signatures.models import Signature
+from groundswell.core.models import OutboundEmail
+from groundswell.signatures.consent import ConsentGiven
+from groundswell.signatures.models import Consent, PartnerReferral, Signature, Tally
 
 # The columns `insert_signature` writes, in the order of its parameters. Values are passed as
 # the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
@@ -27,19 +30,15 @@ SIGNATURE_FIELDS = (
 )  # fmt: skip
 
 
-def _table(model: type) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
 @cache
 def _insert_sql(*, with_partner: bool, consents: int) -> str:
     """The signing statement for one shape of signature; built once per process and shape."""
-    from groundswell.coalitions.models import Consent, PartnerReferral
-    from groundswell.core.models import OutboundEmail
-    from groundswell.signatures.models import Tally
-
     columns = ", ".join(
-        connection.ops.quote_name(Signature._meta.get_field(name).column)
+        connection.ops.quote_name(cast(Field, Signature._meta.get_field(name)).column)
         for name in SIGNATURE_FIELDS
     )
     parts = [
@@ -107,9 +106,6 @@ def insert_signature(
 
 @cache
 def _confirm_sql() -> str:
-    from groundswell.coalitions.models import Consent
-    from groundswell.signatures.models import Tally
-
     tally = _table(Tally)
     return (
         # The row is found through the unique public id, then its primary key, whatever the

@@ -25,7 +25,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
-from groundswell.signatures.models import Signature, Tally
+from groundswell.coalitions.models import Partner
+from groundswell.signatures.models import CoalitionTally, PartnerReferral, Signature, Tally
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +125,6 @@ def tally_daily_confirmed(
 
 def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
     """Write the tallies' totals to the columns pages read. Returns {figure: (was, now)}."""
-    from groundswell.coalitions.models import CoalitionTally, Partner
-
     campaign = Campaign.objects.get(pk=campaign_id)
     by_partner = tally_by_partner(campaign=campaign)
     changes: dict[str, tuple[int, int]] = {}
@@ -223,8 +222,6 @@ def counts_publish_all() -> int:
 
 def _actual_by_key(campaign: Campaign) -> dict[tuple[int, date], dict[str, int]]:
     """What the signature rows say, per (partner_key, day), in the tallies' terms."""
-    from groundswell.coalitions.models import PartnerReferral
-
     actual: dict[tuple[int, date], dict[str, int]] = {}
 
     def bump(key: tuple[int, date], field: str, amount: int) -> None:
@@ -299,3 +296,13 @@ def counts_reconcile(*, campaign: Campaign) -> dict[str, tuple[int, int]]:
                     **delta,
                 )
     return {**repairs, **counts_publish(campaign_id=campaign.pk)}
+
+
+def coalition_tally_recount(*, campaign: Campaign) -> dict[str, tuple[int, int]]:
+    """Reconcile the counts and return the coalition figures that were repaired."""
+    coalition_figures = ("partner:", "unattributed_count", "multi_partner_count", "referral_count")
+    return {
+        figure: change
+        for figure, change in counts_reconcile(campaign=campaign).items()
+        if figure.startswith(coalition_figures)
+    }

@@ -23,9 +23,7 @@ def version_notice_pending_count(*, campaign: Campaign) -> int:
 
 def version_notices_start(*, campaign: Campaign) -> None:
     """Queue the notices in the background: a campaign may have hundreds of thousands of signers."""
-    from groundswell.signatures.tasks import version_notices_send_task
-
-    enqueue_on_commit(version_notices_send_task, campaign.pk)
+    enqueue_on_commit("groundswell.signatures.tasks.version_notices_send_task", campaign.pk)
 
 
 def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE) -> int:

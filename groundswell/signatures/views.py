@@ -8,13 +8,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
-from groundswell.campaigns.views import render_petition
-from groundswell.coalitions.selectors import consent_names_pending, partner_for_link
+from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
-from groundswell.delivery.services.receipts import receipt_path
 from groundswell.signatures.forms import (
     SIGNING_FORM,
     SignatureForm,
@@ -22,7 +20,9 @@ from groundswell.signatures.forms import (
     consents_from,
     signature_data_clean,
 )
+from groundswell.signatures.links import receipt_path
 from groundswell.signatures.models import Signature
+from groundswell.signatures.petition_views import render_petition
 from groundswell.signatures.services import (
     CampaignNotSigning,
     SigningError,
@@ -35,6 +35,7 @@ from groundswell.signatures.services import (
     withdrawal_token_read,
     withdrawal_url,
 )
+from groundswell.signatures.services.consents import consent_names_pending
 
 
 # Signing is CSRF-exempt on purpose: the form is embedded on partner sites, where browsers do

@@ -19,7 +19,7 @@ big-endian:
 The leaf hash of an entry is RFC 6962's: SHA-256(0x00 || entry). An entry bundle
 (``tile/entries/...``) holds the entries as they are, each behind its uint16 length.
 
-The commitment is the one today's log already makes (``groundswell.delivery.commitments``):
+The commitment is the one today's log already makes (``groundswell.transparency.commitments``):
 
     commitment = SHA-256(field("groundswell/signature-commitment/v1") field(campaign slug)
                          field(public id) field(confirmed at) field(salt))
@@ -65,7 +65,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from groundswell.delivery.merkle import HASH_SIZE, leaf_hash
+from groundswell.transparency.merkle import HASH_SIZE, leaf_hash
 
 ENTRY_FORMAT_VERSION = 0x01
 COMMITMENT_SIZE = HASH_SIZE

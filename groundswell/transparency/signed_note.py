@@ -303,13 +303,13 @@ def parse_verifier_key(vkey: str) -> Ed25519Verifier | CosignatureVerifier:
         )
     name, hex_id, encoded = parts
     material = _decode_key_material(encoded, what="verifier key")
-    verifier_class = {
-        ALGORITHM_ED25519: Ed25519Verifier,
-        ALGORITHM_COSIGNATURE_V1: CosignatureVerifier,
-    }.get(material[0])
-    if verifier_class is None:
+    verifier: Ed25519Verifier | CosignatureVerifier
+    if material[0] == ALGORITHM_ED25519:
+        verifier = Ed25519Verifier(name, material[1:])
+    elif material[0] == ALGORITHM_COSIGNATURE_V1:
+        verifier = CosignatureVerifier(name, material[1:])
+    else:
         raise NoteError(f"the verifier key has signature type {material[0]:#04x}, not 0x01 or 0x04")
-    verifier = verifier_class(name, material[1:])
     _check_key_id(hex_id, verifier.key_id, what="verifier key")
     return verifier
 
@@ -484,10 +484,11 @@ def open_note(message: bytes, verifiers: Iterable[Verifier]) -> OpenedNote:
     unverified: dict[NoteSignature, None] = {}
     for signature in note.signatures:
         key = (signature.name, signature.key_id)
-        verifier = known.get(key)
-        if verifier is None:
+        found = known.get(key)
+        if found is None:
             unverified[signature] = None
             continue
+        verifier = found
         if not verifier.verify(note.text, signature.signature):
             raise InvalidSignatureError(
                 f"the signature of {signature.name}+{signature.key_id:08x} does not verify: "

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from groundswell.delivery.merkle import EMPTY_ROOT, HASH_SIZE
+from groundswell.transparency.merkle import EMPTY_ROOT, HASH_SIZE
 from groundswell.transparency.signed_note import (
     NoteError,
     NoteVerificationError,

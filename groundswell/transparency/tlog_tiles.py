@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
     LEAF_PREFIX,
@@ -180,7 +180,7 @@ def tiles_to_publish(*, old_size: int, new_size: int) -> list[Tile]:
     (a log serves the partial tiles of every size it signed a checkpoint for).
     """
     _check_sizes(old_size, new_size)
-    tiles = []
+    tiles: list[Tile] = []
     level = 0
     while new_size >> (TILE_HEIGHT * level):
         tiles.extend(_new_tiles_at(level, old_size, new_size))
@@ -235,7 +235,7 @@ def parse_entry_bundle(data: bytes, *, width: int | None = None) -> list[bytes]:
 
     A full bundle fetched for a partial one holds more: pass ``width=None`` and slice.
     """
-    entries = []
+    entries: list[bytes] = []
     position = 0
     while position < len(data):
         if position + 2 > len(data):

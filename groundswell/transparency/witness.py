@@ -41,7 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from groundswell.delivery.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, verify_consistency
+from groundswell.transparency.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, verify_consistency
 from groundswell.transparency.signed_note import (
     CosignatureSigner,
     CosignatureVerifier,

@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from groundswell.campaigns.models import Campaign
-from groundswell.campaigns.services import campaign_create, campaign_update
+from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.services import partner_invitation_create
 from groundswell.letters.models import Letter
 from groundswell.letters.services.letters import letter_create, letter_update
 from groundswell.signatures.models import Signature
-from groundswell.signatures.services import signature_create
+from groundswell.signatures.services import petition_update, signature_create
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_a_campaign_title_with_a_line_break_is_refused_by_the_services(host, cam
     with pytest.raises(ValidationError) as created:
         campaign_create(organization=host, data=campaign_data(title=TITLE_WITH_BREAK))
     with pytest.raises(ValidationError) as updated:
-        campaign_update(campaign=campaign, data={"title": TITLE_WITH_BREAK})
+        petition_update(campaign=campaign, data={"title": TITLE_WITH_BREAK})
 
     assert created.value.message_dict["title"] == updated.value.message_dict["title"]
     assert not Campaign.objects.filter(slug="stop-the-data-centre").exists()
@@ -40,10 +40,10 @@ def test_a_campaign_title_with_a_line_break_is_refused_by_the_services(host, cam
 
 
 def test_the_ask_keeps_its_line_breaks_but_not_direction_overrides(host, campaign):
-    campaign_update(campaign=campaign, data={"ask": "Cancel it.\nNow."})
+    petition_update(campaign=campaign, data={"ask": "Cancel it.\nNow."})
 
     with pytest.raises(ValidationError):
-        campaign_update(campaign=campaign, data={"ask": "Cancel \u202eit"})
+        petition_update(campaign=campaign, data={"ask": "Cancel \u202eit"})
     assert Campaign.objects.get(pk=campaign.pk).ask == "Cancel it.\nNow."
 
 

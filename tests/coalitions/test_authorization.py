@@ -24,8 +24,8 @@ from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
-from tests.delivery.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
+from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -89,35 +89,35 @@ TABLE = [
     Row("organizer:campaign_contribution", GET,    (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
     # Delivery and the transparency log.
-    Row("delivery:organizer_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
-    Row("delivery:organizer_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
-    Row("delivery:organizer_package_new", POST,    (LOGIN, 403, 302, 302, 404, 404, 404)),
-    Row("delivery:organizer_package", GET,         (LOGIN, 200, 200, 200, 404, 404, 404),
+    Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
+    Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
+    Row("organizer:delivery_package_new", POST,    (LOGIN, 403, 302, 302, 404, 404, 404)),
+    Row("organizer:delivery_package", GET,         (LOGIN, 200, 200, 200, 404, 404, 404),
         {"slug": "campaign", "package_id": "package"}),
-    Row("delivery:organizer_package_download", GET, (LOGIN, 200, 200, 200, 404, 404, 404),
+    Row("organizer:delivery_package_download", GET, (LOGIN, 200, 200, 200, 404, 404, 404),
         {"slug": "campaign", "package_id": "package", "file": "pdf"}),
-    Row("delivery:organizer_delivery_new", GET,    (LOGIN, 403, 200, 200, 404, 404, 404)),
-    Row("delivery:organizer_delivery_new", POST,   (LOGIN, 403, 200, 200, 404, 404, 404)),
-    Row("delivery:organizer_withdraw", GET,        (LOGIN, 403, 200, 200, 404, 404, 404)),
-    Row("delivery:organizer_withdraw", POST,       (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:delivery_new", GET,    (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:delivery_new", POST,   (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:delivery_withdraw", GET,        (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:delivery_withdraw", POST,       (LOGIN, 403, 200, 200, 404, 404, 404)),
     # Open letters.
-    Row("letters:organizer_list", GET,             (LOGIN, 200, 200, 200, 200, 200, 200), NONE),
-    Row("letters:organizer_new", GET,              (LOGIN, 302, 200, 200, 200, 200, 302), NONE),
-    Row("letters:organizer_letter", GET,           (LOGIN, 200, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_edit", GET,             (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_category_new", GET,     (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_category_edit", GET,    (LOGIN, 403, 200, 200, 404, 404, 404),
+    Row("organizer:letter_list", GET,             (LOGIN, 200, 200, 200, 200, 200, 200), NONE),
+    Row("organizer:letter_new", GET,              (LOGIN, 302, 200, 200, 200, 200, 302), NONE),
+    Row("organizer:letter", GET,           (LOGIN, 200, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_edit", GET,             (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_category_new", GET,     (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_category_edit", GET,    (LOGIN, 403, 200, 200, 404, 404, 404),
         {"slug": "letter", "category": "employees"}),
-    Row("letters:organizer_signatories", GET,      (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_decide", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), LETTER,
+    Row("organizer:letter_signatories", GET,      (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_decide", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), LETTER,
         {"decision": "approve", "signatories": ["signatory"]}),
-    Row("letters:organizer_pin", POST,             (LOGIN, 403, 302, 302, 404, 404, 404),
+    Row("organizer:letter_pin", POST,             (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "public_id": "signatory"}, {"pinned": "1"}),
-    Row("letters:organizer_delivery_export", GET,  (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_contacts_export", GET,  (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
-    Row("letters:organizer_notify", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
-    Row("letters:organizer_recount", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
-    Row("letters:organizer_action", POST,          (LOGIN, 403, 302, 302, 404, 404, 404),
+    Row("organizer:letter_delivery_export", GET,  (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_contacts_export", GET,  (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_notify", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
+    Row("organizer:letter_recount", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
+    Row("organizer:letter_action", POST,          (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "action": "close"}),
     # Invitations: the link is the authority, but one to an existing organization is accepted
     # only by one of its own owners or admins (none of these visitors).
@@ -143,8 +143,9 @@ PUBLIC_URLS = {
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",
     # Receipts (signed tokens), public deliveries, the checkpoint key and the log's proofs.
-    "delivery:receipt", "delivery:receipt_download", "delivery:delivery", "delivery:public_key",
-    "delivery:checkpoints", "delivery:checkpoint", "delivery:inclusion", "delivery:consistency",
+    "transparency:receipt", "transparency:receipt_download", "delivery:delivery",
+    "transparency:public_key", "transparency:checkpoints", "transparency:checkpoint",
+    "transparency:inclusion", "transparency:consistency",
     # Open letters' public pages and signing; the verification link is a signed token.
     "letters:letter", "letters:letter_json", "letters:history", "letters:sign", "letters:thanks",
     "letters:verify",

@@ -13,8 +13,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from groundswell.coalitions.models import CoalitionTally, Consent, PartnerReferral
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import CoalitionTally, Consent, PartnerReferral, Signature
 from groundswell.signatures.tallies import counts_reconcile
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
@@ -379,7 +378,7 @@ def test_a_withdrawn_signature_takes_its_waiting_change_with_it(client, campaign
 def test_an_expired_change_link_is_refused(client, campaign, partner_a, later, settings):
     from django.utils import timezone
 
-    from groundswell.coalitions.models import PendingChange
+    from groundswell.signatures.models import PendingChange
 
     sign_through(client, campaign)
     client.post(confirmation_link_from_outbox())
@@ -403,8 +402,15 @@ def test_the_migration_drops_consents_a_repeat_attached_that_nobody_confirmed(
     have been confirmed by the owner's own link: they go. Everything else stays."""
     from importlib import import_module
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
+    # The models as that migration knew them: Consent was the coalitions app's until issue 13.
+    apps = (
+        MigrationLoader(connection)
+        .project_state(("coalitions", "0003_drop_unconfirmed_repeat_consents"))
+        .apps
+    )
     migration = import_module(
         "groundswell.coalitions.migrations.0003_drop_unconfirmed_repeat_consents"
     )

@@ -5,9 +5,10 @@ from django.core import mail
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.models import CoalitionTally, Consent, Partner, PartnerReferral
-from groundswell.coalitions.services import coalition_tally_recount, partner_remove
-from groundswell.signatures.models import Signature
+from groundswell.coalitions.models import Partner
+from groundswell.coalitions.services import partner_remove
+from groundswell.signatures.models import CoalitionTally, Consent, PartnerReferral, Signature
+from groundswell.signatures.tallies import coalition_tally_recount
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
 

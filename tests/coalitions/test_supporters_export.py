@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from groundswell.accounts.models import Role
-from groundswell.coalitions.services import ConsentGiven
+from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.services import signature_create
 from tests.conftest import signer_values
 

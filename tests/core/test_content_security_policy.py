@@ -22,27 +22,28 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from groundswell.accounts.models import Role
-from groundswell.coalitions.models import Partner, PendingChange
+from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build
-from groundswell.delivery.services.receipts import receipt_token_make
 from groundswell.letters.services.erasure import withdrawal_url as letter_withdrawal_url
 from groundswell.letters.services.personal_email import personal_email_confirmation_url
 from groundswell.letters.services.signing import NextStep, verification_token_make, verification_url
+from groundswell.signatures.links import receipt_token_make
+from groundswell.signatures.models import PendingChange
 from groundswell.signatures.services import change_url, confirmation_token_make, withdrawal_url
 from tests.conftest import sign_data
-from tests.delivery.conftest import (  # noqa: F401 (fixtures)
-    _delivery_isolated,
-    checkpoint_key_file,
-    confirm_many,
-)
 from tests.letters.conftest import (  # noqa: F401 (fixtures)
     letter,
     make_letter,
     sign_form_data,
     sign_letter,
+)
+from tests.transparency.conftest import (  # noqa: F401 (fixtures)
+    _delivery_isolated,
+    checkpoint_key_file,
+    confirm_many,
 )
 
 pytestmark = pytest.mark.django_db
@@ -257,43 +258,47 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("invitation", world["partner_invitation_token"]), who=OWNER),
             Visit(url("invitation", "not-a-token"), 400),
         ],
-        "delivery:receipt": [
-            Visit(url("delivery:receipt", slug, receipt_token)),
-            Visit(url("delivery:receipt", slug, "not-a-token"), 400),
+        "transparency:receipt": [
+            Visit(url("transparency:receipt", slug, receipt_token)),
+            Visit(url("transparency:receipt", slug, "not-a-token"), 400),
         ],
-        "delivery:receipt_download": [Visit(url("delivery:receipt_download", slug, receipt_token))],
+        "transparency:receipt_download": [
+            Visit(url("transparency:receipt_download", slug, receipt_token))
+        ],
         "delivery:delivery": both(url("delivery:delivery", slug, world["delivery"].pk)),
-        "delivery:public_key": [Visit(url("delivery:public_key"))],
-        "delivery:checkpoints": [Visit(url("delivery:checkpoints", slug))],
-        "delivery:checkpoint": [
-            Visit(url("delivery:checkpoint", slug, world["delivery"].checkpoint.tree_size))
+        "transparency:public_key": [Visit(url("transparency:public_key"))],
+        "transparency:checkpoints": [Visit(url("transparency:checkpoints", slug))],
+        "transparency:checkpoint": [
+            Visit(url("transparency:checkpoint", slug, world["delivery"].checkpoint.tree_size))
         ],
-        "delivery:inclusion": [
-            Visit(url("delivery:inclusion", slug) + "?leaf_index=0"),
-            Visit(url("delivery:inclusion", slug) + "?leaf_index=²", 400),
+        "transparency:inclusion": [
+            Visit(url("transparency:inclusion", slug) + "?leaf_index=0"),
+            Visit(url("transparency:inclusion", slug) + "?leaf_index=²", 400),
         ],
-        "delivery:consistency": [Visit(url("delivery:consistency", slug) + "?old=1&new=3", 400)],
-        "delivery:organizer_overview": organizer(url("delivery:organizer_overview", slug)),
-        "delivery:organizer_checkpoint_new": organizer(
-            url("delivery:organizer_checkpoint_new", slug), 302, "post"
-        ),
-        "delivery:organizer_package_new": organizer(
-            url("delivery:organizer_package_new", slug), 302, "post"
-        ),
-        "delivery:organizer_package": organizer(
-            url("delivery:organizer_package", slug, world["package"].pk)
-        ),
-        "delivery:organizer_package_download": organizer(
-            url("delivery:organizer_package_download", slug, world["package"].pk, "csv")
-        ),
-        "delivery:organizer_delivery_new": [
-            *organizer(url("delivery:organizer_delivery_new", slug)),
-            *organizer(url("delivery:organizer_delivery_new", slug), 200, "post", {"place": ""}),
+        "transparency:consistency": [
+            Visit(url("transparency:consistency", slug) + "?old=1&new=3", 400)
         ],
-        "delivery:organizer_withdraw": [
-            *organizer(url("delivery:organizer_withdraw", slug)),
+        "organizer:delivery_overview": organizer(url("organizer:delivery_overview", slug)),
+        "organizer:delivery_checkpoint_new": organizer(
+            url("organizer:delivery_checkpoint_new", slug), 302, "post"
+        ),
+        "organizer:delivery_package_new": organizer(
+            url("organizer:delivery_package_new", slug), 302, "post"
+        ),
+        "organizer:delivery_package": organizer(
+            url("organizer:delivery_package", slug, world["package"].pk)
+        ),
+        "organizer:delivery_package_download": organizer(
+            url("organizer:delivery_package_download", slug, world["package"].pk, "csv")
+        ),
+        "organizer:delivery_new": [
+            *organizer(url("organizer:delivery_new", slug)),
+            *organizer(url("organizer:delivery_new", slug), 200, "post", {"place": ""}),
+        ],
+        "organizer:delivery_withdraw": [
+            *organizer(url("organizer:delivery_withdraw", slug)),
             *organizer(
-                url("delivery:organizer_withdraw", slug), 200, "post", {"email": "x@example.org"}
+                url("organizer:delivery_withdraw", slug), 200, "post", {"email": "x@example.org"}
             ),
         ],
         "organizer:dashboard": organizer(url("organizer:dashboard")),
@@ -352,43 +357,43 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("letters:verify", open_letter, verify_token), method="post"),
             Visit(url("letters:verify", open_letter, "not-a-token"), 400),
         ],
-        "letters:organizer_list": organizer(url("letters:organizer_list")),
-        "letters:organizer_new": [
-            *organizer(url("letters:organizer_new")),
-            *organizer(url("letters:organizer_new"), 200, "post", {"title": ""}),
+        "organizer:letter_list": organizer(url("organizer:letter_list")),
+        "organizer:letter_new": [
+            *organizer(url("organizer:letter_new")),
+            *organizer(url("organizer:letter_new"), 200, "post", {"title": ""}),
         ],
-        "letters:organizer_letter": organizer(url("letters:organizer_letter", open_letter)),
-        "letters:organizer_edit": organizer(url("letters:organizer_edit", open_letter)),
-        "letters:organizer_category_new": organizer(
-            url("letters:organizer_category_new", open_letter)
+        "organizer:letter": organizer(url("organizer:letter", open_letter)),
+        "organizer:letter_edit": organizer(url("organizer:letter_edit", open_letter)),
+        "organizer:letter_category_new": organizer(
+            url("organizer:letter_category_new", open_letter)
         ),
-        "letters:organizer_category_edit": organizer(
-            url("letters:organizer_category_edit", open_letter, "scholars")
+        "organizer:letter_category_edit": organizer(
+            url("organizer:letter_category_edit", open_letter, "scholars")
         ),
-        "letters:organizer_signatories": [
-            *organizer(url("letters:organizer_signatories", open_letter)),
-            *organizer(url("letters:organizer_signatories", open_letter) + "?status=approved"),
+        "organizer:letter_signatories": [
+            *organizer(url("organizer:letter_signatories", open_letter)),
+            *organizer(url("organizer:letter_signatories", open_letter) + "?status=approved"),
         ],
-        "letters:organizer_decide": organizer(
-            url("letters:organizer_decide", open_letter), 302, "post", {"decision": "approve"}
+        "organizer:letter_decide": organizer(
+            url("organizer:letter_decide", open_letter), 302, "post", {"decision": "approve"}
         ),
-        "letters:organizer_pin": organizer(
-            url("letters:organizer_pin", open_letter, world["signatory"].public_id), 302, "post"
+        "organizer:letter_pin": organizer(
+            url("organizer:letter_pin", open_letter, world["signatory"].public_id), 302, "post"
         ),
-        "letters:organizer_delivery_export": organizer(
-            url("letters:organizer_delivery_export", open_letter)
+        "organizer:letter_delivery_export": organizer(
+            url("organizer:letter_delivery_export", open_letter)
         ),
-        "letters:organizer_contacts_export": organizer(
-            url("letters:organizer_contacts_export", open_letter)
+        "organizer:letter_contacts_export": organizer(
+            url("organizer:letter_contacts_export", open_letter)
         ),
-        "letters:organizer_notify": organizer(
-            url("letters:organizer_notify", open_letter), 302, "post"
+        "organizer:letter_notify": organizer(
+            url("organizer:letter_notify", open_letter), 302, "post"
         ),
-        "letters:organizer_recount": organizer(
-            url("letters:organizer_recount", open_letter), 302, "post"
+        "organizer:letter_recount": organizer(
+            url("organizer:letter_recount", open_letter), 302, "post"
         ),
-        "letters:organizer_action": organizer(
-            url("letters:organizer_action", open_letter, "close"), 302, "post"
+        "organizer:letter_action": organizer(
+            url("organizer:letter_action", open_letter, "close"), 302, "post"
         ),
         "login": [
             Visit(url("login")),

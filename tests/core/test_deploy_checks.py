@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.config.checks import proxies_are_trusted_behind_a_proxy
-from groundswell.delivery.checkpoints import generate_private_key, private_key_to_pem
+from groundswell.core.checks import proxies_are_trusted_behind_a_proxy
+from groundswell.transparency.checkpoints import generate_private_key, private_key_to_pem
 
 DEPLOYMENT = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 

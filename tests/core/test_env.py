@@ -42,7 +42,7 @@ def test_bad_booleans_and_integers_fail_loudly(monkeypatch):
 
 
 def test_the_secret_key_check_refuses_production_without_a_key(settings):
-    from groundswell.config.checks import secret_key_is_set
+    from groundswell.core.checks import secret_key_is_set
 
     settings.DEBUG = False
     settings.SECRET_KEY = "insecure-development-key-do-not-use-in-production"

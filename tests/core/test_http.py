@@ -71,8 +71,8 @@ def test_ids_in_paths_too_large_for_the_database_are_not_found(client, campaign,
     huge = 10**30
     paths = [
         reverse("delivery:delivery", args=[campaign.slug, huge]),
-        reverse("delivery:organizer_package", args=[campaign.slug, huge]),
-        reverse("delivery:organizer_package_download", args=[campaign.slug, huge, "pdf"]),
+        reverse("organizer:delivery_package", args=[campaign.slug, huge]),
+        reverse("organizer:delivery_package_download", args=[campaign.slug, huge, "pdf"]),
     ]
     for path in paths:
         assert client.get(path).status_code == 404

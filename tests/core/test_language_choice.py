@@ -146,7 +146,7 @@ def test_the_page_for_a_database_outage_says_its_language(client, campaign, monk
     def unreachable(**kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("groundswell.campaigns.views.campaign_public_get", unreachable)
+    monkeypatch.setattr("groundswell.signatures.petition_views.campaign_public_get", unreachable)
 
     page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
 

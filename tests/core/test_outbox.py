@@ -354,14 +354,14 @@ def test_failures_are_counted_by_campaign_and_reason(make_campaign):
 
 
 def test_every_email_about_a_campaign_names_it(campaign, signed, age_last_notice, run_on_commit):
-    from groundswell.campaigns.services import campaign_update
+    from groundswell.signatures.services import petition_update
     from groundswell.signatures.version_notices import version_notices_send_batch
 
     signed(confirm=True)
     age_last_notice(11)
     signed(confirm=False)  # a repeat: the "already signed" e-mail
     with run_on_commit():
-        campaign_update(campaign=campaign, data={"ask": "A new ask."}, change_note="Clearer.")
+        petition_update(campaign=campaign, data={"ask": "A new ask."}, change_note="Clearer.")
     version_notices_send_batch(campaign_id=campaign.pk)
 
     kinds = dict(OutboundEmail.objects.values_list("kind", "campaign"))

@@ -11,25 +11,21 @@ from PIL import Image
 from groundswell.accounts.models import Role
 from groundswell.campaigns.models import CampaignStatus
 from groundswell.delivery import forms as delivery_forms
-from groundswell.delivery.checkpoints import load_public_key_pem
-from groundswell.delivery.models import (
-    Checkpoint,
-    Delivery,
-    DeliveryPackage,
-    LeafKind,
-    LogEntry,
-    PackageStatus,
-)
+from groundswell.delivery.models import Delivery, DeliveryPackage, PackageStatus
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build
-from groundswell.delivery.views import organizer as organizer_views
+from groundswell.organizer.views import delivery as organizer_views
 from groundswell.signatures.models import Signature
+from groundswell.transparency.checkpoints import load_public_key_pem
+from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name: str, campaign, **kwargs) -> str:
-    return reverse(f"delivery:{name}", kwargs={"slug": campaign.slug, **kwargs})
+    # The public delivery page is the delivery app's; the organizer's pages are the organizer's.
+    namespace = "delivery" if name == "delivery" else "organizer"
+    return reverse(f"{namespace}:{name}", kwargs={"slug": campaign.slug, **kwargs})
 
 
 @pytest.fixture
@@ -74,22 +70,22 @@ def jpeg(*, gps: bool = False, size: tuple[int, int] = (40, 30), format: str = "
 
 PAGES = [
     # (URL name, method, roles allowed)
-    ("organizer_overview", "get", "members"),
-    ("organizer_checkpoint_new", "post", "editors"),
-    ("organizer_package_new", "post", "editors"),
-    ("organizer_package", "get", "members"),
-    ("organizer_package_download", "get", "members"),
-    ("organizer_delivery_new", "get", "editors"),
-    ("organizer_delivery_new", "post", "editors"),
-    ("organizer_withdraw", "get", "personal data"),
-    ("organizer_withdraw", "post", "personal data"),
+    ("delivery_overview", "get", "members"),
+    ("delivery_checkpoint_new", "post", "editors"),
+    ("delivery_package_new", "post", "editors"),
+    ("delivery_package", "get", "members"),
+    ("delivery_package_download", "get", "members"),
+    ("delivery_new", "get", "editors"),
+    ("delivery_new", "post", "editors"),
+    ("delivery_withdraw", "get", "personal data"),
+    ("delivery_withdraw", "post", "personal data"),
 ]
 
 
 def page_url(name: str, campaign, package) -> str:
-    if name == "organizer_package":
+    if name == "delivery_package":
         return url(name, campaign, package_id=package.pk)
-    if name == "organizer_package_download":
+    if name == "delivery_package_download":
         return url(name, campaign, package_id=package.pk, file="pdf")
     return url(name, campaign)
 
@@ -143,13 +139,13 @@ def test_a_package_of_another_campaign_is_not_found(client, owner, campaign, mak
     package = DeliveryPackage.objects.create(campaign=other, directory="x")
     client.force_login(owner)
 
-    response = client.get(url("organizer_package", campaign, package_id=package.pk))
+    response = client.get(url("delivery_package", campaign, package_id=package.pk))
 
     assert response.status_code == 404
 
 
 def test_the_delivery_pages_are_not_taken_for_campaign_actions(campaign):
-    assert resolve(url("organizer_overview", campaign)).func == organizer_views.overview
+    assert resolve(url("delivery_overview", campaign)).func == organizer_views.overview
 
 
 def test_the_campaign_page_links_to_the_delivery_pages(client, owner, campaign):
@@ -157,7 +153,7 @@ def test_the_campaign_page_links_to_the_delivery_pages(client, owner, campaign):
 
     body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
 
-    assert url("organizer_overview", campaign) in body
+    assert url("delivery_overview", campaign) in body
 
 
 def test_the_overview_shows_the_log_and_makes_few_queries(
@@ -166,7 +162,7 @@ def test_the_overview_shows_the_log_and_makes_few_queries(
     client.force_login(owner)
 
     with django_assert_max_num_queries(10):
-        response = client.get(url("organizer_overview", campaign))
+        response = client.get(url("delivery_overview", campaign))
 
     body = response.content.decode()
     assert '<strong data-testid="log-live-count">3</strong>' in body  # same signers twice
@@ -180,7 +176,7 @@ def test_an_editor_signs_a_checkpoint_on_demand(client, owner, campaign, confirm
     confirm_many(2)
     client.force_login(owner)
 
-    response = client.post(url("organizer_checkpoint_new", campaign), follow=True)
+    response = client.post(url("delivery_checkpoint_new", campaign), follow=True)
 
     checkpoint = Checkpoint.objects.get(campaign=campaign)
     assert (checkpoint.tree_size, checkpoint.live_count) == (2, 2)
@@ -191,15 +187,15 @@ def test_an_editor_builds_a_package_and_follows_its_progress(client, owner, camp
     confirm_many(3)
     client.force_login(owner)
 
-    response = client.post(url("organizer_package_new", campaign), {"cover_letter": "Dear Dana"})
+    response = client.post(url("delivery_package_new", campaign), {"cover_letter": "Dear Dana"})
 
     package = DeliveryPackage.objects.get(campaign=campaign)
-    assert response["Location"] == url("organizer_package", campaign, package_id=package.pk)
+    assert response["Location"] == url("delivery_package", campaign, package_id=package.pk)
     assert package.status == PackageStatus.DONE  # eager: built when the request committed
     assert package.cover_letter == "Dear Dana"
     page = client.get(response["Location"]).content.decode()
     assert 'http-equiv="refresh"' not in page
-    assert url("organizer_package_download", campaign, package_id=package.pk, file="zip") in page
+    assert url("delivery_package_download", campaign, package_id=package.pk, file="zip") in page
 
 
 def test_a_package_being_built_refreshes_its_page(client, viewer, campaign):
@@ -208,7 +204,7 @@ def test_a_package_being_built_refreshes_its_page(client, viewer, campaign):
     )
     client.force_login(viewer)
 
-    body = client.get(url("organizer_package", campaign, package_id=package.pk)).content.decode()
+    body = client.get(url("delivery_package", campaign, package_id=package.pk)).content.decode()
 
     assert 'http-equiv="refresh"' in body
     assert "42%" in body
@@ -219,7 +215,7 @@ def test_the_files_download_as_attachments(client, viewer, campaign, built_packa
 
     for file, start in (("pdf", b"%PDF-"), ("csv", b"number,"), ("manifest", b"{"), ("zip", b"PK")):
         response = client.get(
-            url("organizer_package_download", campaign, package_id=built_package.pk, file=file)
+            url("delivery_package_download", campaign, package_id=built_package.pk, file=file)
         )
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
@@ -232,7 +228,7 @@ def test_an_unknown_or_unfinished_file_is_not_found(client, viewer, campaign, bu
 
     for package, file in ((built_package, "passwords"), (unfinished, "pdf")):
         response = client.get(
-            url("organizer_package_download", campaign, package_id=package.pk, file=file)
+            url("delivery_package_download", campaign, package_id=package.pk, file=file)
         )
         assert response.status_code == 404
 
@@ -244,7 +240,7 @@ def test_an_editor_records_a_delivery_with_a_photo_stripped_of_its_location(
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_delivery_new", campaign),
+        url("delivery_new", campaign),
         {
             "delivered_at": "2026-03-01T10:30",
             "place": "Northwind Cloud HQ",
@@ -275,7 +271,7 @@ def test_only_photos_are_accepted(client, owner, campaign, upload, message):
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_delivery_new", campaign),
+        url("delivery_new", campaign),
         {
             "delivered_at": "2026-03-01T10:30",
             "place": "HQ",
@@ -294,7 +290,7 @@ def test_photos_over_the_size_limit_are_refused(client, owner, campaign, monkeyp
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_delivery_new", campaign),
+        url("delivery_new", campaign),
         {
             "delivered_at": "2026-03-01T10:30",
             "place": "HQ",
@@ -311,7 +307,7 @@ def test_markup_in_a_delivery_is_refused(client, owner, campaign):
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_delivery_new", campaign),
+        url("delivery_new", campaign),
         {"delivered_at": "2026-03-01T10:30", "place": "<script>x</script>", "received_by": "R"},
     )
 
@@ -323,7 +319,7 @@ def test_an_editor_withdraws_a_signature_by_email(client, owner, campaign, confi
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_withdraw", campaign),
+        url("delivery_withdraw", campaign),
         {"email": "SIGNER1@example.org", "reason": "erased", "confirm": "on"},
     )
 
@@ -340,7 +336,7 @@ def test_withdrawing_an_unknown_address_says_so(client, owner, campaign, confirm
     client.force_login(owner)
 
     response = client.post(
-        url("organizer_withdraw", campaign),
+        url("delivery_withdraw", campaign),
         {"email": "nobody@example.org", "reason": "withdrawn", "confirm": "on"},
     )
 
@@ -353,7 +349,7 @@ def test_withdrawing_needs_the_confirmation_box(client, owner, campaign, confirm
     client.force_login(owner)
 
     client.post(
-        url("organizer_withdraw", campaign), {"email": "signer0@example.org", "reason": "erased"}
+        url("delivery_withdraw", campaign), {"email": "signer0@example.org", "reason": "erased"}
     )
 
     assert Signature.objects.count() == 1
@@ -370,7 +366,9 @@ def test_a_delivery_has_a_public_page_with_its_checkpoint(client, campaign, deli
     assert "Head of public affairs" in body
     assert '<dd data-testid="checkpoint-live-count">3</dd>' in body
     assert delivery.checkpoint.root_hash_hex in body
-    assert url("checkpoint", campaign, tree_size=3) in body
+    assert (
+        reverse("transparency:checkpoint", kwargs={"slug": campaign.slug, "tree_size": 3}) in body
+    )
     assert "&lt;b&gt;not bold&lt;/b&gt;" in body
 
 

@@ -9,13 +9,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from groundswell.campaigns.services import campaign_update
 from groundswell.coalitions.models import Partner
 from groundswell.delivery import package_pdf
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.services.packages import delivery_package_build, package_directory
 from groundswell.signatures.models import Signature
+from groundswell.signatures.services import petition_update
 from groundswell.signatures.tallies import tally_totals
 from groundswell.signatures.version_notices import version_notices_start
 from tests.conftest import confirmation_link_from_outbox, sign_data
@@ -68,7 +68,7 @@ def zyxwa_everywhere(
     age_last_notice(11)
     client.post(sign_url, {**data, "email": EMAIL.upper()})
     with run_on_commit():
-        campaign_update(campaign=campaign, data={"ask": "Cancel it now."}, change_note="Sharper.")
+        petition_update(campaign=campaign, data={"ask": "Cancel it now."}, change_note="Sharper.")
         version_notices_start(campaign=campaign)
     signature = Signature.objects.get(email_key="zyx.quill@example.org")
     assert len([m for m in mail.outbox if m.to == [EMAIL] or m.to == [EMAIL.upper()]]) >= 4
@@ -117,7 +117,7 @@ def test_removal_by_an_organizer_erases_every_copy_of_her_data(
     client.force_login(owner)
 
     response = client.post(
-        reverse("delivery:organizer_withdraw", args=[campaign.slug]),
+        reverse("organizer:delivery_withdraw", args=[campaign.slug]),
         {"email": "ZYX.QUILL@example.org", "reason": "erased", "confirm": "on"},
     )
 
@@ -129,22 +129,22 @@ def test_removal_by_an_organizer_erases_every_copy_of_her_data(
 
 def test_a_package_built_while_she_withdraws_keeps_no_file(campaign, confirm_many, settings):
     """The builder wrote her row, then she withdrew: the finished package must not stay."""
-    from groundswell.delivery.services import packages
+    from groundswell.delivery.services import package_documents
     from groundswell.signatures.services import signature_withdraw
 
     signatures = confirm_many(2, show_name=True, name=NAME)
     package = DeliveryPackage.objects.create(campaign=campaign, directory="racing")
-    real_write_zip = packages._write_zip
+    real_write_zip = package_documents.write_zip
 
     def withdraw_then_zip(directory: Path, **kwargs) -> None:
         real_write_zip(directory, **kwargs)
         signature_withdraw(signature=signatures[0], reason="withdrawn")
 
-    packages._write_zip = withdraw_then_zip
+    package_documents.write_zip = withdraw_then_zip
     try:
         delivery_package_build(package_id=package.pk)
     finally:
-        packages._write_zip = real_write_zip
+        package_documents.write_zip = real_write_zip
 
     package.refresh_from_db()
     assert package.status == "discarded"
@@ -152,7 +152,7 @@ def test_a_package_built_while_she_withdraws_keeps_no_file(campaign, confirm_man
 
 
 def test_a_failed_build_and_the_sweep_leave_no_files(campaign, confirm_many, monkeypatch):
-    from groundswell.delivery.services import packages
+    from groundswell.delivery.services import package_documents, packages
     from groundswell.delivery.tasks import delivery_sweep
 
     confirm_many(2, show_name=True, name=NAME)
@@ -161,7 +161,7 @@ def test_a_failed_build_and_the_sweep_leave_no_files(campaign, confirm_many, mon
     def break_after_the_csv(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(packages, "_write_pdf", break_after_the_csv)
+    monkeypatch.setattr(package_documents, "write_pdf", break_after_the_csv)
     delivery_package_build(package_id=failed.pk)
     failed.refresh_from_db()
     assert failed.status == "failed"

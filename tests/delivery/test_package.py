@@ -26,8 +26,8 @@ from groundswell.delivery.services.packages import (
     delivery_package_request,
     package_directory,
 )
-from groundswell.delivery.services.transparency_log import checkpoint_create
 from groundswell.signatures.services import signature_withdraw
+from groundswell.transparency.services.log import checkpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -163,13 +163,13 @@ def test_the_pdf_has_numbered_pages_and_a_running_count(campaign, confirm_many, 
 def test_the_pdf_holds_the_cover_letter_petition_and_counts(
     campaign, supporters, readable_pdf, monkeypatch
 ):
-    from groundswell.coalitions import selectors as coalition_selectors
+    from groundswell.delivery.services import package_documents
 
     class Figures:
         partners = [type("Partner", (), {"name": "Migrant Justice Network", "signature_count": 4})]
         unattributed_count = 1
 
-    monkeypatch.setattr(coalition_selectors, "coalition_figures", lambda *, campaign: Figures)
+    monkeypatch.setattr(package_documents, "coalition_figures", lambda *, campaign: Figures)
 
     package = build(campaign, cover_letter="Dear Ms Whitfield,\n\nPlease <listen> & act.")
 
@@ -221,12 +221,12 @@ def test_a_built_package_is_not_built_twice(campaign, supporters):
 
 
 def test_a_failed_build_records_only_the_error_class(campaign, supporters, monkeypatch):
-    from groundswell.delivery.services import packages
+    from groundswell.delivery.services import package_documents
 
     def broken(**kwargs):
         raise RuntimeError("Signer 0 <planted-secret@example.org>")
 
-    monkeypatch.setattr(packages, "live_signatories", broken)
+    monkeypatch.setattr(package_documents, "live_signatories", broken)
 
     package = build(campaign)
 
@@ -237,10 +237,12 @@ def test_a_failed_build_records_only_the_error_class(campaign, supporters, monke
 def test_a_list_that_disagrees_with_the_checkpoint_is_not_delivered(
     campaign, supporters, monkeypatch
 ):
-    from groundswell.delivery.services import packages
+    from groundswell.delivery.services import package_documents
 
-    real = packages.live_signatories
-    monkeypatch.setattr(packages, "live_signatories", lambda **kwargs: list(real(**kwargs))[:-1])
+    real = package_documents.live_signatories
+    monkeypatch.setattr(
+        package_documents, "live_signatories", lambda **kwargs: list(real(**kwargs))[:-1]
+    )
 
     package = build(campaign)
 

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from groundswell.coalitions.models import Partner
-from groundswell.organizer.coalition_views import partner_links
+from groundswell.organizer.views.coalitions import partner_links
 from groundswell.signatures.models import Signature
 from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
 

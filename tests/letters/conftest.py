@@ -11,7 +11,7 @@ from django.core import mail
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.core.bot_friction import ISSUED_FIELD
-from groundswell.core.signed_links import link_token_make
+from groundswell.core.signed_links import SignedLink
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     DisplayChoice,
@@ -160,7 +160,7 @@ def sign_letter(run_on_commit: Callable[[], Any], owner: Any) -> Callable[..., S
             with run_on_commit():
                 signatory_verify(letter=letter, token=token)
         if confirm_personal_email and signatory.personal_email:
-            token = link_token_make(purpose=PERSONAL_EMAIL_PURPOSE, value=signatory.public_id)
+            token = SignedLink(PERSONAL_EMAIL_PURPOSE).make(signatory.public_id)
             personal_email_confirm(token=token)
         if approve and category.requires_moderation:
             signatory.refresh_from_db()

@@ -9,18 +9,18 @@ pytestmark = pytest.mark.django_db
 
 # name, method, extra kwargs, roles allowed ("all", "personal" = personal data, "edit")
 LETTER_PAGES = [
-    ("letters:organizer_letter", "get", {}, "all"),
-    ("letters:organizer_edit", "get", {}, "edit"),
-    ("letters:organizer_category_new", "get", {}, "edit"),
-    ("letters:organizer_category_edit", "get", {"category": "employees"}, "edit"),
-    ("letters:organizer_signatories", "get", {}, "personal"),
-    ("letters:organizer_decide", "post", {}, "edit"),
-    ("letters:organizer_pin", "post", {"public_id": "PUBLIC_ID"}, "edit"),
-    ("letters:organizer_delivery_export", "get", {}, "personal"),
-    ("letters:organizer_contacts_export", "get", {}, "personal"),
-    ("letters:organizer_notify", "post", {}, "edit"),
-    ("letters:organizer_recount", "post", {}, "edit"),
-    ("letters:organizer_action", "post", {"action": "close"}, "edit"),
+    ("organizer:letter", "get", {}, "all"),
+    ("organizer:letter_edit", "get", {}, "edit"),
+    ("organizer:letter_category_new", "get", {}, "edit"),
+    ("organizer:letter_category_edit", "get", {"category": "employees"}, "edit"),
+    ("organizer:letter_signatories", "get", {}, "personal"),
+    ("organizer:letter_decide", "post", {}, "edit"),
+    ("organizer:letter_pin", "post", {"public_id": "PUBLIC_ID"}, "edit"),
+    ("organizer:letter_delivery_export", "get", {}, "personal"),
+    ("organizer:letter_contacts_export", "get", {}, "personal"),
+    ("organizer:letter_notify", "post", {}, "edit"),
+    ("organizer:letter_recount", "post", {}, "edit"),
+    ("organizer:letter_action", "post", {"action": "close"}, "edit"),
 ]
 ALLOWED = {
     "all": {Role.OWNER, Role.ADMIN, Role.ORGANIZER, Role.VIEWER},
@@ -28,8 +28,8 @@ ALLOWED = {
     "edit": {Role.OWNER, Role.ADMIN, Role.ORGANIZER},
 }
 POST_DATA = {
-    "letters:organizer_decide": {"decision": "approve", "signatories": ["PUBLIC_ID"]},
-    "letters:organizer_pin": {"pinned": "1"},
+    "organizer:letter_decide": {"decision": "approve", "signatories": ["PUBLIC_ID"]},
+    "organizer:letter_pin": {"pinned": "1"},
 }
 
 
@@ -97,7 +97,7 @@ def test_a_draft_letter_is_404_to_the_public_but_visible_to_members(client, view
 
     assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(viewer)
-    url = reverse("letters:organizer_letter", kwargs={"slug": draft.slug})
+    url = reverse("organizer:letter", kwargs={"slug": draft.slug})
     assert client.get(url).status_code == 200
 
 
@@ -105,15 +105,15 @@ def test_post_only_pages_refuse_get(client, owner, letter):
     client.force_login(owner)
 
     for name in (
-        "letters:organizer_decide",
-        "letters:organizer_notify",
-        "letters:organizer_recount",
+        "organizer:letter_decide",
+        "organizer:letter_notify",
+        "organizer:letter_recount",
     ):
         assert client.get(reverse(name, kwargs={"slug": letter.slug})).status_code == 405
 
 
 def test_the_list_and_the_new_letter_page_need_a_login(client):
-    for name in ("letters:organizer_list", "letters:organizer_new"):
+    for name in ("organizer:letter_list", "organizer:letter_new"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

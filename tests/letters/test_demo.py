@@ -2,7 +2,7 @@
 
 import pytest
 
-from groundswell.letters.demo import EMPLOYEES_SLUG, SCHOLARS_SLUG, letters_demo_seed
+from groundswell.demo.letters import EMPLOYEES_SLUG, SCHOLARS_SLUG, letters_demo_seed
 from groundswell.letters.models import Letter, LetterStatus, Signatory
 from groundswell.letters.services.counting import letter_counts_recount
 

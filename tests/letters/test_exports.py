@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def download(client, letter, name):
-    response = client.get(reverse(f"letters:{name}", kwargs={"slug": letter.slug}))
+    response = client.get(reverse(f"organizer:{name}", kwargs={"slug": letter.slug}))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -29,7 +29,7 @@ def test_the_delivery_export_lists_categories_in_order_pinned_first(
     signatory_pin(letter=letter, public_id=notable.public_id, pinned=True)
     client.force_login(owner)
 
-    rows = download(client, letter, "organizer_delivery_export")
+    rows = download(client, letter, "letter_delivery_export")
 
     assert rows == [
         ["category", "name", "title_or_role", "affiliation", "verification"],
@@ -63,7 +63,7 @@ def test_the_delivery_export_leaves_out_who_is_not_approved(client, owner, lette
     sign_letter(letter, category="scholars", approve=False, name="Waiting Person")
     client.force_login(owner)
 
-    rows = download(client, letter, "organizer_delivery_export")
+    rows = download(client, letter, "letter_delivery_export")
 
     assert rows == [["category", "name", "title_or_role", "affiliation", "verification"]]
 
@@ -72,7 +72,7 @@ def test_spreadsheet_formulas_are_neutralised(client, owner, letter, sign_letter
     sign_letter(letter, category="supporters", name="=HYPERLINK(1)", work_email="")
     client.force_login(owner)
 
-    rows = download(client, letter, "organizer_delivery_export")
+    rows = download(client, letter, "letter_delivery_export")
 
     assert rows[1][1] == "'=HYPERLINK(1)"
 
@@ -91,7 +91,7 @@ def test_the_contacts_export_has_update_emails_and_names_only_when_public(
     sign_letter(letter, name="No Email", work_email="x@northwind.example")
     client.force_login(owner)
 
-    rows = download(client, letter, "organizer_contacts_export")
+    rows = download(client, letter, "letter_contacts_export")
 
     assert rows[0] == [
         "category", "name", "display", "personal_email", "status", "signed_version", "signed_at",
@@ -121,6 +121,6 @@ def test_the_contacts_export_leaves_out_addresses_never_confirmed(
     )
     client.force_login(owner)
 
-    rows = download(client, letter, "organizer_contacts_export")
+    rows = download(client, letter, "letter_contacts_export")
 
     assert [row[3] for row in rows[1:]] == ["c@e.org"]

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def queue_url(letter, status=None):
-    url = reverse("letters:organizer_signatories", kwargs={"slug": letter.slug})
+    url = reverse("organizer:letter_signatories", kwargs={"slug": letter.slug})
     return f"{url}?status={status}" if status else url
 
 
 def decide_url(letter):
-    return reverse("letters:organizer_decide", kwargs={"slug": letter.slug})
+    return reverse("organizer:letter_decide", kwargs={"slug": letter.slug})
 
 
 def scholar(sign_letter, letter, number, **overrides):
@@ -187,7 +187,7 @@ def test_a_named_signatory_can_be_pinned_and_unpinned(client, owner, letter, sig
     person = sign_letter(letter)
     client.force_login(owner)
     pin_url = reverse(
-        "letters:organizer_pin", kwargs={"slug": letter.slug, "public_id": person.public_id}
+        "organizer:letter_pin", kwargs={"slug": letter.slug, "public_id": person.public_id}
     )
 
     client.post(pin_url, {"pinned": "1", "status": "approved"})
@@ -206,7 +206,7 @@ def test_a_withheld_signatory_cannot_be_pinned(client, owner, letter, sign_lette
 
     response = client.post(
         reverse(
-            "letters:organizer_pin", kwargs={"slug": letter.slug, "public_id": person.public_id}
+            "organizer:letter_pin", kwargs={"slug": letter.slug, "public_id": person.public_id}
         ),
         {"pinned": "1"},
     )
@@ -221,7 +221,7 @@ def test_a_withheld_signatory_cannot_be_pinned(client, owner, letter, sign_lette
 def test_pinning_an_unknown_signatory_is_404(client, owner, letter):
     client.force_login(owner)
 
-    url = reverse("letters:organizer_pin", kwargs={"slug": letter.slug, "public_id": "nobody"})
+    url = reverse("organizer:letter_pin", kwargs={"slug": letter.slug, "public_id": "nobody"})
 
     assert client.post(url, {"pinned": "1"}).status_code == 404
 

@@ -40,7 +40,7 @@ def test_an_organizer_creates_a_draft_letter_with_version_1(client, owner, host,
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_new"),
+        reverse("organizer:letter_new"),
         letter_data(organization=host.pk, slug="scholars", campaign=campaign.pk),
     )
 
@@ -50,7 +50,7 @@ def test_an_organizer_creates_a_draft_letter_with_version_1(client, owner, host,
     assert letter.campaign == campaign
     assert letter.current_version.number == 1
     assert letter.current_version.text == "We, scholars, object."
-    assert response["Location"] == reverse("letters:organizer_letter", kwargs={"slug": "scholars"})
+    assert response["Location"] == reverse("organizer:letter", kwargs={"slug": "scholars"})
 
 
 def test_a_letter_cannot_join_another_organizations_campaign(
@@ -60,7 +60,7 @@ def test_a_letter_cannot_join_another_organizations_campaign(
     foreign = make_campaign(organization=make_org())
 
     response = client.post(
-        reverse("letters:organizer_new"),
+        reverse("organizer:letter_new"),
         letter_data(organization=host.pk, slug="scholars", campaign=foreign.pk),
     )
 
@@ -73,7 +73,7 @@ def test_a_taken_web_address_is_refused(client, owner, host, letter):
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_new"), letter_data(organization=host.pk, slug=letter.slug)
+        reverse("organizer:letter_new"), letter_data(organization=host.pk, slug=letter.slug)
     )
 
     assert response.status_code == 200
@@ -83,7 +83,7 @@ def test_a_taken_web_address_is_refused(client, owner, host, letter):
 def test_a_viewer_cannot_create_letters(client, viewer):
     client.force_login(viewer)
 
-    response = client.get(reverse("letters:organizer_new"))
+    response = client.get(reverse("organizer:letter_new"))
 
     assert response.status_code == 302
     assert "You need to be an organizer" in messages_of(response)[0]
@@ -94,7 +94,7 @@ def test_categories_are_added_with_their_rules(client, owner, make_letter):
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_category_new", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_category_new", kwargs={"slug": letter.slug}),
         {
             "name": "Scientists and scholars",
             "slug": "scholars",
@@ -115,7 +115,7 @@ def test_a_malformed_domain_is_refused(client, owner, letter):
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_category_new", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_category_new", kwargs={"slug": letter.slug}),
         {"name": "X", "slug": "x", "position": "0", "allowed_domains": "not a@domain"},
     )
 
@@ -127,7 +127,7 @@ def test_a_category_short_name_is_unique_per_letter(client, owner, letter):
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_category_new", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_category_new", kwargs={"slug": letter.slug}),
         {"name": "Again", "slug": "employees", "position": "0"},
     )
 
@@ -138,7 +138,7 @@ def test_a_category_short_name_is_unique_per_letter(client, owner, letter):
 def test_a_category_is_edited(client, owner, letter):
     client.force_login(owner)
     url = reverse(
-        "letters:organizer_category_edit", kwargs={"slug": letter.slug, "category": "employees"}
+        "organizer:letter_category_edit", kwargs={"slug": letter.slug, "category": "employees"}
     )
 
     assert "northwind.example" in client.get(url).content.decode()
@@ -158,10 +158,10 @@ def test_a_letter_opens_only_with_a_category(client, owner, make_letter):
     client.force_login(owner)
 
     refused = client.post(
-        reverse("letters:organizer_action", kwargs={"slug": empty.slug, "action": "publish"})
+        reverse("organizer:letter_action", kwargs={"slug": empty.slug, "action": "publish"})
     )
     client.post(
-        reverse("letters:organizer_action", kwargs={"slug": ready.slug, "action": "publish"})
+        reverse("organizer:letter_action", kwargs={"slug": ready.slug, "action": "publish"})
     )
 
     assert "Add at least one signatory category" in messages_of(refused)[0]
@@ -173,7 +173,7 @@ def test_an_unknown_action_is_refused(client, owner, letter):
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_action", kwargs={"slug": letter.slug, "action": "explode"})
+        reverse("organizer:letter_action", kwargs={"slug": letter.slug, "action": "explode"})
     )
 
     assert "Unknown action." in messages_of(response)[0]
@@ -183,7 +183,7 @@ def test_before_anyone_signs_an_edit_changes_version_1_in_place(client, owner, l
     client.force_login(owner)
 
     client.post(
-        reverse("letters:organizer_edit", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_edit", kwargs={"slug": letter.slug}),
         letter_data(text="A better text."),
     )
 
@@ -196,7 +196,7 @@ def test_after_someone_signs_an_edit_needs_a_note_and_makes_version_2(
 ):
     signatory = sign_letter(letter)
     client.force_login(owner)
-    url = reverse("letters:organizer_edit", kwargs={"slug": letter.slug})
+    url = reverse("organizer:letter_edit", kwargs={"slug": letter.slug})
 
     refused = client.post(url, letter_data(text="A changed text."))
     client.post(url, letter_data(text="A changed text.", change_note="Clearer demands."))
@@ -229,7 +229,7 @@ def test_signers_of_an_older_version_are_told_once_by_their_personal_email(
     )
     mail.outbox.clear()
     client.force_login(owner)
-    url = reverse("letters:organizer_notify", kwargs={"slug": letter.slug})
+    url = reverse("organizer:letter_notify", kwargs={"slug": letter.slug})
 
     response = client.post(url)
     again = client.post(url)
@@ -251,7 +251,7 @@ def test_there_is_nothing_to_tell_before_the_text_changes(client, owner, letter,
     sign_letter(letter, personal_email="ada@example.org")
     client.force_login(owner)
 
-    response = client.post(reverse("letters:organizer_notify", kwargs={"slug": letter.slug}))
+    response = client.post(reverse("organizer:letter_notify", kwargs={"slug": letter.slug}))
 
     assert "The text has not changed" in messages_of(response)[0]
     # Only the verification e-mail and the personal address's confirmation request.
@@ -265,9 +265,7 @@ def test_the_detail_page_offers_the_notice_when_someone_needs_it(
     letter_text_update(letter=letter, text="Version two.", change_note="Added a deadline.")
     client.force_login(owner)
 
-    body = client.get(
-        reverse("letters:organizer_letter", kwargs={"slug": letter.slug})
-    ).content.decode()
+    body = client.get(reverse("organizer:letter", kwargs={"slug": letter.slug})).content.decode()
 
     assert "Tell them about the change" in body
     assert "1 signer of an older version gave an e-mail" in body
@@ -279,7 +277,7 @@ def test_recount_repairs_drifted_counts(client, owner, letter, sign_letter):
     LetterCategory.objects.filter(letter=letter).update(signatory_count=7)
     client.force_login(owner)
 
-    response = client.post(reverse("letters:organizer_recount", kwargs={"slug": letter.slug}))
+    response = client.post(reverse("organizer:letter_recount", kwargs={"slug": letter.slug}))
 
     assert "99 before, 1 now" in messages_of(response)[0]
     assert Letter.objects.get(pk=letter.pk).signatory_count == 1
@@ -298,7 +296,7 @@ def test_the_list_shows_only_letters_of_my_organizations(
     foreign = make_letter(organization=make_org(), title="Someone else's letter")
     client.force_login(owner)
 
-    body = client.get(reverse("letters:organizer_list")).content.decode()
+    body = client.get(reverse("organizer:letter_list")).content.decode()
 
     assert letter.title in body
     assert foreign.title not in body
@@ -320,9 +318,7 @@ def test_the_detail_page_shows_verification_emails_that_could_not_be_sent(
     monkeypatch.undo()
     client.force_login(owner)
 
-    body = client.get(
-        reverse("letters:organizer_letter", kwargs={"slug": letter.slug})
-    ).content.decode()
+    body = client.get(reverse("organizer:letter", kwargs={"slug": letter.slug})).content.decode()
 
     email = OutboundEmail.objects.get()
     assert email.failure == EmailFailure.RECIPIENT_REFUSED
@@ -337,14 +333,12 @@ def test_the_detail_page_shows_counts_by_status(client, viewer, letter, sign_let
     sign_letter(letter, category="scholars", approve=False, name="Waiting")
     client.force_login(viewer)
 
-    body = client.get(
-        reverse("letters:organizer_letter", kwargs={"slug": letter.slug})
-    ).content.decode()
+    body = client.get(reverse("organizer:letter", kwargs={"slug": letter.slug})).content.decode()
 
     assert 'data-testid="approved-count">1<' in body
     assert 'data-testid="moderation-count">1<' in body
     # Viewers see figures, not people.
-    assert reverse("letters:organizer_signatories", kwargs={"slug": letter.slug}) not in body
+    assert reverse("organizer:letter_signatories", kwargs={"slug": letter.slug}) not in body
     assert Signatory.objects.filter(status=SignatoryStatus.AWAITING_MODERATION).count() == 1
     assert DisplayChoice.PUBLIC in {s.display for s in Signatory.objects.all()}
 
@@ -356,7 +350,7 @@ def test_the_campaign_page_links_to_the_letters(client, owner, campaign):
         reverse("organizer:campaign", kwargs={"slug": campaign.slug})
     ).content.decode()
 
-    assert reverse("letters:organizer_list") in body
+    assert reverse("organizer:letter_list") in body
 
 
 def test_the_list_takes_a_few_queries(client, owner, make_letter, django_assert_max_num_queries):
@@ -365,6 +359,6 @@ def test_the_list_takes_a_few_queries(client, owner, make_letter, django_assert_
     client.force_login(owner)
 
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("letters:organizer_list"))
+        response = client.get(reverse("organizer:letter_list"))
 
     assert response.status_code == 200

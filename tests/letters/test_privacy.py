@@ -73,15 +73,15 @@ def everything_signed(client, owner, letter, sign_letter, caplog):
             outputs[f"verified page {category}"] = text_of(client.post(link))
     sign_letter(letter, name="Named Person", personal_email="named@example.org")
     client.force_login(owner)
-    queue = reverse("letters:organizer_signatories", kwargs={"slug": letter.slug})
+    queue = reverse("organizer:letter_signatories", kwargs={"slug": letter.slug})
     outputs["moderation queue"] = text_of(client.get(queue))
     scholar = Signatory.objects.get(letter=letter, category__slug="scholars")
     client.post(
-        reverse("letters:organizer_decide", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_decide", kwargs={"slug": letter.slug}),
         {"decision": "approve", "signatories": [scholar.public_id]},
     )
     client.post(
-        reverse("letters:organizer_edit", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_edit", kwargs={"slug": letter.slug}),
         {
             "title": letter.title,
             "addressee": letter.addressee,
@@ -89,7 +89,7 @@ def everything_signed(client, owner, letter, sign_letter, caplog):
             "change_note": "Sharper demands.",
         },
     )
-    client.post(reverse("letters:organizer_notify", kwargs={"slug": letter.slug}))
+    client.post(reverse("organizer:letter_notify", kwargs={"slug": letter.slug}))
     client.logout()
     assert Signatory.objects.filter(letter=letter, status="approved").count() == 4
     return outputs
@@ -114,12 +114,12 @@ def test_withheld_names_appear_in_no_output(client, owner, letter, everything_si
     outputs["json"] = text_of(client.get(reverse("letters:letter_json", kwargs=slug)))
     outputs["history"] = text_of(client.get(reverse("letters:history", kwargs=slug)))
     client.force_login(owner)
-    for name in ("organizer_letter", "organizer_delivery_export", "organizer_contacts_export"):
-        outputs[name] = text_of(client.get(reverse(f"letters:{name}", kwargs=slug)))
+    for name in ("letter", "letter_delivery_export", "letter_contacts_export"):
+        outputs[name] = text_of(client.get(reverse(f"organizer:{name}", kwargs=slug)))
     for status in ("unverified", "moderation", "approved", "rejected"):
-        url = reverse("letters:organizer_signatories", kwargs=slug)
+        url = reverse("organizer:letter_signatories", kwargs=slug)
         outputs[f"queue {status}"] = text_of(client.get(url, {"status": status}))
-    outputs["organizer list"] = text_of(client.get(reverse("letters:organizer_list")))
+    outputs["organizer list"] = text_of(client.get(reverse("organizer:letter_list")))
     for number, message in enumerate(mail.outbox):
         outputs[f"e-mail {number} to {message.to}"] = f"{message.subject}\n{message.body}"
     for email in OutboundEmail.objects.all():
@@ -132,7 +132,7 @@ def test_withheld_names_appear_in_no_output(client, owner, letter, everything_si
     for label, text in outputs.items():
         assert_no_planted_name(label, text)
     assert "Named Person" in outputs["public page"]
-    assert "Named Person" in outputs["organizer_delivery_export"]
+    assert "Named Person" in outputs["letter_delivery_export"]
 
 
 def test_the_planted_affiliation_stays_off_public_outputs(client, letter, everything_signed):
@@ -150,7 +150,7 @@ def test_the_delivery_export_honours_every_display_choice(client, owner, letter,
     client.force_login(owner)
 
     export = text_of(
-        client.get(reverse("letters:organizer_delivery_export", kwargs={"slug": letter.slug}))
+        client.get(reverse("organizer:letter_delivery_export", kwargs={"slug": letter.slug}))
     )
 
     lines = export.strip().splitlines()

@@ -5,14 +5,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from groundswell.campaigns.models import CampaignVersion
-from groundswell.campaigns.versions import (
-    TextVersionError,
-    campaign_current_version,
-    campaign_text_update,
-    campaign_versions_public,
-)
+from groundswell.campaigns.versions import campaign_current_version, campaign_versions_public
+from groundswell.core.text_versions import TextVersionError
 from groundswell.letters.models import LetterVersion
 from groundswell.letters.services.letters import letter_text_update
+from groundswell.signatures.services import petition_text_update
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +67,7 @@ def test_a_petition_gets_version_1_lazily_from_its_text(campaign):
 
 
 def test_a_petition_is_edited_in_place_until_someone_signs(campaign):
-    version = campaign_text_update(
+    version = petition_text_update(
         campaign=campaign, ask="A clearer ask.", background="**Why**", change_note=""
     )
 
@@ -86,8 +83,8 @@ def test_a_signed_petition_needs_a_note_and_keeps_the_signed_text(campaign, sign
     original_ask = campaign.ask
 
     with pytest.raises(TextVersionError):
-        campaign_text_update(campaign=campaign, ask="Changed.", background="")
-    version = campaign_text_update(
+        petition_text_update(campaign=campaign, ask="Changed.", background="")
+    version = petition_text_update(
         campaign=campaign, ask="Changed.", background="", change_note="Narrowed the ask."
     )
 
@@ -111,7 +108,7 @@ def test_the_public_history_of_a_petition_needs_no_write(campaign, django_assert
 @override_settings(ROOT_URLCONF="tests.letters.urls_with_petition_history")
 def test_the_petition_history_page_shows_versions_and_notes(client, campaign, signed):
     signed(confirm=True)
-    campaign_text_update(
+    petition_text_update(
         campaign=campaign, ask="Changed ask.", background="", change_note="Narrowed the ask."
     )
 

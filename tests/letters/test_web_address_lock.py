@@ -20,7 +20,7 @@ def letter_edit(client, letter, **changes):
         "slug": letter.slug,
     }
     data.update(changes)
-    return client.post(reverse("letters:organizer_edit", kwargs={"slug": letter.slug}), data)
+    return client.post(reverse("organizer:letter_edit", kwargs={"slug": letter.slug}), data)
 
 
 @pytest.mark.parametrize("status", [LetterStatus.OPEN, LetterStatus.CLOSED])
@@ -30,7 +30,7 @@ def test_a_published_letters_address_is_refused_and_nothing_changes(
     letter = make_letter(slug="northwind-workers", title="Workers", status=status)
     client.force_login(owner)
 
-    page = client.get(reverse("letters:organizer_edit", kwargs={"slug": letter.slug}))
+    page = client.get(reverse("organizer:letter_edit", kwargs={"slug": letter.slug}))
     response = letter_edit(client, letter, slug="renamed")
 
     body = page.content.decode()

@@ -56,7 +56,7 @@ def zyxwa_everywhere(client, owner, letter, sign_letter):
     # The text changes and she is told, at her personal address.
     letter_text_update(letter=letter, text="A sharper text.", change_note="Sharper.")
     client.force_login(owner)
-    client.post(reverse("letters:organizer_notify", kwargs={"slug": letter.slug}))
+    client.post(reverse("organizer:letter_notify", kwargs={"slug": letter.slug}))
     client.logout()
     assert len(emails_to(WORK_EMAIL)) == 1
     assert len(emails_to("ZYX.QUILL+again@northwind.example")) == 1
@@ -103,7 +103,7 @@ def test_erasure_by_an_organizer_leaves_nothing_either(client, owner, letter, zy
     client.force_login(owner)
 
     response = client.post(
-        reverse("letters:organizer_decide", kwargs={"slug": letter.slug}),
+        reverse("organizer:letter_decide", kwargs={"slug": letter.slug}),
         {"decision": "erase", "signatories": [zyxwa_everywhere.public_id], "status": "approved"},
     )
 

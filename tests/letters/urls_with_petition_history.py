@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from groundswell.campaigns.versions_views import petition_history
 from groundswell.config.urls import urlpatterns as site_urlpatterns
+from groundswell.signatures.petition_views import petition_history
 
 urlpatterns = [
     path("p/<slug:slug>/history/", petition_history, name="petition_history"),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from groundswell.coalitions.models import Partner
-from groundswell.coalitions.services import ConsentGiven
+from groundswell.signatures.consent import ConsentGiven
 
 pytestmark = pytest.mark.django_db
 

@@ -212,7 +212,7 @@ def read_csv(response):
 
 
 def test_members_who_may_see_personal_data_download_the_csv(client, owner, campaign, signed):
-    from groundswell.coalitions.services import ConsentGiven
+    from groundswell.signatures.consent import ConsentGiven
 
     consent = ConsentGiven(organization_id=campaign.organization_id, wording="Yes", language="en")
     signed(confirm=True, email="a@example.org", name="=HYPERLINK(evil)", consents=[consent])

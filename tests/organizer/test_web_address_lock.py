@@ -67,10 +67,10 @@ def test_a_drafts_address_may_still_change(client, owner, make_campaign, host):
 def test_the_service_refuses_it_too(campaign):
     from django.core.exceptions import ValidationError
 
-    from groundswell.campaigns.services import campaign_update
+    from groundswell.signatures.services import petition_update
 
     with pytest.raises(ValidationError):
-        campaign_update(campaign=campaign, data={"slug": "renamed", "title": "Other"})
+        petition_update(campaign=campaign, data={"slug": "renamed", "title": "Other"})
 
     stored = Campaign.objects.get(pk=campaign.pk)
     assert (stored.slug, stored.title) == ("cancel-the-contract", "Cancel the contract")

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from groundswell.accounts.models import User
 from groundswell.core.models import OutboundEmail
-from groundswell.delivery.models import LeafKind, LogEntry
 from groundswell.signatures.models import Signature
 from groundswell.signatures.tallies import tally_totals
+from groundswell.transparency.models import LeafKind, LogEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ from django.core import signing
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
-from groundswell.delivery.services.receipts import receipt_path
+from groundswell.signatures.links import CONFIRMATION_SALT, receipt_path
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import (
-    CONFIRMATION_SALT,
     confirmation_token_make,
     withdrawal_url,
 )

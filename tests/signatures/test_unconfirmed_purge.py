@@ -7,10 +7,10 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from groundswell.coalitions.models import Consent, Partner, PartnerReferral
-from groundswell.coalitions.services import ConsentGiven
+from groundswell.coalitions.models import Partner
 from groundswell.core.models import OutboundEmail
-from groundswell.signatures.models import Signature
+from groundswell.signatures.consent import ConsentGiven
+from groundswell.signatures.models import Consent, PartnerReferral, Signature
 from groundswell.signatures.services import signatures_unconfirmed_purge
 from groundswell.signatures.tallies import tally_by_partner, tally_totals
 from groundswell.signatures.tasks import signatures_unconfirmed_purge_task
@@ -90,14 +90,15 @@ def test_a_signature_erased_while_its_address_signs_again_is_taken_anew(
     it: she is signed anew rather than shown an error."""
     from django.db import connection
 
-    from groundswell.signatures import services, signing_statements
+    from groundswell.signatures import signing_statements
+    from groundswell.signatures.services import signing
     from tests.conftest import signer_values
 
     old = signed(confirm=False)
     module, name = (
         (signing_statements, "insert_signature")
         if connection.vendor == "postgresql"
-        else (services, "_insert_signature_in_steps")
+        else (signing, "_insert_signature_in_steps")
     )
     insert = getattr(module, name)
     calls = []
@@ -111,7 +112,7 @@ def test_a_signature_erased_while_its_address_signs_again_is_taken_anew(
 
     monkeypatch.setattr(module, name, insert_then_purge)
 
-    outcome = services.signature_create(campaign=campaign, **signer_values())
+    outcome = signing.signature_create(campaign=campaign, **signer_values())
 
     assert outcome.created
     assert calls[0] is None

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign
-from groundswell.core.signed_links import link_token_make
+from groundswell.core.signed_links import SignedLink
+from groundswell.signatures.links import WITHDRAWAL_PURPOSE, withdrawal_url
 from groundswell.signatures.models import Signature
-from groundswell.signatures.services import WITHDRAWAL_PURPOSE, withdrawal_url
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_the_confirmation_page_offers_the_link(client, campaign, signed):
 
 def test_a_confirmation_token_cannot_withdraw(client, campaign, signed):
     signature = signed(confirm=True)
-    wrong = link_token_make(purpose="groundswell.signatures.confirm", value=signature.public_id)
+    wrong = SignedLink("groundswell.signatures.confirm").make(signature.public_id)
     assert WITHDRAWAL_PURPOSE != "groundswell.signatures.confirm"
 
     response = client.post(reverse("signatures:withdraw", args=[campaign.slug, wrong]))

@@ -5,13 +5,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from groundswell.delivery.merkle import MemoryNodeStore, leaf_hash, root_hash
 from groundswell.transparency.log_entries import (
     LiveCount,
     SignatureEntry,
     TombstoneEntry,
     TombstoneReason,
 )
+from groundswell.transparency.merkle import MemoryNodeStore, leaf_hash, root_hash
 from groundswell.transparency.signed_note import Ed25519Signer, NoteSignature
 from groundswell.transparency.tlog_checkpoint import CountedCheckpoint, sign_checkpoint
 from groundswell.transparency.tlog_tiles import MemoryTiles, TileSink, publish_tiles

@@ -4,13 +4,13 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from groundswell.delivery.merkle import leaf_hash, merkle_tree_hash
 from groundswell.transparency.log_entries import (
     LiveCount,
     SignatureEntry,
     TombstoneEntry,
     TombstoneReason,
 )
+from groundswell.transparency.merkle import leaf_hash, merkle_tree_hash
 from groundswell.transparency.signed_note import CosignatureSigner, Ed25519Signer, open_note
 from groundswell.transparency.tlog_checkpoint import CountedCheckpoint, sign_checkpoint
 

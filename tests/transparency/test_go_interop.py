@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.delivery.merkle import consistency_proof, inclusion_proof, root_hash
+from groundswell.transparency.merkle import consistency_proof, inclusion_proof, root_hash
 from groundswell.transparency.signed_note import CosignatureSigner, Ed25519Signer, open_note
 from groundswell.transparency.tlog_tiles import DirectoryTiles, Tile
 from tests.transparency.logs import ORIGIN, build_log, fixed_signer, signature_entries, tombstone

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from groundswell.delivery.commitments import TOMBSTONE_REASONS, signature_leaf, tombstone_leaf
+from groundswell.transparency.commitments import TOMBSTONE_REASONS, signature_leaf, tombstone_leaf
 from groundswell.transparency.log_entries import (
     EntryError,
     LiveCount,

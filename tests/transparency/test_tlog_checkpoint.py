@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from groundswell.delivery.merkle import EMPTY_ROOT
+from groundswell.transparency.merkle import EMPTY_ROOT
 from groundswell.transparency.signed_note import NoteFormatError, sign_note
 from groundswell.transparency.tlog_checkpoint import (
     Checkpoint,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groundswell.delivery.merkle import (
+from groundswell.transparency.merkle import (
     EMPTY_ROOT,
     MemoryNodeStore,
     ProofError,
@@ -39,7 +39,7 @@ from groundswell.transparency.tlog_tiles import (
     tree_tiles,
     verify_tiles,
 )
-from tests.delivery.test_merkle import reference_mth
+from tests.transparency.test_merkle import reference_mth
 from tests.transparency.logs import build_log, signature_entries
 
 # Past two full levels: 65,536 leaves fill a level 1 tile, so level 2 has a tile too.

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from groundswell.delivery.merkle import EMPTY_ROOT, consistency_proof
+from groundswell.transparency.merkle import EMPTY_ROOT, consistency_proof
 from groundswell.transparency.signed_note import (
     CosignatureSigner,
     Ed25519Signer,

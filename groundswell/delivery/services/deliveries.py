@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from groundswell.accounts.models import User
 from groundswell.campaigns.models import Campaign
 from groundswell.delivery.models import Delivery, DeliveryPhoto
-from groundswell.delivery.services.transparency_log import checkpoint_create
+from groundswell.transparency.services.log import checkpoint_create
 
 PHOTO_LONGEST_SIDE = 2400
 SAVE_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}

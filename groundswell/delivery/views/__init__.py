@@ -1,1 +1,1 @@
-"""Split by who uses them: public pages, the JSON proofs, the organizer's pages."""
+"""The public delivery page; the organizer's are in groundswell.organizer.views.delivery."""

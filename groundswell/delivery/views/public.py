@@ -1,87 +1,15 @@
-"""Public pages: a signer's receipt, a delivery, the key that signs checkpoints."""
+"""The public page of a delivery."""
 
-import json
-
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
-from groundswell.delivery.checkpoints import key_id, public_key_to_pem
-from groundswell.delivery.selectors import (
-    checkpoint_latest,
-    checkpoints_for_campaign,
-    delivery_public_get,
-    receipt_state_get,
-)
-from groundswell.delivery.services.receipts import (
-    InvalidReceiptLink,
-    receipt_document,
-    receipt_token_read,
-)
-from groundswell.delivery.signing_key import checkpoint_public_key
-
-RECEIPT_PENDING_REFRESH_SECONDS = 20
-
-
-@require_GET
-def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign = campaign_public_get(slug=slug)
-    context: dict[str, object] = {"campaign": campaign, "token": token}
-    try:
-        public_id = receipt_token_read(token=token)
-    except InvalidReceiptLink as error:
-        context["message"] = str(error)
-        return render(request, "delivery/receipt_invalid.html", context, status=400)
-    state = receipt_state_get(campaign=campaign, public_id=public_id)
-    if state is None:
-        return render(request, "delivery/receipt_invalid.html", context, status=404)
-    context["state"] = state
-    if state.pending:
-        context["refresh_seconds"] = RECEIPT_PENDING_REFRESH_SECONDS
-        response = render(request, "delivery/receipt_pending.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
-    document = receipt_document(entry=state.entry, log_name=state.log_name)
-    latest = checkpoint_latest(campaign=campaign)
-    context.update(
-        receipt_json=json.dumps(document, indent=2),
-        latest_checkpoint=latest,
-        in_latest_checkpoint=latest is not None and state.entry.index < latest.tree_size,
-        leaf_index=state.entry.index,
-        public_key_url=request.build_absolute_uri(reverse("delivery:public_key")),
-        checkpoints_url=request.build_absolute_uri(
-            reverse("delivery:checkpoints", kwargs={"slug": campaign.slug})
-        ),
-        inclusion_url=request.build_absolute_uri(
-            reverse("delivery:inclusion", kwargs={"slug": campaign.slug})
-        ),
-    )
-    response = render(request, "delivery/receipt.html", context)
-    # The page holds the receipt's salt: keep it out of shared caches and off other sites.
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@require_GET
-def receipt_download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign = campaign_public_get(slug=slug)
-    try:
-        public_id = receipt_token_read(token=token)
-    except InvalidReceiptLink as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    state = receipt_state_get(campaign=campaign, public_id=public_id)
-    if state is None or state.entry is None:
-        return JsonResponse({"error": _("There is no receipt for this link yet.")}, status=404)
-    response = JsonResponse(receipt_document(entry=state.entry, log_name=state.log_name))
-    response["Content-Disposition"] = (
-        f'attachment; filename="receipt-{state.log_name}-{state.entry.index}.json"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+from groundswell.delivery.selectors import delivery_public_get
+from groundswell.transparency.checkpoints import key_id
+from groundswell.transparency.selectors import checkpoints_for_campaign
+from groundswell.transparency.signing_key import checkpoint_public_key
 
 
 @require_GET
@@ -103,23 +31,13 @@ def delivery_detail(request: HttpRequest, slug: str, delivery_id: int) -> HttpRe
         "key_id": key_id(checkpoint_public_key()).hex(),
         "checkpoint_url": request.build_absolute_uri(
             reverse(
-                "delivery:checkpoint",
+                "transparency:checkpoint",
                 kwargs={"slug": campaign.slug, "tree_size": checkpoint.tree_size},
             )
         ),
         "checkpoints_url": request.build_absolute_uri(
-            reverse("delivery:checkpoints", kwargs={"slug": campaign.slug})
+            reverse("transparency:checkpoints", kwargs={"slug": campaign.slug})
         ),
-        "public_key_url": request.build_absolute_uri(reverse("delivery:public_key")),
+        "public_key_url": request.build_absolute_uri(reverse("transparency:public_key")),
     }
     return render(request, "delivery/delivery_public.html", context)
-
-
-@require_GET
-def public_key(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        public_key_to_pem(checkpoint_public_key()), content_type="application/x-pem-file"
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response

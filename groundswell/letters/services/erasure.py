@@ -19,17 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.core.models import OutboundEmail
-from groundswell.core.signed_links import (
-    LinkExpired,
-    LinkInvalid,
-    absolute_url,
-    link_token_make,
-    link_token_read,
-)
+from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
+from groundswell.letters.events import SignatoriesChanged, signatory_withdrawn
 from groundswell.letters.models import COUNTED_STATUSES, Letter, Signatory, SignatoryStatus
 from groundswell.letters.services.counting import letter_counts_add
 
 WITHDRAWAL_PURPOSE = "groundswell.letters.withdraw"
+# The signatory's own link to take their signature back; it does not expire.
+WITHDRAWAL_LINK = SignedLink(WITHDRAWAL_PURPOSE)
 PERSONAL_EMAIL_KIND = "letter-personal-email"
 # A link made a little before its row was stored, or on a server whose clock runs ahead, still
 # expires before the purge reaches it.
@@ -45,13 +42,13 @@ class InvalidWithdrawalLink(Exception):
 def withdrawal_url(*, public_id: str) -> str:
     """The signatory's own link to take their signature back; it does not expire. Sent to work
     addresses too, so its path names neither the letter nor its subject."""
-    token = link_token_make(purpose=WITHDRAWAL_PURPOSE, value=public_id)
+    token = WITHDRAWAL_LINK.make(public_id)
     return absolute_url(reverse("letters:address_cancel", kwargs={"token": token}))
 
 
 def withdrawal_token_read(*, token: str) -> str:
     try:
-        return link_token_read(purpose=WITHDRAWAL_PURPOSE, token=token, max_age=None)
+        return WITHDRAWAL_LINK.read(token)
     except (LinkExpired, LinkInvalid):
         raise InvalidWithdrawalLink(
             _("This link is not valid. Please use the link from your e-mail.")
@@ -70,6 +67,7 @@ def signatory_withdraw(*, token: str) -> bool:
     with transaction.atomic():
         rows = _rows_lock(Signatory.objects.filter(public_id=public_id))
         _signatories_erase(rows)
+        _withdrawn_publish(rows)
     return bool(rows)
 
 
@@ -83,7 +81,18 @@ def signatories_erase(*, letter: Letter, public_ids: list[str]) -> int:
             )
         )
         _signatories_erase(rows)
+        _withdrawn_publish(rows)
     return len(rows)
+
+
+def _withdrawn_publish(rows: Sequence[Signatory]) -> None:
+    by_letter: dict[int, list[int]] = {}
+    for row in rows:
+        by_letter.setdefault(row.letter_id, []).append(row.pk)
+    for letter_id, ids in by_letter.items():
+        signatory_withdrawn.publish(
+            SignatoriesChanged(letter_id=letter_id, signatory_ids=tuple(ids))
+        )
 
 
 def _rows_lock(signatories: QuerySet[Signatory]) -> list[Signatory]:

@@ -1,7 +1,7 @@
 """Creating and editing letters, their text versions and categories; moving letters between
 states. Each transition lives here once."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
-from groundswell.campaigns.versions import TextVersionError, change_note_required_message
 from groundswell.core.text import markdown_to_safe_html
+from groundswell.core.text_versions import text_version_next
+from groundswell.core.transitions import (
+    Transitions,
+    actions_available,
+    status_transition,
+    transition_target,
+)
 from groundswell.letters.models import (
     Letter,
     LetterCategory,
@@ -25,8 +31,8 @@ CATEGORY_FIELDS = (
     "name", "slug", "count_label", "position", "allowed_domains", "requires_moderation",
 )  # fmt: skip
 
-# Which status each transition may start from.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+# Which status each transition may start from, and the one it ends in.
+TRANSITIONS: Transitions = {
     "publish": (frozenset({LetterStatus.DRAFT}), LetterStatus.OPEN),
     "close": (frozenset({LetterStatus.OPEN}), LetterStatus.CLOSED),
     "reopen": (frozenset({LetterStatus.CLOSED}), LetterStatus.OPEN),
@@ -119,36 +125,23 @@ def letter_text_update(*, letter: Letter, text: str, change_note: str = "") -> L
     Signing locks the letter row too, so a signature cannot slip in between the check and the
     edit. Raises TextVersionError when the note is needed and missing.
     """
-    change_note = change_note.strip()
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
-        current = LetterVersion.objects.get(pk=locked.current_version_id)
+        current = LetterVersion.objects.get(pk=cast(int, locked.current_version_id))
         if current.text == text:
             letter.current_version = current
             return current
-        html = markdown_to_safe_html(text)
-        if Signatory.objects.filter(letter=locked).exists():
-            if not change_note:
-                raise TextVersionError(change_note_required_message())
-            version = LetterVersion(
-                letter=locked,
-                number=current.number + 1,
-                text=text,
-                text_html=html,
-                change_note=change_note,
-            )
-            version.full_clean()
-            version.save()
+        version = text_version_next(
+            owner=locked,
+            current=current,
+            texts={"text": text, "text_html": markdown_to_safe_html(text)},
+            has_signers=Signatory.objects.filter(letter=locked).exists(),
+            change_note=change_note,
+        )
+        if version is not current:
             Letter.objects.filter(pk=locked.pk).update(
                 current_version=version, updated_at=timezone.now()
             )
-        else:
-            version = current
-            version.text, version.text_html = text, html
-            if change_note:
-                version.change_note = change_note
-            version.full_clean()
-            version.save(update_fields=["text", "text_html", "change_note"])
     letter.current_version = version
     return version
 
@@ -184,22 +177,26 @@ def letter_category_update(*, category: LetterCategory, data: dict[str, Any]) ->
 
 def letter_transition(*, letter: Letter, action: str) -> Letter:
     """Move a letter to its next status, refusing a move its current status does not allow."""
-    if action not in TRANSITIONS:
-        raise LetterError(_("Unknown action."))
-    allowed_from, new_status = TRANSITIONS[action]
+
+    def unknown() -> LetterError:
+        return LetterError(_("Unknown action."))
+
+    new_status = transition_target(transitions=TRANSITIONS, action=action, unknown=unknown)
     if new_status == LetterStatus.OPEN and not letter.categories.exists():
         raise LetterError(_("Add at least one signatory category before opening the letter."))
-    with transaction.atomic():
-        moved = Letter.objects.filter(pk=letter.pk, status__in=allowed_from).update(
-            status=new_status, updated_at=timezone.now()
-        )
-    if not moved:
-        raise LetterError(
+    status_transition(
+        model=Letter,
+        pk=letter.pk,
+        transitions=TRANSITIONS,
+        action=action,
+        unknown=unknown,
+        refused=lambda: LetterError(
             _("A %(status)s letter cannot do that.") % {"status": letter.get_status_display()}
-        )
+        ),
+    )
     letter.refresh_from_db()
     return letter
 
 
 def letter_available_actions(*, letter: Letter) -> list[str]:
-    return [action for action, (starts, _end) in TRANSITIONS.items() if letter.status in starts]
+    return actions_available(transitions=TRANSITIONS, status=letter.status)

@@ -9,6 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import User
+from groundswell.letters.events import (
+    SignatoriesChanged,
+    signatory_confirmed,
+    signatory_rejected,
+)
 from groundswell.letters.models import (
     APPROVABLE_STATUSES,
     COUNTED_STATUSES,
@@ -69,6 +74,9 @@ def signatories_approve(
         letter_counts_add(
             letter_id=letter.pk, changes=Counter(category for _pk, category, _d in rows)
         )
+        signatory_confirmed.publish(
+            SignatoriesChanged(letter_id=letter.pk, signatory_ids=tuple(pk for pk, _c, _d in rows))
+        )
     logger.info("letter %s: %d signatories approved", letter.pk, len(rows))
     return len(rows)
 
@@ -104,6 +112,9 @@ def signatories_reject(
         )
         letter_counts_add(
             letter_id=letter.pk, changes={category: -n for category, n in uncounted.items()}
+        )
+        signatory_rejected.publish(
+            SignatoriesChanged(letter_id=letter.pk, signatory_ids=tuple(pk for pk, _c, _s in rows))
         )
     logger.info("letter %s: %d signatories rejected", letter.pk, len(rows))
     return len(rows)

@@ -4,6 +4,8 @@ Never by a work address (it is not kept), and the e-mail does not name the signe
 the address the signer gave for updates, once they confirmed it, and says only what changed.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -42,7 +44,7 @@ def _signers_to_tell(*, letter_id: int, version_number: int) -> QuerySet[Signato
 
 def letter_version_notice_pending_count(*, letter: Letter) -> int:
     """How many signers of older versions who gave an e-mail have not been told of this one."""
-    version = LetterVersion.objects.get(pk=letter.current_version_id)
+    version = LetterVersion.objects.get(pk=cast(int, letter.current_version_id))
     if version.number == 1:
         return 0
     return _signers_to_tell(letter_id=letter.pk, version_number=version.number).count()
@@ -53,14 +55,14 @@ def letter_version_notice_start(*, letter: Letter) -> int:
 
     Returns how many will be told. Safe to repeat: each signer hears of each version once.
     """
-    from groundswell.letters.tasks import letter_version_notices_task
-
-    version = LetterVersion.objects.get(pk=letter.current_version_id)
+    version = LetterVersion.objects.get(pk=cast(int, letter.current_version_id))
     if version.number == 1:
         raise NoticeError(_("The text has not changed since the first signature."))
     count = _signers_to_tell(letter_id=letter.pk, version_number=version.number).count()
     if count:
-        enqueue_on_commit(letter_version_notices_task, letter.pk, version.number)
+        enqueue_on_commit(
+            "groundswell.letters.tasks.letter_version_notices_task", letter.pk, version.number
+        )
     return count
 
 

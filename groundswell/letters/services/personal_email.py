@@ -16,17 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.core.outbox import outbound_email_queue
-from groundswell.core.signed_links import (
-    LinkExpired,
-    LinkInvalid,
-    absolute_url,
-    link_token_make,
-    link_token_read,
-)
+from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.letters.models import Letter, Signatory
 from groundswell.letters.services.erasure import PERSONAL_EMAIL_KIND, withdrawal_url
 
 PERSONAL_EMAIL_PURPOSE = "groundswell.letters.personal-email"
+PERSONAL_EMAIL_LINK = SignedLink(
+    PERSONAL_EMAIL_PURPOSE, max_age_setting="SIGNATURE_CONFIRMATION_MAX_AGE"
+)
 
 
 class InvalidPersonalEmailLink(Exception):
@@ -34,7 +31,7 @@ class InvalidPersonalEmailLink(Exception):
 
 
 def personal_email_confirmation_url(*, public_id: str) -> str:
-    token = link_token_make(purpose=PERSONAL_EMAIL_PURPOSE, value=public_id)
+    token = PERSONAL_EMAIL_LINK.make(public_id)
     return absolute_url(reverse("letters:updates_confirm", kwargs={"token": token}))
 
 
@@ -58,11 +55,7 @@ def personal_email_confirmation_queue(*, letter: Letter, signatory: Signatory) -
 def signatory_from_personal_email_link(*, token: str) -> Signatory:
     """The signatory whose personal address a link confirms (for the page with the button)."""
     try:
-        public_id = link_token_read(
-            purpose=PERSONAL_EMAIL_PURPOSE,
-            token=token,
-            max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE,
-        )
+        public_id = PERSONAL_EMAIL_LINK.read(token)
     except LinkExpired:
         raise InvalidPersonalEmailLink(
             _("This link has expired. Your address was not confirmed, and will be erased.")

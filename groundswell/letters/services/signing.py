@@ -2,8 +2,8 @@
 
 A work address is used for one e-mail and never stored: the signatory keeps a keyed hash and the
 domain, and the outbox row that carried the address is blanked once it is sent (see
-`work_address_emails_blank`). The verification link opens a page with a button; only the POST
-verifies, because corporate mail scanners open every link.
+`groundswell.letters.services.work_address_emails`). The verification link opens a page with a
+button; only the POST verifies, because corporate mail scanners open every link.
 
 The employer can read everything sent to a work address, and its filters read the links too: the
 e-mails to a work address, their links and the page the link opens (which scanners fetch) say
@@ -13,11 +13,9 @@ form shows that e-mail as it is sent).
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,15 +23,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
-from groundswell.core.outbox import MAX_ATTEMPTS, outbound_email_queue
-from groundswell.core.signed_links import (
-    LinkExpired,
-    LinkInvalid,
-    absolute_url,
-    link_token_make,
-    link_token_read,
-)
+from groundswell.core.outbox import outbound_email_queue
+from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.core.text import single_line_text
+from groundswell.letters.events import SignatoriesChanged, signatory_confirmed
 from groundswell.letters.models import (
     LISTED_DISPLAYS,
     Letter,
@@ -46,6 +39,11 @@ from groundswell.letters.services.counting import letter_counts_add
 from groundswell.letters.services.erasure import withdrawal_url
 from groundswell.letters.services.listing import search_terms_create, search_terms_listed_sync
 from groundswell.letters.services.personal_email import personal_email_confirmation_queue
+from groundswell.letters.services.work_address_emails import (
+    ALREADY_SIGNED_EMAIL_KIND,
+    VERIFY_EMAIL_KIND,
+    work_address_email_text,
+)
 from groundswell.letters.work_addresses import (
     domain_allowed,
     work_address_domain,
@@ -53,13 +51,10 @@ from groundswell.letters.work_addresses import (
 )
 
 VERIFICATION_SALT = "groundswell.letters.verify"
+VERIFICATION_LINK = SignedLink(VERIFICATION_SALT, max_age_setting="SIGNATURE_CONFIRMATION_MAX_AGE")
 # Repeated submits with one work address within this window send no further e-mail: nobody can
 # flood a colleague's work inbox with messages about a letter.
 RENOTIFY_AFTER = timedelta(minutes=10)
-VERIFY_EMAIL_KIND = "letter-verify"
-ALREADY_SIGNED_EMAIL_KIND = "letter-already-signed"
-# Outbox kinds whose `to` is a work address, blanked once no longer needed.
-WORK_ADDRESS_EMAIL_KINDS = frozenset({VERIFY_EMAIL_KIND, ALREADY_SIGNED_EMAIL_KIND})
 
 
 class NextStep:
@@ -114,15 +109,13 @@ def work_domain_refused_message(*, category: LetterCategory) -> str:
 
 
 def verification_token_make(*, public_id: str) -> str:
-    return link_token_make(purpose=VERIFICATION_SALT, value=public_id)
+    return VERIFICATION_LINK.make(public_id)
 
 
 def verification_token_read(*, token: str) -> str:
     """The signatory's public id, or raise with a message for the signer."""
     try:
-        return link_token_read(
-            purpose=VERIFICATION_SALT, token=token, max_age=settings.SIGNATURE_CONFIRMATION_MAX_AGE
-        )
+        return VERIFICATION_LINK.read(token)
     except LinkExpired:
         raise InvalidVerificationLink(
             _("This verification link has expired. Sign again to receive a new one.")
@@ -150,7 +143,7 @@ def _first_status(category: LetterCategory) -> str:
 
 def signatory_first_step(*, category: LetterCategory) -> str:
     """What a new signatory of `category` must do next (NextStep)."""
-    steps = {
+    steps: dict[str, str] = {
         SignatoryStatus.UNVERIFIED: NextStep.VERIFY,
         SignatoryStatus.AWAITING_MODERATION: NextStep.MODERATION,
         SignatoryStatus.APPROVED: NextStep.DONE,
@@ -203,7 +196,7 @@ def signatory_create(
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if not locked.accepts_signatures:
             raise LetterNotSigning(_("This letter is not accepting signatures."))
-        version = LetterVersion.objects.get(pk=locked.current_version_id)
+        version = LetterVersion.objects.get(pk=cast(int, locked.current_version_id))
         if version.fingerprint != version_fingerprint:
             raise LetterTextChanged(
                 _(
@@ -234,6 +227,9 @@ def signatory_create(
         search_terms_create(signatories=[signatory])
         if status == SignatoryStatus.APPROVED:
             letter_counts_add(letter_id=locked.pk, changes={category.pk: 1})
+            signatory_confirmed.publish(
+                SignatoriesChanged(letter_id=locked.pk, signatory_ids=(signatory.pk,))
+            )
         if work_hash is not None:
             email = _queue_work_address_email(
                 to=work_email, kind=VERIFY_EMAIL_KIND, signatory=signatory
@@ -270,8 +266,6 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
     The employer can read them: they name no signatory, no letter, no organization, and their
     links do not either. `work_address_email_text` is also shown on the signing form.
     """
-    from groundswell.letters.tasks import work_address_email_send_task
-
     subject, body = work_address_email_text(
         kind=kind,
         verify_url=verification_url(public_id=signatory.public_id),
@@ -286,62 +280,8 @@ def _queue_work_address_email(*, to: str, kind: str, signatory: Signatory) -> Ou
         campaign_id=signatory.letter.campaign_id,
     )
     # Runs after the outbox's own send task: sends if that has not yet, then blanks `to`.
-    enqueue_on_commit(work_address_email_send_task, email.pk)
+    enqueue_on_commit("groundswell.letters.tasks.work_address_email_send_task", email.pk)
     return email
-
-
-@dataclass(frozen=True)
-class EmailPreview:
-    sender: str
-    subject: str
-    body: str
-
-
-def work_address_email_preview() -> EmailPreview:
-    """The verification e-mail exactly as a work inbox receives it, with its links' tokens left
-    out: the signing form shows it, so that signers know what their employer may read."""
-    hidden = "TOKEN"
-    verify, withdraw = (
-        absolute_url(reverse(name, kwargs={"token": hidden})).replace(hidden, "…")
-        for name in ("letters:address_verify", "letters:address_cancel")
-    )
-    subject, body = work_address_email_text(
-        kind=VERIFY_EMAIL_KIND, verify_url=verify, withdrawal_url=withdraw
-    )
-    return EmailPreview(sender=settings.DEFAULT_FROM_EMAIL, subject=subject, body=body.strip())
-
-
-def work_address_email_text(*, kind: str, verify_url: str, withdrawal_url: str) -> tuple[str, str]:
-    """(subject, body) of an e-mail to a work address: the same words whatever the letter."""
-    context = {
-        "verify_url": verify_url,
-        "withdrawal_url": withdrawal_url,
-        "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
-    }
-    if kind == VERIFY_EMAIL_KIND:
-        return _("Confirm your address"), render_to_string("letters/email/verify.txt", context)
-    return (
-        _("Your address is already confirmed"),
-        render_to_string("letters/email/already_signed.txt", context),
-    )
-
-
-def work_address_emails_blank(
-    *, email_ids: list[int] | None = None, now: datetime | None = None
-) -> int:
-    """Blank the address of work-address e-mails that are sent, given up on, or whose link has
-    expired. The outbox is left as it is otherwise; returns the number of rows blanked."""
-    now = now or timezone.now()
-    done = (
-        Q(sent_at__isnull=False)
-        | Q(failed_at__isnull=False)
-        | Q(attempts__gte=MAX_ATTEMPTS)
-        | Q(created_at__lt=now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE))
-    )
-    emails = OutboundEmail.objects.filter(done, kind__in=WORK_ADDRESS_EMAIL_KINDS).exclude(to="")
-    if email_ids is not None:
-        emails = emails.filter(pk__in=email_ids)
-    return emails.update(to="")
 
 
 def signatory_from_verification_link(*, token: str, letter: Letter | None = None) -> Signatory:
@@ -412,6 +352,9 @@ def signatory_verify(
         if status == SignatoryStatus.APPROVED:
             letter_counts_add(letter_id=letter.pk, changes={category.pk: 1})
             search_terms_listed_sync(signatory_ids=[signatory.pk])
+            signatory_confirmed.publish(
+                SignatoriesChanged(letter_id=letter.pk, signatory_ids=(signatory.pk,))
+            )
         if signatory.verification_email_id is not None:
             # The signer has the link, so the e-mail arrived: its address is no longer needed.
             OutboundEmail.objects.filter(pk=signatory.verification_email_id).update(to="")

@@ -1,8 +1,0 @@
-from django.utils.translation import gettext as _
-
-
-def consent_wording(*, organization_name: str) -> str:
-    """The exact sentence a signer ticks; it is stored with their consent, in their language."""
-    return _("%(organization)s may contact me by e-mail about this campaign and related work.") % {
-        "organization": organization_name
-    }

@@ -1,0 +1,181 @@
+"""The demo coalition campaign seeded by `groundswell demo` (fictional organizations and people)."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from groundswell.accounts.models import Membership, Organization, Role, User
+from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.campaigns.services import campaign_create
+from groundswell.coalitions.models import Partner
+from groundswell.demo.letters import letters_demo_seed
+from groundswell.signatures.consent import consent_wording
+from groundswell.signatures.email_keys import email_key
+from groundswell.signatures.models import Consent, PartnerReferral, Signature
+from groundswell.signatures.tallies import counts_reconcile
+
+DEMO_SLUG = "cancel-the-contract"
+ORGANIZER_USERNAME = "organizer"
+PARTNER_USERNAME = "partner"
+ORGANIZER_PASSWORD = "organize-together"  # noqa: S105 (a published demo login, by design)
+DEMO_SIGNATURES = 1247
+
+HOST = ("Just Tech Coalition", "just-tech")
+PARTNERS = [
+    ("Migrant Justice Network", "migrant-justice"),
+    ("Digital Rights Collective", "digital-rights"),
+    ("Faith Communities United", "faith-united"),
+]
+
+BACKGROUND = """\
+Northwind Cloud hosts the case-management system that an immigration-enforcement agency uses to
+plan raids and deportations, under a **$19.4 million contract** renewed last spring.
+
+Hundreds of Northwind's own employees have asked their leadership to walk away from it. Scholars
+who study surveillance have written to the company too. Now the public is joining them.
+
+- Cancel the $19.4 million contract when its current term ends.
+- Publish the terms of every contract with enforcement agencies.
+- Commit to an independent human-rights review before signing new ones.
+"""
+
+FIRST_NAMES = [
+    "Amara", "Ben", "Carmen", "Deepa", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kofi",
+    "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomás", "Uma", "Viktor",
+    "Wen", "Ximena", "Yusuf", "Zoe",
+]  # fmt: skip
+LAST_NAMES = [
+    "Abara", "Becker", "Castillo", "Dubois", "Eriksen", "Fofana", "García", "Haddad", "Ito",
+    "Jensen", "Kowalski", "López", "Mensah", "Nguyen", "Okafor", "Petrov", "Quispe", "Rossi",
+    "Singh", "Tanaka", "Usman", "Varga", "Walker", "Yilmaz", "Zhang",
+]  # fmt: skip
+COUNTRIES = ["US", "US", "US", "CA", "MX", "GB", "DE", "IE", "FR", "ES"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    campaign: Campaign
+    created: bool
+
+
+@transaction.atomic
+def demo_seed() -> DemoSummary:
+    """Create the demo coalition once; running it again changes nothing."""
+    host, _ = Organization.objects.get_or_create(slug=HOST[1], defaults={"name": HOST[0]})
+    for name, slug in PARTNERS:
+        Organization.objects.get_or_create(slug=slug, defaults={"name": name})
+    organizer, created_user = User.objects.get_or_create(
+        username=ORGANIZER_USERNAME,
+        defaults={
+            "first_name": "Olivia",
+            "last_name": "Organizer",
+            "email": "organizer@example.org",
+        },
+    )
+    if created_user:
+        organizer.set_password(ORGANIZER_PASSWORD)
+        organizer.save()
+    Membership.objects.get_or_create(
+        user=organizer, organization=host, defaults={"role": Role.OWNER}
+    )
+    partner_staff, created_partner = User.objects.get_or_create(
+        username=PARTNER_USERNAME,
+        defaults={"first_name": "Pat", "last_name": "Partner", "email": "partner@example.org"},
+    )
+    if created_partner:
+        partner_staff.set_password(ORGANIZER_PASSWORD)
+        partner_staff.save()
+    Membership.objects.get_or_create(
+        user=partner_staff,
+        organization=Organization.objects.get(slug=PARTNERS[0][1]),
+        defaults={"role": Role.OWNER},
+    )
+
+    campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
+    if campaign is not None:
+        letters_demo_seed(campaign=campaign)
+        return DemoSummary(campaign=campaign, created=False)
+    campaign = campaign_create(
+        organization=host,
+        data={
+            "slug": DEMO_SLUG,
+            "title": "Northwind Cloud: cancel the $19.4 million deportation contract",
+            "ask": (
+                "Cancel Northwind Cloud's $19.4 million contract with the immigration-enforcement "
+                "agency, and stop building the tools used to separate families."
+            ),
+            "background": BACKGROUND,
+            "target_name": "Dana Whitfield",
+            "target_title": "Chief Executive Officer",
+            "target_organization": "Northwind Cloud",
+            "goal": 300_000,
+        },
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
+    partners = [
+        Partner.objects.create(campaign=campaign, organization=organization, slug=organization.slug)
+        for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
+    ]
+    _seed_signatures(campaign, partners)
+    # The seeded rows bypassed the signing services: build their tallies and counts.
+    counts_reconcile(campaign=campaign)
+    letters_demo_seed(campaign=campaign)
+    campaign.refresh_from_db()
+    return DemoSummary(campaign=campaign, created=True)
+
+
+def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
+    rng = random.Random(19_400_000)
+    now = timezone.now()
+    signatures = []
+    visits: list[list[Partner]] = []
+    for number in range(DEMO_SIGNATURES):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = f"{first}.{last}.{number}@example.org".lower()
+        signed_at = now - timedelta(days=rng.triangular(0, 21, 1), minutes=rng.randint(0, 600))
+        # Most signers come through one partner, some through none, a few through two.
+        came_through = rng.sample(partners, k=rng.choices([0, 1, 2], weights=[25, 65, 10])[0])
+        visits.append(came_through)
+        signatures.append(
+            Signature(
+                campaign=campaign,
+                name=f"{first} {last}",
+                email=email,
+                email_key=email_key(email),
+                country=rng.choice(COUNTRIES),
+                postal_code=f"{rng.randint(10000, 99999)}",
+                show_name=rng.random() < 0.6,
+                partner=came_through[0] if came_through else None,
+                referral_count=len(came_through),
+                source=rng.choice(["", "", "newsletter", "twitter"]),
+                created_at=signed_at,
+                confirmed_at=signed_at + timedelta(minutes=3) if rng.random() < 0.93 else None,
+            )
+        )
+    Signature.objects.bulk_create(signatures, batch_size=500)
+    referrals, consents = [], []
+    for signature, came_through in zip(signatures, visits, strict=True):
+        for partner in came_through:
+            referrals.append(
+                PartnerReferral(
+                    signature=signature, partner=partner, created_at=signature.created_at
+                )
+            )
+        for organization in [campaign.organization, *(p.organization for p in came_through)]:
+            if rng.random() < 0.5:
+                consents.append(
+                    Consent(
+                        signature=signature,
+                        organization=organization,
+                        wording=consent_wording(organization_name=organization.name),
+                        language="en",
+                        given_at=signature.created_at,
+                        confirmed_at=signature.confirmed_at,
+                    )
+                )
+    PartnerReferral.objects.bulk_create(referrals, batch_size=500)
+    Consent.objects.bulk_create(consents, batch_size=500)
+    Signature.objects.filter(campaign=campaign, consents__isnull=False).update(gave_consent=True)

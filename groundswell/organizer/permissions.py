@@ -1,0 +1,137 @@
+"""Who may open a back-office page: one check, `member_access`, that every organizer page calls
+(through the helpers below that find the campaign, letter or organization first).
+
+A right over an organization's data comes only from a membership of that organization, in one of
+the roles the page asks for. Non-members get 404, so that they never learn whether a draft
+campaign, a letter or an organization exists; members without the role get 403. Platform
+administrators are not special here: they use the Django admin, and organization pages stay
+scoped to the organizations a person belongs to. A campaign's partner organizations reach the
+pages about what they brought (`campaign_for_member(..., partners=True)`), never the host's.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from groundswell.accounts.models import Membership, Organization, User
+from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.models import Partner
+from groundswell.letters.models import Letter
+
+
+@dataclass(frozen=True)
+class MemberAccess:
+    role: str
+    # Set when the person is let in as staff of one of the campaign's partner organizations.
+    partner: Partner | None = None
+
+
+def member_access(
+    *,
+    user: User,
+    organization_id: int,
+    roles: frozenset[str],
+    partner_of: Campaign | None = None,
+    missing: str = "Not found",
+) -> MemberAccess:
+    """The person's role in the organization, if it is one of `roles`.
+
+    With `partner_of` (a campaign of this organization), a member of one of the campaign's
+    partner organizations is let in too, in their role there; a member of both is host staff.
+    Http404 (with `missing`) for everyone else, PermissionDenied for a role not in `roles`.
+    """
+    if not user.is_authenticated:
+        raise Http404(missing)
+    memberships = Membership.objects.filter(user=user)
+    partner = None
+    if partner_of is None:
+        membership = memberships.filter(organization_id=organization_id).first()
+        role = membership.role if membership is not None else None
+    else:
+        roles_by_organization = {
+            membership.organization_id: membership.role
+            for membership in memberships.filter(
+                Q(organization_id=organization_id)
+                | Q(organization__partnerships__campaign=partner_of)
+            )
+        }
+        role = roles_by_organization.get(organization_id)
+        if role is None:
+            partner = (
+                Partner.objects.select_related("organization")
+                .filter(campaign=partner_of, organization_id__in=roles_by_organization)
+                .first()
+            )
+            role = roles_by_organization[partner.organization_id] if partner else None
+    if role is None:
+        raise Http404(missing)
+    if role not in roles:
+        raise PermissionDenied
+    return MemberAccess(role=role, partner=partner)
+
+
+@dataclass(frozen=True)
+class CampaignAccess:
+    """Who is looking at a campaign's back office: host staff (partner None) or a partner's."""
+
+    campaign: Campaign
+    role: str
+    partner: Partner | None
+
+    @property
+    def is_host(self) -> bool:
+        return self.partner is None
+
+
+def campaign_for_member(
+    *, user: User, slug: str, roles: frozenset[str], partners: bool = False
+) -> CampaignAccess:
+    """The campaign (any status) for a member of its host organization in one of `roles`, or
+    with `partners`, for a member of one of its partner organizations too."""
+    campaign = (
+        Campaign.objects.select_related("organization").filter(slug=slug).first()
+        if user.is_authenticated
+        else None
+    )
+    if campaign is None:
+        raise Http404("No such campaign")
+    access = member_access(
+        user=user,
+        organization_id=campaign.organization_id,
+        roles=roles,
+        partner_of=campaign if partners else None,
+        missing="No such campaign",
+    )
+    return CampaignAccess(campaign=campaign, role=access.role, partner=access.partner)
+
+
+def letter_for_member(*, user: User, slug: str, roles: frozenset[str]) -> tuple[Letter, str]:
+    """The letter (any status), and the person's role in its host organization."""
+    letter = (
+        Letter.objects.select_related("organization", "campaign", "current_version")
+        .filter(slug=slug)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if letter is None:
+        raise Http404("No such letter")
+    access = member_access(
+        user=user, organization_id=letter.organization_id, roles=roles, missing="No such letter"
+    )
+    return letter, access.role
+
+
+def organization_for_member(
+    *, user: User, slug: str, roles: frozenset[str]
+) -> tuple[Organization, str]:
+    """The organization, and the person's role in it."""
+    organization = Organization.objects.filter(slug=slug).first() if user.is_authenticated else None
+    if organization is None:
+        raise Http404("No such organization")
+    access = member_access(
+        user=user, organization_id=organization.pk, roles=roles, missing="No such organization"
+    )
+    return organization, access.role

@@ -1,0 +1,51 @@
+import time
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+
+from groundswell.core.outbox import outbound_email_send
+from groundswell.transparency.selectors import campaign_ids_with_pending_leaves
+from groundswell.transparency.services.log import transparency_log_extend_all
+from groundswell.transparency.services.receipts import receipt_email_ids_unsent
+
+
+def _slice_deadline() -> float:
+    """When a run of log appends stops, so that tasks queued behind it never wait long."""
+    return time.monotonic() + settings.LOG_EXTEND_SECONDS * 2
+
+
+@shared_task(name="groundswell.transparency.tasks.transparency_log_extend_task")
+def transparency_log_extend_task(campaign_id: int, full_scan: bool = False) -> int:
+    """A few seconds of appending; if time ran out, the rest is queued behind whatever else is
+    waiting for a worker (counts, e-mail), rather than holding the worker for minutes."""
+    deadline = _slice_deadline()
+    appended = transparency_log_extend_all(
+        campaign_id=campaign_id, full_scan=full_scan, deadline=deadline
+    )
+    if time.monotonic() > deadline:
+        transparency_log_extend_task.delay(campaign_id, full_scan)
+    return appended
+
+
+@shared_task(name="groundswell.transparency.tasks.transparency_logs_extend_task")
+def transparency_logs_extend_task() -> int:
+    """Started by the scheduler every LOG_EXTEND_SECONDS: append what was confirmed since the last
+    run, in every campaign whose published count is ahead of its log.
+
+    A backlog is appended a few seconds' worth per run, so that the tasks queued behind this one
+    (publishing counts, sending e-mail) never wait long for a worker.
+    """
+    deadline = _slice_deadline()
+    return sum(
+        transparency_log_extend_all(campaign_id=campaign_id, deadline=deadline)
+        for campaign_id in campaign_ids_with_pending_leaves(quiet_for=timedelta(0))
+    )
+
+
+@shared_task(name="groundswell.transparency.tasks.receipt_emails_send_task")
+def receipt_emails_send_task(first_id: int, last_id: int) -> int:
+    """Send the unsent receipt e-mails in an id range; each is claimed as the outbox claims it,
+    so ranges that overlap, or the outbox sweep, never send one twice."""
+    ids = receipt_email_ids_unsent(first_id=first_id, last_id=last_id)
+    return sum(outbound_email_send(email_id=email_id) for email_id in ids)

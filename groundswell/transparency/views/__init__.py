@@ -1,0 +1,1 @@
+"""Split by what they serve: the receipt and key pages, the JSON proofs."""
