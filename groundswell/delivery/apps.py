@@ -9,6 +9,7 @@ class DeliveryConfig(AppConfig):
         # Registration only (Celery tasks by name, domain event subscribers):
         # Django's app loading is the one place that imports an app's own modules from inside a
         # function.
-        from groundswell.delivery import subscribers, tasks  # noqa: F401
+        from groundswell.delivery import petition, subscribers, tasks  # noqa: F401
 
         subscribers.subscribe()
+        petition.register()

@@ -17,6 +17,7 @@ from groundswell.coalitions.selectors import campaign_partners_active, partner_f
 from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
 from groundswell.signatures.forms import SignatureForm, clean_source_code
+from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import coalition_figures, recent_public_signers
 
 
@@ -56,6 +57,7 @@ def render_petition(
         return framable_by_partner_sites(
             render(request, "campaigns/embed.html", context, status=status)
         )
+    context["sections"] = petition_sections_render(campaign=campaign)
     return render(request, "campaigns/petition.html", context, status=status)
 
 
@@ -85,6 +87,7 @@ def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
         for partner in figures.partners
     ]
     summary["unattributed_count"] = figures.unattributed_count
+    summary.update(petition_json_fields(campaign=campaign))
     response = JsonResponse(summary)
     response["Access-Control-Allow-Origin"] = "*"
     return response
