@@ -39,8 +39,8 @@ from groundswell.transparency.tlog_tiles import (
     tree_tiles,
     verify_tiles,
 )
-from tests.transparency.test_merkle import reference_mth
 from tests.transparency.logs import build_log, signature_entries
+from tests.transparency.test_merkle import reference_mth
 
 # Past two full levels: 65,536 leaves fill a level 1 tile, so level 2 has a tile too.
 LARGEST = 70_000
