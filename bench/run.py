@@ -602,6 +602,10 @@ def wrk_confirming(port: int, connections: int, seconds: float, paths: list[str]
                        threads=connections)  # fmt: skip
 
 
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def ratios(rate: float, ceiling: float, healthz: float) -> str:
     return f"{rate / ceiling:.2f} of the INSERT ceiling, {rate / healthz:.2f} of /healthz"
 
@@ -641,10 +645,12 @@ def main() -> int:
         background = start_background(env)
         time.sleep(6)  # let them start before measuring anything
         wrk_get(port, "/healthz", 2, 8)  # warm-up
+        progress(figures["server"])
 
         with PeakMemory(server.pid) as memory:
             trivial = wrk_get(port, "/healthz", seconds, clients)
             tag = f"w{int(time.time()) % 1_000_000}"
+            progress("signing")
             signing = wrk_signing(port, clients, seconds, tag)
             acknowledged = signing.acknowledged
             stored = stored_emails(database_url, tag)
@@ -653,6 +659,7 @@ def main() -> int:
             # above, and the rest seeded with SQL. Each is confirmed through the same POST.
             seeded = seed_pending(database_url, CONFIRMING_LINKS_PER_SECOND * seconds - len(stored))
             paths = confirmation_paths(database_url, env["SECRET_KEY"], acknowledged | seeded)
+            progress(f"confirming ({len(paths)} links)")
             with CountWatcher(database_url, SLUG) as watcher:
                 confirming = wrk_confirming(port, clients, seconds, paths)
             count_lag = watcher.lag()
@@ -661,6 +668,7 @@ def main() -> int:
             confirmed_rows, stored_count = confirmed_state(database_url, SLUG)
             if confirmed_rows == stored_count:
                 break
+        progress("waiting for the background to catch up")
         background_started = time.perf_counter()
         caught_up = background_caught_up(database_url, SLUG)
         background_seconds = time.perf_counter() - background_started
@@ -670,6 +678,7 @@ def main() -> int:
 
         pages: dict[str, WrkResult] = {}
         for label, slug in (("0", "empty-petition"), ("big", "big-petition")):
+            progress(f"pages ({label})")
             if label == "big":
                 seed_big(database_url, args.big)
                 groundswell(env, "recount_signatures", "big-petition")
@@ -682,6 +691,7 @@ def main() -> int:
                 pages[f"{kind}_{label}"] = wrk_get(port, path, short, clients)
         organizer = wrk_get(port, "/organizer/campaigns/big-petition/", short, clients,
                             cookie=organizer_cookie(port))  # fmt: skip
+        progress("dashboard, two instances, raw INSERT ceiling")
         dashboard = dashboard_latencies(port)
         twins = two_instances(env, database_url, port)
         server.terminate()
