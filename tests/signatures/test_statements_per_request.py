@@ -34,9 +34,7 @@ def sign(client: Client, campaign, email: str):
     )
 
 
-def test_signing_takes_one_statement_on_postgresql(
-    campaign, steady, django_assert_num_queries
-):
+def test_signing_takes_one_statement_on_postgresql(campaign, steady, django_assert_num_queries):
     client = Client()
     assert sign(client, campaign, "warm@example.org").status_code == 302
 
@@ -47,9 +45,7 @@ def test_signing_takes_one_statement_on_postgresql(
     assert Signature.objects.filter(email="ana@example.org").exists()
 
 
-def test_confirming_takes_one_statement_on_postgresql(
-    campaign, steady, django_assert_num_queries
-):
+def test_confirming_takes_one_statement_on_postgresql(campaign, steady, django_assert_num_queries):
     client = Client()
     sign(client, campaign, "warm@example.org")
     sign(client, campaign, "ana@example.org")
