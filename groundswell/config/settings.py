@@ -327,6 +327,9 @@ SECURE_PROXY_SSL_HEADER = (
 
 # "plain" or "json" (one object per line): for every process, the access log included.
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+# One line per request on standard output (groundswell.core.access_log); `groundswell serve
+# --access-log` sets it for the server it starts.
+ACCESS_LOG = env_bool("ACCESS_LOG", False)
 
 LOGGING = {
     "version": 1,
