@@ -85,6 +85,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             country=data["country"],
             postal_code=data["postal_code"],
             comment=data["comment"],
+            comment_public=data["comment_public"],
             show_name=data["show_name"],
             source=data["source"],
             partner=partner,
