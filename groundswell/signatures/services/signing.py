@@ -91,7 +91,7 @@ def signature_create(
     single_line_text(postal_code)
     multi_line_text(comment)
     if not campaign.accepts_signatures(now):
-        raise CampaignNotSigning(_("This petition is not accepting signatures."))
+        raise CampaignNotSigning(campaign.signing_closed_message(now))
     consents = list(consents)
     public_id = new_public_id()
     values: dict[str, Any] = {
