@@ -4,8 +4,7 @@ campaign's timeline."""
 
 from groundswell.campaigns.models import Campaign, TimelineEntry, TimelineKind
 from groundswell.campaigns.responses import target_stance, target_stance_json
-from groundswell.campaigns.timeline import timeline_public
-from groundswell.delivery.selectors import deliveries_public
+from groundswell.delivery.selectors import deliveries_public, timeline_shown
 from groundswell.signatures.petition_sections import (
     Slot,
     petition_json_field_register,
@@ -24,7 +23,7 @@ def _timeline(campaign: Campaign) -> list[TimelineEntry]:
     (and the JSON) all need it. Public deliveries are in it, with their dates."""
     cached = campaign.__dict__.get("_story_timeline")
     if cached is None:
-        cached = campaign.__dict__["_story_timeline"] = list(timeline_public(campaign=campaign))
+        cached = campaign.__dict__["_story_timeline"] = list(timeline_shown(campaign=campaign))
     return cached
 
 
@@ -75,7 +74,7 @@ def register() -> None:
     petition_section_register(
         name="timeline",
         slot=Slot.MAIN,
-        template="campaigns/_timeline.html",
+        template="delivery/_campaign_timeline.html",
         context=timeline_section,
         order=60,
     )

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from groundswell.campaigns import views as campaign_views
 from groundswell.signatures import petition_views as views
 
 # The petition's public pages keep the "campaigns" namespace: their names are in templates.
@@ -9,11 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.petition, name="petition"),
     path("p/<slug:slug>.json", views.petition_json, name="petition_json"),
-    path(
-        "p/<slug:slug>/timeline.json",
-        campaign_views.petition_timeline_json,
-        name="petition_timeline_json",
-    ),
     path("p/<slug:slug>/comments/", views.petition_comments, name="petition_comments"),
     path("p/<slug:slug>/history/", views.petition_history, name="petition_history"),
     path("p/<slug:slug>/embed/", views.petition_embed, name="petition_embed"),

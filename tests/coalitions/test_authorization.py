@@ -163,7 +163,7 @@ TABLE = [
 PUBLIC_URLS = {
     # Public petition pages, their JSON and embed: drafts answer 404 (tests/campaigns).
     "campaigns:home", "campaigns:petition", "campaigns:petition_json",
-    "campaigns:petition_timeline_json", "campaigns:petition_comments",
+    "delivery:timeline_json", "campaigns:petition_comments",
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",

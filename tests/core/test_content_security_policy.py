@@ -223,7 +223,7 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
         ],
         "campaigns:petition_json": [Visit(url("campaigns:petition_json", slug))],
-        "campaigns:petition_timeline_json": [Visit(url("campaigns:petition_timeline_json", slug))],
+        "delivery:timeline_json": [Visit(url("delivery:timeline_json", slug))],
         "campaigns:petition_comments": [
             *both(url("campaigns:petition_comments", slug)),
             Visit(url("campaigns:petition_comments", slug) + "?page=9"),

@@ -17,13 +17,14 @@ from groundswell.campaigns.services import (
     campaign_transition,
 )
 from groundswell.campaigns.timeline import timeline_entry_add
+from groundswell.delivery.models import Delivery
 from groundswell.delivery.services.deliveries import delivery_record
 
 pytestmark = pytest.mark.django_db
 
 
 def timeline_url(campaign):
-    return reverse("campaigns:petition_timeline_json", args=[campaign.slug])
+    return reverse("delivery:timeline_json", args=[campaign.slug])
 
 
 @pytest.fixture
@@ -184,3 +185,13 @@ def test_the_backfill_tells_the_story_of_campaigns_from_before_the_timeline(
         reverse("delivery:delivery", args=[delivered.slug, delivery.pk]),
     )
     assert TimelineEntry.objects.count() == 4
+
+
+def test_a_delivery_made_private_leaves_the_timeline(client, story):
+    Delivery.objects.update(is_public=False)
+
+    data = client.get(timeline_url(story)).json()
+    page = client.get(story.get_absolute_url()).content.decode()
+
+    assert "delivery" not in [entry["kind"] for entry in data["entries"]]
+    assert "/deliveries/" not in page
