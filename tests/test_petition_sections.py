@@ -17,7 +17,10 @@ from groundswell.signatures.petition_sections import (
 pytestmark = pytest.mark.django_db
 
 EXTENSIONS = [
+    "section target_response in count: groundswell.delivery.petition.target_stance_section",
     "section deliveries in main: groundswell.delivery.petition.deliveries_section",
+    "section timeline in main: groundswell.delivery.petition.timeline_section",
+    "json target_response: groundswell.delivery.petition.target_response_json",
 ]
 
 

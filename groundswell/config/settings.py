@@ -217,6 +217,8 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, mini
 OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 2, minimum=1)
 COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
 LOG_EXTEND_SECONDS = env_int("LOG_EXTEND_SECONDS", 2, minimum=1)
+# How often `beat` closes campaigns past their closing time (signing refuses them at once).
+CAMPAIGNS_CLOSE_SECONDS = env_int("CAMPAIGNS_CLOSE_SECONDS", 60, minimum=1)
 # Sent e-mails (their address, name and links) are deleted this many days after sending.
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 # How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
@@ -237,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groundswell.transparency.tasks.transparency_logs_extend_task",
         "schedule": LOG_EXTEND_SECONDS,
         "options": {"expires": LOG_EXTEND_SECONDS * 5},
+    },
+    "close-due-campaigns": {
+        "task": "groundswell.campaigns.tasks.campaigns_close_due_task",
+        "schedule": CAMPAIGNS_CLOSE_SECONDS,
+        "options": {"expires": CAMPAIGNS_CLOSE_SECONDS * 5},
     },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {

@@ -9,16 +9,31 @@ from groundswell.core.url_converters import slug_except
 from groundswell.organizer.views import (
     campaigns,
     coalitions,
+    comments,
     delivery,
     letters,
     members,
+    story,
     transparency,
 )
 
 register_converter(slug_except({"new"}), "name")
 # The words of a campaign's and a letter's other pages, which a transition's name never is.
 register_converter(
-    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    slug_except(
+        {
+            "edit",
+            "preview",
+            "version-notices",
+            "partners",
+            "contribution",
+            "delivery",
+            "responses",
+            "outcome",
+            "milestones",
+            "comments",
+        }
+    ),
     "campaign_action",
 )
 register_converter(
@@ -61,6 +76,26 @@ urlpatterns = [
         name="campaign_version_notices",
     ),
     path(f"{CAMPAIGN}<campaign_action:action>/", campaigns.campaign_action, name="campaign_action"),
+    # A campaign's story: the target's responses, the outcome, milestones, public comments.
+    path(f"{CAMPAIGN}responses/", story.responses, name="campaign_responses"),
+    path(
+        f"{CAMPAIGN}responses/<int:response_id>/",
+        story.response_edit,
+        name="campaign_response_edit",
+    ),
+    path(
+        f"{CAMPAIGN}responses/<int:response_id>/delete/",
+        story.response_delete,
+        name="campaign_response_delete",
+    ),
+    path(f"{CAMPAIGN}outcome/", story.outcome, name="campaign_outcome"),
+    path(f"{CAMPAIGN}milestones/", story.milestones, name="campaign_milestones"),
+    path(f"{CAMPAIGN}comments/", comments.comments, name="campaign_comments"),
+    path(
+        f"{CAMPAIGN}comments/<str:public_id>/",
+        comments.comment_moderate,
+        name="campaign_comment_moderate",
+    ),
     # A campaign's coalition.
     path(f"{CAMPAIGN}partners/", coalitions.campaign_partners, name="campaign_partners"),
     path(

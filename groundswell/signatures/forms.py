@@ -84,6 +84,10 @@ class SignatureForm(forms.Form):
         validators=[multi_line_text, reject_markup],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Never pre-ticked: a comment is shown only if its author asks.
+    comment_public = forms.BooleanField(
+        label=_("Show my comment publicly on the petition page"), required=False, initial=False
+    )
     show_name = forms.BooleanField(
         label=_("Show my name on the list of signers"), required=False, initial=False
     )

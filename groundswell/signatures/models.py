@@ -39,6 +39,12 @@ class Signature(models.Model):
         _("comment"), max_length=500, blank=True, validators=[multi_line_text]
     )
     show_name = models.BooleanField(_("show my name publicly"), default=False)
+    # "Why I'm signing": shown on the petition page only if the signer ticked this (never
+    # pre-ticked), once confirmed, unless organizers hid it (`comment_hidden_at`).
+    comment_public = models.BooleanField(
+        _("show my comment publicly"), default=False, db_default=False
+    )
+    comment_hidden_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=64, blank=True)
     # The partner whose link or embed brought this signer first; None when no partner did.
     partner = models.ForeignKey(

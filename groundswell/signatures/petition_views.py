@@ -10,12 +10,18 @@ from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import (
     campaign_public_get,
     campaign_public_summary,
+    campaigns_public_ended,
     campaigns_public_open,
 )
 from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
+from groundswell.signatures.comments import (
+    COMMENTS_ON_PETITION_PAGE,
+    public_comments,
+    public_comments_page,
+)
 from groundswell.signatures.forms import SignatureForm, clean_source_code
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import coalition_figures, recent_public_signers
@@ -44,11 +50,13 @@ def render_petition(
                 "text_version": campaign.text_version,
             },
         )
+    now = timezone.now()
     context = {
         "campaign": campaign,
         "form": form,
         "cosponsors": campaign_partners_active(campaign=campaign),
-        "accepting": campaign.accepts_signatures(timezone.now()),
+        "accepting": campaign.accepts_signatures(now),
+        "closed_message": campaign.signing_closed_message(now),
         "recent_signers": recent_public_signers(campaign=campaign),
         "preview": preview,
         "error": error,
@@ -58,6 +66,9 @@ def render_petition(
             render(request, "campaigns/embed.html", context, status=status)
         )
     context["sections"] = petition_sections_render(campaign=campaign)
+    comments = list(public_comments(campaign=campaign)[: COMMENTS_ON_PETITION_PAGE + 1])
+    context["comments"] = comments[:COMMENTS_ON_PETITION_PAGE]
+    context["more_comments"] = len(comments) > COMMENTS_ON_PETITION_PAGE
     return render(request, "campaigns/petition.html", context, status=status)
 
 
@@ -94,7 +105,16 @@ def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaigns/home.html", {"campaigns": campaigns_public_open()})
+    context = {"campaigns": campaigns_public_open(), "ended": campaigns_public_ended()}
+    return render(request, "campaigns/home.html", context)
+
+
+@cached_public_page
+def petition_comments(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every public "why I'm signing" comment, paginated."""
+    campaign = campaign_public_get(slug=slug)
+    page = public_comments_page(campaign=campaign, number=request.GET.get("page"))
+    return render(request, "signatures/comments.html", {"campaign": campaign, "page": page})
 
 
 def petition_history(request: HttpRequest, slug: str) -> HttpResponse:

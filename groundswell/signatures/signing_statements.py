@@ -25,8 +25,8 @@ from groundswell.signatures.models import Consent, PartnerReferral, Signature, T
 # the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
 SIGNATURE_FIELDS = (
     "campaign", "public_id", "name", "email", "email_key", "country", "postal_code", "comment",
-    "show_name", "source", "partner", "referral_count", "gave_consent", "text_version",
-    "told_of_version", "created_at", "notified_at",
+    "comment_public", "show_name", "source", "partner", "referral_count", "gave_consent",
+    "text_version", "told_of_version", "created_at", "notified_at",
 )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from groundswell.campaigns.milestones import milestones_detect
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.coalitions.models import Partner
 from groundswell.signatures.models import CoalitionTally, PartnerReferral, Signature, Tally
@@ -151,7 +152,17 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
                 changes[field] = (getattr(tally, field), actual)
         if any(field in changes for field in figures):
             CoalitionTally.objects.filter(pk=campaign_id).update(**figures)
+    if "signature_count" in changes:
+        _milestones_detect(campaign_id, *changes["signature_count"])
     return changes
+
+
+def _milestones_detect(campaign_id: int, was: int, now: int) -> None:
+    """Milestones follow the published count; a failure there must not undo or block it."""
+    try:
+        milestones_detect(campaign_id=campaign_id, was=was, now=now)
+    except Exception:
+        logger.exception("milestones of campaign %s not detected", campaign_id)
 
 
 def counts_publish_soon(*, campaign_id: int) -> None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
+from groundswell.campaigns.services import campaign_close_if_due
 from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
@@ -85,6 +86,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             country=data["country"],
             postal_code=data["postal_code"],
             comment=data["comment"],
+            comment_public=data["comment_public"],
             show_name=data["show_name"],
             source=data["source"],
             partner=partner,
@@ -95,6 +97,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     except CampaignNotSigning as error:
+        # Past its closing time: close it now rather than wait for the periodic task.
+        campaign_close_if_due(campaign_id=campaign.pk)
         return render_petition(
             request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )

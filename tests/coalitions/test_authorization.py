@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from groundswell.accounts.models import Membership, Role, User
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
@@ -88,6 +91,28 @@ TABLE = [
         {"slug": "campaign", "partner_slug": "partner_slug"}),
     Row("organizer:campaign_contribution", GET,    (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
+    # A campaign's story: the target's responses, outcome, milestones, public comments.
+    Row("organizer:campaign_responses", GET,       (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_responses", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"responder_name": "Dana Whitfield", "stance": "refused",
+                               "responded_at": "2026-03-02T10:00"}),
+    Row("organizer:campaign_response_edit", GET,   (LOGIN, 403, 200, 200, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"}),
+    Row("organizer:campaign_response_edit", POST,  (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"},
+        {"responder_name": "Dana Whitfield", "stance": "acknowledged",
+         "responded_at": "2026-03-02T10:00"}),
+    Row("organizer:campaign_response_delete", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"}),
+    Row("organizer:campaign_outcome", GET,         (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_outcome", POST,        (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"outcome": "won", "note": "The contract was cancelled."}),
+    Row("organizer:campaign_milestones", GET,      (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_milestones", POST,     (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"thresholds": "500, 5000"}),
+    Row("organizer:campaign_comments", GET,        (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_comment_moderate", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "public_id": "comment"}, {"hidden": "1"}),
     # Delivery and the transparency log.
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
@@ -138,6 +163,7 @@ TABLE = [
 PUBLIC_URLS = {
     # Public petition pages, their JSON and embed: drafts answer 404 (tests/campaigns).
     "campaigns:home", "campaigns:petition", "campaigns:petition_json",
+    "delivery:timeline_json", "campaigns:petition_comments",
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
@@ -226,7 +252,13 @@ def visitors(
 @pytest.fixture
 def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, make_user, signed):  # noqa: F811
     """What the table's URL arguments name."""
-    signed(email="someone@example.org")
+    commenter = signed(email="someone@example.org", comment="Because.", comment_public=True)
+    response = target_response_record(
+        campaign=campaign,
+        responder_name="Dana Whitfield",
+        responded_at=timezone.now(),
+        stance=ResponseStance.ACKNOWLEDGED,
+    )
     package = DeliveryPackage.objects.create(campaign=campaign, directory="authorization")
     delivery_package_build(package_id=package.pk)
     faith = make_org("Faith Communities United", slug="faith-united")
@@ -243,6 +275,8 @@ def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, ma
         "letter": letter.slug,
         "partner_slug": partner_a.slug,
         "package": package.pk,
+        "response": response.pk,
+        "comment": commenter.public_id,
         "viewer_membership": Membership.objects.get(user=visitors["host_viewer"]).pk,
         "signatory": sign_letter(letter).public_id,
         "partner_token": partner_token,

@@ -22,6 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from groundswell.accounts.models import Role
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
@@ -115,7 +117,16 @@ def world(request, campaign, owner, make_org, make_user, settings):
     partner = Partner.objects.create(
         campaign=campaign, organization=make_org("Faith United"), slug="faith-united"
     )
-    signers = confirm_signers(3, show_name=True, comment="Because.")
+    signers = confirm_signers(3, show_name=True, comment="Because.", comment_public=True)
+    response = target_response_record(
+        campaign=campaign,
+        responder_name="Dana Whitfield",
+        responder_title="CEO",
+        responded_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+        quote="We will keep the contract.",
+        source_url="https://example.com/post",
+        stance=ResponseStance.REFUSED,
+    )
     delivery = delivery_record(
         campaign=campaign,
         user=owner,
@@ -153,6 +164,7 @@ def world(request, campaign, owner, make_org, make_user, settings):
         "signer": signers[0],
         "leaving_signer": leaving_signer,
         "delivery": delivery,
+        "response": response,
         "package": package,
         "letter": the_letter,
         "signatory": signatory,
@@ -211,6 +223,32 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
         ],
         "campaigns:petition_json": [Visit(url("campaigns:petition_json", slug))],
+        "delivery:timeline_json": [Visit(url("delivery:timeline_json", slug))],
+        "campaigns:petition_comments": [
+            *both(url("campaigns:petition_comments", slug)),
+            Visit(url("campaigns:petition_comments", slug) + "?page=9"),
+        ],
+        "organizer:campaign_responses": [
+            *organizer(url("organizer:campaign_responses", slug)),
+            *organizer(
+                url("organizer:campaign_responses", slug), 400, "post", {"source_url": "ftp://x"}
+            ),
+        ],
+        "organizer:campaign_response_edit": organizer(
+            url("organizer:campaign_response_edit", slug, world["response"].pk)
+        ),
+        "organizer:campaign_response_delete": organizer(
+            url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
+        ),
+        "organizer:campaign_outcome": organizer(url("organizer:campaign_outcome", slug)),
+        "organizer:campaign_milestones": organizer(url("organizer:campaign_milestones", slug)),
+        "organizer:campaign_comments": organizer(url("organizer:campaign_comments", slug)),
+        "organizer:campaign_comment_moderate": organizer(
+            url("organizer:campaign_comment_moderate", slug, signer.public_id),
+            302,
+            "post",
+            {"hidden": "1"},
+        ),
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")

@@ -77,6 +77,7 @@ def signature_create(
     partner: Partner | None = None,
     consents: Sequence[ConsentGiven] = (),
     now: datetime | None = None,
+    comment_public: bool = False,
 ) -> SigningOutcome:
     """Take a signature (pending until confirmed) and store the e-mail that goes with it.
 
@@ -90,7 +91,7 @@ def signature_create(
     single_line_text(postal_code)
     multi_line_text(comment)
     if not campaign.accepts_signatures(now):
-        raise CampaignNotSigning(_("This petition is not accepting signatures."))
+        raise CampaignNotSigning(campaign.signing_closed_message(now))
     consents = list(consents)
     public_id = new_public_id()
     values: dict[str, Any] = {
@@ -102,6 +103,8 @@ def signature_create(
         "country": country,
         "postal_code": postal_code,
         "comment": comment,
+        # Nothing to show without a comment.
+        "comment_public": comment_public and bool(comment),
         "show_name": show_name,
         "source": source,
         "partner": partner.pk if partner else None,
@@ -136,7 +139,7 @@ def signature_create(
         return signature_create(
             campaign=campaign, name=name, email=email, country=country, postal_code=postal_code,
             comment=comment, show_name=show_name, source=source, partner=partner,
-            consents=consents, now=now,
+            consents=consents, now=now, comment_public=comment_public,
         )  # fmt: skip
 
 
