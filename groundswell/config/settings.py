@@ -4,11 +4,14 @@ See README.md for the list of variables. Defaults give a zero-set-up development
 in ./var, e-mail printed to the console, Celery tasks run in-process, a local-memory cache.
 """
 
+import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.core.env import (
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "anymail",
     # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
     # so do domain event subscribers of one phase.
     "groundswell.core",
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "groundswell.transparency",
     "groundswell.delivery",
     "groundswell.letters",
+    "groundswell.updates",
     "groundswell.organizer",
     "groundswell.demo",
 ]
@@ -198,6 +203,22 @@ EMAIL_URL = env_str("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = "Groundswell <no-reply@groundswell.invalid>"
 vars().update(email_settings_from_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Plain SMTP (EMAIL_URL) unless EMAIL_PROVIDER names a provider of django-anymail ("mailgun",
+# "postmark", "sendgrid", "amazon_ses", ...): mail then goes through its API, and its tracking
+# webhook, /anymail/<provider>/tracking/, records hard bounces and complaints (the only webhook
+# URL there is, and only then). Its settings are the ANYMAIL_* variables without the prefix:
+# ANYMAIL_WEBHOOK_SECRET ("user:password", the webhook's basic authentication),
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, ANYMAIL_POSTMARK_SERVER_TOKEN...
+EMAIL_PROVIDER = env_str("EMAIL_PROVIDER").strip().lower()
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+if EMAIL_PROVIDER:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", EMAIL_PROVIDER):
+        raise ImproperlyConfigured(f"EMAIL_PROVIDER={EMAIL_PROVIDER!r} is not a provider name")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 
 # Celery: without a broker, tasks run in-process after the transaction commits. Either way the
 # database rows are the source of truth and `sweep` tasks re-queue anything never done.
@@ -224,6 +245,14 @@ EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 # How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
 # and letter signatories past their confirmation window.
 PERSONAL_DATA_PURGE_SECONDS = 3600
+# Updates to signers: at most UPDATE_SEND_RATE messages a second per update (0: no limit), in
+# tasks of UPDATE_SEND_TASK_SECONDS each; a sender that stops renewing its lease for
+# UPDATE_SEND_LEASE_SECONDS (its worker died) is replaced by the sweep, every
+# UPDATES_SWEEP_SECONDS, which also starts scheduled updates.
+UPDATE_SEND_RATE = env_int("UPDATE_SEND_RATE", 100, minimum=0)
+UPDATE_SEND_LEASE_SECONDS = env_int("UPDATE_SEND_LEASE_SECONDS", 60, minimum=5)
+UPDATE_SEND_TASK_SECONDS = 60
+UPDATES_SWEEP_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "groundswell.core.tasks.outbox_drain_task",
@@ -244,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groundswell.campaigns.tasks.campaigns_close_due_task",
         "schedule": CAMPAIGNS_CLOSE_SECONDS,
         "options": {"expires": CAMPAIGNS_CLOSE_SECONDS * 5},
+    },
+    "sweep-updates": {
+        "task": "groundswell.updates.tasks.updates_sweep_task",
+        "schedule": UPDATES_SWEEP_SECONDS,
+        "options": {"expires": UPDATES_SWEEP_SECONDS * 2},
     },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {

@@ -15,6 +15,7 @@ from groundswell.organizer.views import (
     members,
     story,
     transparency,
+    updates,
 )
 
 register_converter(slug_except({"new"}), "name")
@@ -32,12 +33,13 @@ register_converter(
             "outcome",
             "milestones",
             "comments",
+            "updates",
         }
     ),
     "campaign_action",
 )
 register_converter(
-    slug_except({"edit", "categories", "signatories", "notify-signers", "recount"}),
+    slug_except({"edit", "categories", "signatories", "notify-signers", "recount", "updates"}),
     "letter_action",
 )
 
@@ -110,6 +112,22 @@ urlpatterns = [
         f"{CAMPAIGN}supporters.csv",
         coalitions.campaign_supporters_export,
         name="campaign_supporters_export",
+    ),
+    # Updates to signers (and to a letter's signatories).
+    path(f"{CAMPAIGN}updates/", updates.campaign_updates, name="campaign_updates"),
+    path(f"{CAMPAIGN}updates/new/", updates.campaign_update_new, name="campaign_update_new"),
+    path(f"{LETTER}updates/", updates.letter_updates, name="letter_updates"),
+    path(f"{LETTER}updates/new/", updates.letter_update_new, name="letter_update_new"),
+    path("updates/<int:update_id>/", updates.update_detail, name="update"),
+    path("updates/<int:update_id>/edit/", updates.update_change, name="update_edit"),
+    path("updates/<int:update_id>/test/", updates.update_test, name="update_test"),
+    path("updates/<int:update_id>/schedule/", updates.update_schedule_view, name="update_schedule"),
+    path("updates/<int:update_id>/send/", updates.update_send, name="update_send"),
+    path("updates/<int:update_id>/cancel/", updates.update_cancel_view, name="update_cancel"),
+    path(
+        "updates/<int:update_id>/progress.json",
+        updates.update_progress_json,
+        name="update_progress",
     ),
     # Delivery and the transparency log.
     path(DELIVERY, delivery.overview, name="delivery_overview"),

@@ -87,6 +87,17 @@ def source_counts(signatures: QuerySet[Signature]) -> list[tuple[str, int, int]]
     return [(row["source"], row["confirmed"], row["pending"]) for row in rows]
 
 
+def consenting_signatures(*, campaign: Campaign, organization_id: int) -> QuerySet[Signature]:
+    """Confirmed signers who confirmed, from their inbox, that this organization may contact
+    them: whom its exports list and its updates reach."""
+    return Signature.objects.filter(
+        campaign_id=campaign.pk,
+        confirmed_at__isnull=False,
+        consents__organization_id=organization_id,
+        consents__confirmed_at__isnull=False,
+    )
+
+
 CRM_COLUMNS = ["first_name", "last_name", "email", "postal_code", "country", "created", "source"]
 
 
@@ -95,13 +106,8 @@ def consenting_supporters_for_export(
 ) -> Iterator[list[object]]:
     """Confirmed signers who confirmed consent to this organization, in CRM import columns."""
     queryset = (
-        Signature.objects.using(reporting_database())
-        .filter(
-            campaign_id=campaign.pk,
-            confirmed_at__isnull=False,
-            consents__organization_id=organization_id,
-            consents__confirmed_at__isnull=False,
-        )
+        consenting_signatures(campaign=campaign, organization_id=organization_id)
+        .using(reporting_database())
         .order_by("pk")
         .values_list("name", "email", "postal_code", "country", "created_at", "source")
     )

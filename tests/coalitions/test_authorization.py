@@ -25,6 +25,7 @@ from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
+from groundswell.updates.services import update_draft_create
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
@@ -59,6 +60,7 @@ class Row:
 
 HOST_ORG = {"slug": "host"}
 LETTER = {"slug": "letter"}
+UPDATE = {"update_id": "update"}
 NONE: dict[str, object] = {}
 
 # fmt: off
@@ -114,6 +116,19 @@ TABLE = [
     Row("organizer:campaign_comment_moderate", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "campaign", "public_id": "comment"}, {"hidden": "1"}),
     # Delivery and the transparency log.
+    # Updates: the sending organization's members only (a partner writes as itself).
+    Row("organizer:campaign_updates", GET,         (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_update_new", GET,      (LOGIN, 403, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_update_new", POST,     (LOGIN, 403, 400, 400, 400, 404, 404)),
+    Row("organizer:letter_updates", GET,           (LOGIN, 200, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_update_new", GET,        (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:update", GET,                   (LOGIN, 200, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_progress", GET,          (LOGIN, 200, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_edit", GET,              (LOGIN, 403, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_test", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_schedule", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_send", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_cancel", POST,           (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
     Row("organizer:delivery_package_new", POST,    (LOGIN, 403, 302, 302, 404, 404, 404)),
@@ -178,6 +193,9 @@ PUBLIC_URLS = {
     # Links e-mailed to a signatory's work or personal address: a signed token is their only
     # authority, and the paths name no letter (tests/letters/test_withdrawal.py).
     "letters:address_verify", "letters:address_cancel", "letters:updates_confirm",
+    # The personal unsubscribe link of every update: its signed token is its only authority,
+    # for one organization only (tests/updates/test_unsubscribe.py).
+    "updates:unsubscribe",
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
@@ -269,8 +287,16 @@ def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, ma
     _invitation, member_token = member_invitation_create(
         organization=host, created_by=visitors["host_owner"], role=Role.VIEWER
     )
+    update = update_draft_create(
+        organization=campaign.organization,
+        campaign=campaign,
+        subject="News",
+        body_markdown="News.",
+        audience="host_signers",
+    )
     return {
         "campaign": campaign.slug,
+        "update": update.pk,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,

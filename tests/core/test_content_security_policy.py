@@ -35,6 +35,9 @@ from groundswell.letters.services.signing import NextStep, verification_token_ma
 from groundswell.signatures.links import receipt_token_make
 from groundswell.signatures.models import PendingChange
 from groundswell.signatures.services import change_url, confirmation_token_make, withdrawal_url
+from groundswell.updates.addresses import address_hash
+from groundswell.updates.messages import unsubscribe_url
+from groundswell.updates.services import update_draft_create
 from tests.conftest import sign_data
 from tests.letters.conftest import (  # noqa: F401 (fixtures)
     letter,
@@ -176,6 +179,14 @@ def world(request, campaign, owner, make_org, make_user, settings):
         "owner": owner,
         "membership": member.memberships.get(),
         "resetter": resetter,
+        "update": update_draft_create(
+            organization=campaign.organization,
+            campaign=campaign,
+            subject="News",
+            body_markdown="**News.**",
+            audience="host_signers",
+            created_by=owner,
+        ),
     }
 
 
@@ -206,6 +217,15 @@ def visits(world) -> dict[str, list[Visit]]:
     address_cancel = local(letter_withdrawal_url(public_id=world["leaving_signatory"].public_id))
     updates_confirm = local(
         personal_email_confirmation_url(public_id=world["updates_signatory"].public_id)
+    )
+
+    update = world["update"]
+    unsubscribe = local(
+        unsubscribe_url(
+            organization_id=world["campaign"].organization_id,
+            organization_slug=org,
+            address_hash=address_hash("someone@example.org"),
+        )
     )
 
     def both(path, status=200):
@@ -316,6 +336,29 @@ def visits(world) -> dict[str, list[Visit]]:
         "transparency:consistency": [
             Visit(url("transparency:consistency", slug) + "?old=1&new=3", 400)
         ],
+        "updates:unsubscribe": [
+            Visit(unsubscribe),
+            Visit(unsubscribe, method="post"),
+            Visit(url("updates:unsubscribe", org, "not-a-token"), 400),
+        ],
+        "organizer:campaign_updates": organizer(url("organizer:campaign_updates", slug)),
+        "organizer:campaign_update_new": [
+            *organizer(url("organizer:campaign_update_new", slug)),
+            *organizer(url("organizer:campaign_update_new", slug), 400, "post", {"subject": ""}),
+        ],
+        "organizer:letter_updates": organizer(url("organizer:letter_updates", open_letter)),
+        "organizer:letter_update_new": organizer(url("organizer:letter_update_new", open_letter)),
+        "organizer:update": organizer(url("organizer:update", update.pk)),
+        "organizer:update_edit": organizer(url("organizer:update_edit", update.pk)),
+        "organizer:update_progress": organizer(url("organizer:update_progress", update.pk)),
+        "organizer:update_test": organizer(url("organizer:update_test", update.pk), 302, "post"),
+        "organizer:update_schedule": organizer(
+            url("organizer:update_schedule", update.pk), 302, "post"
+        ),
+        "organizer:update_send": organizer(url("organizer:update_send", update.pk), 302, "post"),
+        "organizer:update_cancel": organizer(
+            url("organizer:update_cancel", update.pk), 302, "post"
+        ),
         "organizer:delivery_overview": organizer(url("organizer:delivery_overview", slug)),
         "organizer:delivery_checkpoint_new": organizer(
             url("organizer:delivery_checkpoint_new", slug), 302, "post"
