@@ -15,6 +15,7 @@ from groundswell.core.domain_events import (
     Subscription,
     subscriptions,
 )
+from groundswell.events import domain as event_domain
 from groundswell.letters import events as letter_events
 from groundswell.signatures import events as signature_events
 from groundswell.signatures.models import WITHDRAWAL_REASONS
@@ -47,6 +48,8 @@ EVENTS = {
     "signatory_confirmed",
     "signatory_withdrawn",
     "signatory_rejected",
+    "rsvp_created",
+    "event_finished",
 }
 
 
@@ -63,7 +66,7 @@ def test_every_subscriber_of_every_event_is_listed():
 def test_the_owning_apps_declare_their_events():
     declared = {
         event.name
-        for module in (signature_events, letter_events)
+        for module in (signature_events, letter_events, event_domain)
         for event in vars(module).values()
         if isinstance(event, DomainEvent)
     }

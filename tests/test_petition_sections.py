@@ -17,7 +17,9 @@ from groundswell.signatures.petition_sections import (
 pytestmark = pytest.mark.django_db
 
 EXTENSIONS = [
+    "section events in main: groundswell.events.petition.events_section",
     "section deliveries in main: groundswell.delivery.petition.deliveries_section",
+    "json events: groundswell.events.petition.events_json",
 ]
 
 
