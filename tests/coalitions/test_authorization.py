@@ -24,6 +24,7 @@ from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
+from tests.events.conftest import make_event  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
 from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 
@@ -56,6 +57,7 @@ class Row:
 
 HOST_ORG = {"slug": "host"}
 LETTER = {"slug": "letter"}
+EVENT = {"slug": "event"}
 NONE: dict[str, object] = {}
 
 # fmt: off
@@ -119,6 +121,22 @@ TABLE = [
     Row("organizer:letter_recount", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
     Row("organizer:letter_action", POST,          (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "action": "close"}),
+    # Events: a co-host's staff (the partner here) see the event and export their own RSVPs.
+    Row("organizer:event_list", GET,              (LOGIN, 200, 200, 200, 200, 200, 200), NONE),
+    Row("organizer:event_new", GET,               (LOGIN, 302, 200, 200, 200, 200, 302), NONE),
+    Row("organizer:event", GET,                   (LOGIN, 200, 200, 200, 200, 404, 404), EVENT),
+    Row("organizer:event_edit", GET,              (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_edit", POST,             (LOGIN, 403, 400, 400, 404, 404, 404), EVENT),
+    Row("organizer:event_action", POST,           (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "event", "action": "finish"}),
+    Row("organizer:event_delivery", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), EVENT),
+    Row("organizer:event_rsvps_export", GET,      (LOGIN, 403, 200, 200, 200, 404, 404), EVENT),
+    Row("organizer:event_checkin", GET,           (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_checkin", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
+        {"code": "NOPE"}),
+    Row("organizer:event_checkin_counts", GET,    (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_walk_in", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
+        {"name": "Walk In"}),
     # Invitations: the link is the authority, but one to an existing organization is accepted
     # only by one of its own owners or admins (none of these visitors).
     Row("invitation", GET,                         (200, 403, 403, 403, 403, 403, 403),
@@ -152,6 +170,11 @@ PUBLIC_URLS = {
     # Links e-mailed to a signatory's work or personal address: a signed token is their only
     # authority, and the paths name no letter (tests/letters/test_withdrawal.py).
     "letters:address_verify", "letters:address_cancel", "letters:updates_confirm",
+    # Events' public pages, JSON and calendar file (drafts answer 404, tests/events), RSVPing,
+    # and the links e-mailed to people who RSVP'd: a signed token is their only authority.
+    "events:event", "events:event_json", "events:event_calendar", "events:rsvp_thanks",
+    "events:rsvp_confirm", "events:rsvp_ticket", "events:rsvp_qr", "events:rsvp_calendar",
+    "events:rsvp_cancel",
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
@@ -224,7 +247,18 @@ def visitors(
 
 
 @pytest.fixture
-def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, make_user, signed):  # noqa: F811
+def world(
+    campaign,
+    host,
+    partner_a,
+    visitors,
+    letter,  # noqa: F811
+    sign_letter,  # noqa: F811
+    make_org,
+    make_user,
+    signed,
+    make_event,  # noqa: F811
+):
     """What the table's URL arguments name."""
     signed(email="someone@example.org")
     package = DeliveryPackage.objects.create(campaign=campaign, directory="authorization")
@@ -237,8 +271,10 @@ def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, ma
     _invitation, member_token = member_invitation_create(
         organization=host, created_by=visitors["host_owner"], role=Role.VIEWER
     )
+    event = make_event(co_hosts=[partner_a.organization])
     return {
         "campaign": campaign.slug,
+        "event": event.slug,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,

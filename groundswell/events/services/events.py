@@ -45,7 +45,7 @@ def event_data_check(
     co_hosts: Iterable[Organization],
 ) -> None:
     """The rules an event's fields must keep together (the editor shows these as errors)."""
-    starts_at, ends_at = data["starts_at"], data["ends_at"]
+    starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     if isinstance(starts_at, datetime) and isinstance(ends_at, datetime) and ends_at <= starts_at:
         raise EventError(_("The event must end after it starts."))
     campaign = data.get("campaign")
@@ -92,7 +92,8 @@ def event_update(
     """Save the editor's fields. A new time or place e-mails every confirmed and waitlisted
     RSVP once; a new start re-arms the reminders; more capacity moves the waitlist up."""
     co_hosts = list(co_hosts)
-    event_data_check(organization=event.organization, data=data, co_hosts=co_hosts)
+    current = {name: getattr(event, name) for name in EDITABLE_FIELDS}
+    event_data_check(organization=event.organization, data={**current, **data}, co_hosts=co_hosts)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         changed_time_or_place = any(
