@@ -182,3 +182,15 @@ def test_parallel_rsvps_never_overbook_and_wait_in_arrival_order(make_event, set
     assert confirmed.count() == 30 == event.places_taken
     assert [rsvp.waitlist_position for rsvp in waiting] == list(range(1, 31))
     assert max(r.confirmed_at for r in confirmed) <= waiting[0].confirmed_at
+
+
+def test_erasing_the_signature_keeps_the_rsvp_without_the_link(event, rsvped, signed):
+    from groundswell.signatures.services import signature_withdraw
+
+    signature = signed(email="ada@example.org")
+    rsvp = rsvped(event, email="ada@example.org")
+
+    signature_withdraw(signature=signature, reason="erased")
+
+    rsvp.refresh_from_db()
+    assert rsvp.signature_id is None
