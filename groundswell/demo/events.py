@@ -74,7 +74,7 @@ def _seed_rsvps(*, event: Event, campaign: Campaign, organizations: list[Organiz
         .order_by("pk")
         .values_list("pk", "name", "email")[: CONFIRMED_PEOPLE + WAITLISTED_PEOPLE]
     )
-    people = [(pk, name, email) for pk, name, email in signers]
+    people: list[tuple[int | None, str, str]] = [(pk, name, email) for pk, name, email in signers]
     for number in range(len(people), CONFIRMED_PEOPLE + WAITLISTED_PEOPLE):
         people.append((None, f"Rally Goer {number + 1}", f"rally{number + 1}@example.org"))
     places = 0
@@ -111,7 +111,7 @@ def _seed_rsvps(*, event: Event, campaign: Campaign, organizations: list[Organiz
                 organization_name=organizations[index % len(organizations)].name
             ),
             language="en",
-            given_at=rsvp.confirmed_at,
+            given_at=rsvp.confirmed_at or now,
             confirmed_at=rsvp.confirmed_at,
         )
         for index, rsvp in enumerate(created)
