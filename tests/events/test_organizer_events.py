@@ -188,3 +188,28 @@ def test_viewers_see_no_names_and_outsiders_nothing(client, viewer, outsider, ev
 
     client.force_login(outsider)
     assert client.get(f"/organizer/events/{event.slug}/").status_code == 404
+
+
+def test_the_web_address_is_kept_once_people_rsvped(owner, event, rsvped):
+    from groundswell.events.services.events import event_update
+
+    rsvped(event)
+
+    with pytest.raises(EventError, match="cannot change once people have RSVP'd"):
+        event_update(event=event, data={"slug": "renamed"}, co_hosts=[])
+
+
+def test_the_organizer_pages_take_a_bounded_number_of_queries(
+    client, owner, event, rsvped, django_assert_max_num_queries
+):
+    for _ in range(5):
+        rsvped(event)
+    client.force_login(owner)
+
+    for url in (
+        "/organizer/events/",
+        f"/organizer/events/{event.slug}/",
+        f"/organizer/events/{event.slug}/checkin/",
+    ):
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200

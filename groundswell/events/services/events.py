@@ -96,6 +96,10 @@ def event_update(
     event_data_check(organization=event.organization, data={**current, **data}, co_hosts=co_hosts)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        if "slug" in data and data["slug"] != locked.slug and locked.rsvps.exists():
+            raise EventError(
+                _("The web address cannot change once people have RSVP'd: their links use it.")
+            )
         changed_time_or_place = any(
             name in data and getattr(locked, name) != data[name] for name in TIME_AND_PLACE
         )
