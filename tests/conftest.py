@@ -24,6 +24,7 @@ def _fast_and_isolated(settings: Any) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SIGNING_RATE_LIMIT_PER_MINUTE = 0
+    settings.RSVP_RATE_LIMIT_PER_MINUTE = 0
     settings.GROUNDSWELL_BASE_URL = "https://sign.example.org"
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     settings.SIGNING_CAMPAIGN_CACHE_SECONDS = 0

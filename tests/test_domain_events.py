@@ -16,6 +16,7 @@ from groundswell.core.domain_events import (
     Subscription,
     subscriptions,
 )
+from groundswell.events import domain as event_domain
 from groundswell.letters import events as letter_events
 from groundswell.signatures import events as signature_events
 from groundswell.signatures.models import WITHDRAWAL_REASONS
@@ -49,6 +50,8 @@ EVENTS = {
     "signatory_withdrawn",
     "signatory_rejected",
     "target_responded",
+    "rsvp_created",
+    "event_finished",
 }
 
 
@@ -65,7 +68,7 @@ def test_every_subscriber_of_every_event_is_listed():
 def test_the_owning_apps_declare_their_events():
     declared = {
         event.name
-        for module in (signature_events, letter_events, campaign_events)
+        for module in (signature_events, letter_events, campaign_events, event_domain)
         for event in vars(module).values()
         if isinstance(event, DomainEvent)
     }

@@ -21,6 +21,8 @@ EXTENSIONS = [
     "section deliveries in main: groundswell.delivery.petition.deliveries_section",
     "section timeline in main: groundswell.delivery.petition.timeline_section",
     "json target_response: groundswell.delivery.petition.target_response_json",
+    "section events in main: groundswell.events.petition.events_section",
+    "json events: groundswell.events.petition.events_json",
 ]
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "groundswell.delivery",
     "groundswell.letters",
     "groundswell.updates",
+    "groundswell.events",
     "groundswell.organizer",
     "groundswell.demo",
 ]
@@ -294,6 +295,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
+    "send-event-reminders": {
+        "task": "groundswell.events.tasks.event_reminders_send_task",
+        "schedule": 60.0,
+        "options": {"expires": 120},
+    },
+    "purge-unconfirmed-rsvps": {
+        "task": "groundswell.events.tasks.rsvps_unconfirmed_purge_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
     "purge-unconfirmed-signatories": {
         "task": "groundswell.letters.tasks.signatories_unconfirmed_purge_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
@@ -314,6 +325,12 @@ SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, min
 # A signing form sent sooner than this after it was rendered is a bot's, dropped silently
 # (groundswell.core.bot_friction); 0 turns the time check off (the honeypot stays).
 SIGNING_MIN_FILL_SECONDS = env_int("SIGNING_MIN_FILL_SECONDS", 3, minimum=0)
+# Event reminders go this many hours before an event starts, to every confirmed RSVP: "the day
+# before" and "shortly before" (groundswell.events.services.reminders); 0 turns one off.
+EVENT_REMINDER_DAY_BEFORE_HOURS = env_int("EVENT_REMINDER_DAY_BEFORE_HOURS", 24, minimum=0)
+EVENT_REMINDER_SHORTLY_BEFORE_HOURS = env_int("EVENT_REMINDER_SHORTLY_BEFORE_HOURS", 2, minimum=0)
+# RSVP POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
+RSVP_RATE_LIMIT_PER_MINUTE = env_int("RSVP_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
 # The reverse proxies in front (addresses or networks): only a request from one of them has its
 # client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")

@@ -33,7 +33,9 @@ class JsonFormatter(logging.Formatter):
 
 # A path segment after one of these holds a signed token (see the URLconfs; a test checks that
 # every route with a token is covered). A password reset link holds the user's id and a token.
-SECRET_AFTER = re.compile(r"/(confirm|change|receipt|withdraw|cancel|verify|invitations)/[^/]+")
+SECRET_AFTER = re.compile(
+    r"/(confirm|change|receipt|withdraw|cancel|verify|invitations|ticket)/[^/]+"
+)
 PASSWORD_RESET = re.compile(r"/reset/[^/]+/[^/]+")
 
 

@@ -58,6 +58,15 @@ class OutboundEmail(models.Model):
         related_name="+",
         db_index=False,
     )
+    # A person who RSVP'd to an event: erasing their RSVP deletes its e-mails too.
+    rsvp = models.ForeignKey(
+        "events.Rsvp",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     # Set once the e-mail will never be sent (a permanent refusal, or MAX_ATTEMPTS failures), so
     # that the organizers of `campaign` see it rather than a signer waiting for nothing.
     failed_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +104,7 @@ class OutboundEmail(models.Model):
                 condition=Q(signatory__isnull=False),
                 name="outbox_signatory_idx",
             ),
+            models.Index(fields=["rsvp"], condition=Q(rsvp__isnull=False), name="outbox_rsvp_idx"),
             models.Index(
                 fields=["sent_at"], condition=Q(sent_at__isnull=False), name="outbox_sent_idx"
             ),

@@ -44,11 +44,13 @@ def outbound_email_queue(
     kind: str,
     signature_id: int | None = None,
     signatory_id: int | None = None,
+    rsvp_id: int | None = None,
     campaign_id: int | None = None,
 ) -> OutboundEmail:
     """Store an e-mail in the current transaction; it is sent once that commits.
 
-    An e-mail to a signer must name them (`signature_id` or `signatory_id`): it is then deleted
+    An e-mail to a signer must name them (`signature_id`, `signatory_id`, or `rsvp_id` for
+    someone who RSVP'd to an event): it is then deleted
     when they are. `campaign_id` names the campaign the e-mail is about, whose organizers see it
     if it fails.
     """
@@ -59,6 +61,7 @@ def outbound_email_queue(
         kind=kind,
         signature_id=signature_id,
         signatory_id=signatory_id,
+        rsvp_id=rsvp_id,
         campaign_id=campaign_id,
     )
     outbound_email_send_soon(email_id=email.pk)

@@ -11,6 +11,7 @@ from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.models import Partner
+from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.email_keys import email_key
@@ -97,6 +98,7 @@ def demo_seed() -> DemoSummary:
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:
         letters_demo_seed(campaign=campaign)
+        events_demo_seed(campaign=campaign)
         return DemoSummary(campaign=campaign, created=False)
     campaign = campaign_create(
         organization=host,
@@ -123,6 +125,7 @@ def demo_seed() -> DemoSummary:
     # The seeded rows bypassed the signing services: build their tallies and counts.
     counts_reconcile(campaign=campaign)
     letters_demo_seed(campaign=campaign)
+    events_demo_seed(campaign=campaign)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 

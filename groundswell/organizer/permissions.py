@@ -18,6 +18,7 @@ from django.http import Http404
 from groundswell.accounts.models import Membership, Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
+from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.updates.models import Update
 
@@ -154,3 +155,48 @@ def update_for_member(*, user: User, update_id: int, roles: frozenset[str]) -> t
         user=user, organization_id=update.organization_id, roles=roles, missing="No such update"
     )
     return update, access.role
+@dataclass(frozen=True)
+class EventAccess:
+    """Who is looking at an event's back office, and for which organization: the host's staff,
+    or (where a page allows it) a co-host's."""
+
+    event: Event
+    role: str
+    organization: Organization
+
+    @property
+    def is_host(self) -> bool:
+        return self.organization.pk == self.event.organization_id
+
+
+def event_for_member(
+    *, user: User, slug: str, roles: frozenset[str], co_hosts: bool = False
+) -> EventAccess:
+    """The event (any status) for a member of its host organization in one of `roles`, or with
+    `co_hosts`, for a member of one of its co-host organizations too (a member of both is
+    host staff)."""
+    event = (
+        Event.objects.select_related("organization", "campaign").filter(slug=slug).first()
+        if user.is_authenticated
+        else None
+    )
+    if event is None:
+        raise Http404("No such event")
+    if (
+        co_hosts
+        and not Membership.objects.filter(user=user, organization_id=event.organization_id).exists()
+    ):
+        co_host = (
+            event.co_hosts.filter(memberships__user=user).order_by("pk").first()
+            if user.is_authenticated
+            else None
+        )
+        if co_host is not None:
+            access = member_access(
+                user=user, organization_id=co_host.pk, roles=roles, missing="No such event"
+            )
+            return EventAccess(event=event, role=access.role, organization=co_host)
+    access = member_access(
+        user=user, organization_id=event.organization_id, roles=roles, missing="No such event"
+    )
+    return EventAccess(event=event, role=access.role, organization=event.organization)

@@ -11,6 +11,7 @@ from groundswell.organizer.views import (
     coalitions,
     comments,
     delivery,
+    events,
     letters,
     members,
     story,
@@ -43,9 +44,13 @@ register_converter(
     "letter_action",
 )
 
+# The words of an event's other pages.
+register_converter(slug_except({"edit", "delivery", "checkin"}), "event_action")
+
 CAMPAIGN = "campaigns/<slug:slug>/"
 DELIVERY = f"{CAMPAIGN}delivery/"
 LETTER = "letters/<slug:slug>/"
+EVENT = "events/<slug:slug>/"
 
 app_name = "organizer"
 urlpatterns = [
@@ -172,4 +177,15 @@ urlpatterns = [
     path(f"{LETTER}notify-signers/", letters.notify_signers, name="letter_notify"),
     path(f"{LETTER}recount/", letters.recount, name="letter_recount"),
     path(f"{LETTER}<letter_action:action>/", letters.letter_action, name="letter_action"),
+    # Events and RSVPs.
+    path("events/", events.event_list, name="event_list"),
+    path("events/new/", events.event_new, name="event_new"),
+    path("events/<name:slug>/", events.event_detail, name="event"),
+    path(f"{EVENT}edit/", events.event_edit, name="event_edit"),
+    path(f"{EVENT}delivery/", events.event_delivery, name="event_delivery"),
+    path(f"{EVENT}rsvps.csv", events.event_rsvps_export, name="event_rsvps_export"),
+    path(f"{EVENT}checkin/", events.event_checkin, name="event_checkin"),
+    path(f"{EVENT}checkin/counts.json", events.event_checkin_counts, name="event_checkin_counts"),
+    path(f"{EVENT}checkin/walk-in/", events.event_walk_in, name="event_walk_in"),
+    path(f"{EVENT}<event_action:action>/", events.event_action, name="event_action"),
 ]

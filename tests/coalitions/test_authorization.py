@@ -28,6 +28,7 @@ from groundswell.delivery.services.packages import delivery_package_build
 from groundswell.updates.services import update_draft_create
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
+from tests.events.conftest import make_event  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
 from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 
@@ -61,6 +62,7 @@ class Row:
 HOST_ORG = {"slug": "host"}
 LETTER = {"slug": "letter"}
 UPDATE = {"update_id": "update"}
+EVENT = {"slug": "event"}
 NONE: dict[str, object] = {}
 
 # fmt: off
@@ -159,6 +161,22 @@ TABLE = [
     Row("organizer:letter_recount", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), LETTER),
     Row("organizer:letter_action", POST,          (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "action": "close"}),
+    # Events: a co-host's staff (the partner here) see the event and export their own RSVPs.
+    Row("organizer:event_list", GET,              (LOGIN, 200, 200, 200, 200, 200, 200), NONE),
+    Row("organizer:event_new", GET,               (LOGIN, 302, 200, 200, 200, 200, 302), NONE),
+    Row("organizer:event", GET,                   (LOGIN, 200, 200, 200, 200, 404, 404), EVENT),
+    Row("organizer:event_edit", GET,              (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_edit", POST,             (LOGIN, 403, 400, 400, 404, 404, 404), EVENT),
+    Row("organizer:event_action", POST,           (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "event", "action": "finish"}),
+    Row("organizer:event_delivery", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), EVENT),
+    Row("organizer:event_rsvps_export", GET,      (LOGIN, 403, 200, 200, 200, 404, 404), EVENT),
+    Row("organizer:event_checkin", GET,           (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_checkin", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
+        {"code": "NOPE"}),
+    Row("organizer:event_checkin_counts", GET,    (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
+    Row("organizer:event_walk_in", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
+        {"name": "Walk In"}),
     # Invitations: the link is the authority, but one to an existing organization is accepted
     # only by one of its own owners or admins (none of these visitors).
     Row("invitation", GET,                         (200, 403, 403, 403, 403, 403, 403),
@@ -196,6 +214,11 @@ PUBLIC_URLS = {
     # The personal unsubscribe link of every update: its signed token is its only authority,
     # for one organization only (tests/updates/test_unsubscribe.py).
     "updates:unsubscribe",
+    # Events' public pages, JSON and calendar file (drafts answer 404, tests/events), RSVPing,
+    # and the links e-mailed to people who RSVP'd: a signed token is their only authority.
+    "events:event", "events:event_json", "events:event_calendar", "events:rsvp_thanks",
+    "events:rsvp_confirm", "events:rsvp_ticket", "events:rsvp_qr", "events:rsvp_calendar",
+    "events:rsvp_cancel",
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
@@ -268,7 +291,18 @@ def visitors(
 
 
 @pytest.fixture
-def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, make_user, signed):  # noqa: F811
+def world(
+    campaign,
+    host,
+    partner_a,
+    visitors,
+    letter,  # noqa: F811
+    sign_letter,  # noqa: F811
+    make_org,
+    make_user,
+    signed,
+    make_event,  # noqa: F811
+):
     """What the table's URL arguments name."""
     commenter = signed(email="someone@example.org", comment="Because.", comment_public=True)
     response = target_response_record(
@@ -294,9 +328,11 @@ def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, ma
         body_markdown="News.",
         audience="host_signers",
     )
+    event = make_event(co_hosts=[partner_a.organization])
     return {
         "campaign": campaign.slug,
         "update": update.pk,
+        "event": event.slug,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,

@@ -39,6 +39,13 @@ from groundswell.updates.addresses import address_hash
 from groundswell.updates.messages import unsubscribe_url
 from groundswell.updates.services import update_draft_create
 from tests.conftest import sign_data
+from tests.events.conftest import confirmation_token as rsvp_confirmation_token
+from tests.events.conftest import (  # noqa: F401 (fixtures)
+    make_event,
+    rsvp_form,
+    rsvped,
+    ticket_token,
+)
 from tests.letters.conftest import (  # noqa: F401 (fixtures)
     letter,
     make_letter,
@@ -160,7 +167,13 @@ def world(request, campaign, owner, make_org, make_user, settings):
     )
     member = make_user(campaign.organization, role=Role.VIEWER, username="member")
     resetter = make_user(username="forgetful", email="forgetful@example.org")
+    event = request.getfixturevalue("make_event")(slug="rally", online_url="https://meet.example")
+    rsvp_through = request.getfixturevalue("rsvped")
     return {
+        "event": event,
+        "rsvp": rsvp_through(event),
+        "pending_rsvp": rsvp_through(event, confirm=False),
+        "leaving_rsvp": rsvp_through(event),
         "campaign": campaign,
         "slug": campaign.slug,
         "partner": partner,
@@ -499,11 +512,66 @@ def visits(world) -> dict[str, list[Visit]]:
         "set_language": [
             Visit(url("set_language"), 302, "post", {"language": "en", "next": url("login")})
         ],
+        **event_visits(world, url, both, organizer),
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [
             Visit("/media/logos/none.png", 404)
         ],
+    }
+
+
+def event_visits(world, url, both, organizer) -> dict[str, list[Visit]]:
+    event = world["event"].slug
+    ticket = ticket_token(world["rsvp"])
+    leaving = ticket_token(world["leaving_rsvp"])
+    confirm = rsvp_confirmation_token(world["pending_rsvp"])
+    door = url("organizer:event_checkin", event)
+    return {
+        "events:event": [
+            *both(url("events:event", event)),
+            Visit(url("events:event", event), 302, "post", rsvp_form(email="new@example.org")),
+            Visit(url("events:event", event), 400, "post", rsvp_form(email="not an address")),
+        ],
+        "events:event_json": [Visit(url("events:event_json", event))],
+        "events:event_calendar": [Visit(url("events:event_calendar", event))],
+        "events:rsvp_thanks": [Visit(url("events:rsvp_thanks", event))],
+        "events:rsvp_confirm": [
+            Visit(url("events:rsvp_confirm", event, confirm)),
+            Visit(url("events:rsvp_confirm", event, confirm), 302, "post"),
+            Visit(url("events:rsvp_confirm", event, "not-a-token"), 400),
+        ],
+        "events:rsvp_ticket": [Visit(url("events:rsvp_ticket", event, ticket))],
+        "events:rsvp_qr": [Visit(url("events:rsvp_qr", event, ticket))],
+        "events:rsvp_calendar": [Visit(url("events:rsvp_calendar", event, ticket))],
+        "events:rsvp_cancel": [
+            Visit(url("events:rsvp_cancel", event, leaving)),
+            Visit(url("events:rsvp_cancel", event, leaving), 200, "post"),
+        ],
+        "organizer:event_list": organizer(url("organizer:event_list")),
+        "organizer:event_new": [
+            *organizer(url("organizer:event_new")),
+            *organizer(url("organizer:event_new"), 400, "post", {"title": ""}),
+        ],
+        "organizer:event": organizer(url("organizer:event", event)),
+        "organizer:event_edit": [
+            *organizer(url("organizer:event_edit", event)),
+            *organizer(url("organizer:event_edit", event), 400, "post", {"title": ""}),
+        ],
+        "organizer:event_delivery": organizer(url("organizer:event_delivery", event), 302, "post"),
+        "organizer:event_rsvps_export": organizer(url("organizer:event_rsvps_export", event)),
+        "organizer:event_checkin": [
+            *organizer(door),
+            *organizer(door + "?q=Person"),
+            *organizer(door, 302, "post", {"code": "NOPE"}),
+        ],
+        "organizer:event_checkin_counts": organizer(url("organizer:event_checkin_counts", event)),
+        "organizer:event_walk_in": organizer(
+            url("organizer:event_walk_in", event), 302, "post", {"name": "Walk In"}
+        ),
+        "organizer:event_action": organizer(
+            url("organizer:event_action", event, "finish"), 302, "post"
+        ),
     }
 
 

@@ -1,0 +1,171 @@
+"""Reads of events and RSVPs for pages, JSON, the door and other apps."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from groundswell.accounts.models import Organization
+from groundswell.campaigns.models import Campaign
+from groundswell.events.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Rsvp, RsvpStatus
+
+
+def event_public_get(*, slug: str) -> Event:
+    """A published, cancelled or finished event (drafts are nobody's business), or 404."""
+    event = (
+        Event.objects.select_related("organization", "campaign")
+        .filter(slug=slug, status__in=PUBLIC_EVENT_STATUSES)
+        .first()
+    )
+    if event is None:
+        raise Http404("No such event")
+    return event
+
+
+def event_co_hosts(*, event: Event) -> list[Organization]:
+    return list(event.co_hosts.order_by("name"))
+
+
+def waitlist_count(*, event: Event) -> int:
+    """Places waited for (people and their guests) on the waitlist."""
+    total = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).aggregate(
+        places=Sum("guests") + Count("pk")
+    )["places"]
+    return int(total or 0)
+
+
+def event_public_summary(*, event: Event) -> dict[str, object]:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "status": event.status,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "time_zone": event.time_zone,
+        "place": {"name": event.place_name, "address": event.place_address},
+        "online": bool(event.online_url),
+        "capacity": event.capacity,
+        "rsvp_count": event.places_taken,
+        "waitlist_count": waitlist_count(event=event),
+        "campaign": event.campaign.slug if event.campaign_id else None,  # type: ignore[union-attr]
+        "url": event.get_absolute_url(),
+    }
+
+
+def events_public_for_campaign(*, campaign: Campaign, limit: int = 10) -> QuerySet[Event]:
+    """The campaign's published events still to come or under way, soonest first."""
+    return Event.objects.filter(
+        campaign=campaign, status=EventStatus.PUBLISHED, ends_at__gt=timezone.now()
+    ).order_by("starts_at")[:limit]
+
+
+def events_public_upcoming(*, limit: int = 50) -> QuerySet[Event]:
+    """Every published event still to come, for a public directory."""
+    return (
+        Event.objects.select_related("campaign")
+        .filter(status=EventStatus.PUBLISHED, ends_at__gt=timezone.now())
+        .order_by("starts_at")[:limit]
+    )
+
+
+def events_for_organizations(*, organization_ids: list[int]) -> QuerySet[Event]:
+    return (
+        Event.objects.select_related("organization", "campaign")
+        .filter(organization_id__in=organization_ids)
+        .order_by("-starts_at")
+    )
+
+
+def rsvps_for_event(*, event: Event) -> QuerySet[Rsvp]:
+    return Rsvp.objects.filter(event=event).order_by(
+        "status", "waitlist_position", "created_at", "pk"
+    )
+
+
+def rsvps_search(*, event: Event, query: str, limit: int = 30) -> list[Rsvp]:
+    """For the door: RSVPs with a confirmed place (or already in) whose name contains `query`."""
+    queryset = Rsvp.objects.filter(event=event, status=RsvpStatus.CONFIRMED)
+    if query:
+        queryset = queryset.filter(name__icontains=query)
+    return list(queryset.order_by("checked_in_at", "name", "pk")[:limit])
+
+
+@dataclass(frozen=True)
+class DoorCounts:
+    rsvps: int  # confirmed RSVPs (people who RSVP'd, walk-ins left out)
+    places: int  # the places they take, guests included
+    checked_in: int  # RSVPs checked in, walk-ins included
+    walk_ins: int
+    waitlisted: int
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "rsvps": self.rsvps,
+            "places": self.places,
+            "checked_in": self.checked_in,
+            "walk_ins": self.walk_ins,
+            "waitlisted": self.waitlisted,
+        }
+
+
+def door_counts(*, event: Event) -> DoorCounts:
+    figures = Rsvp.objects.filter(event=event).aggregate(
+        rsvps=Count("pk", filter=Q(status=RsvpStatus.CONFIRMED, walk_in=False)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        walk_ins=Count("pk", filter=Q(walk_in=True)),
+        waitlisted=Count("pk", filter=Q(status=RsvpStatus.WAITLISTED)),
+    )
+    return DoorCounts(places=event.places_taken, **figures)
+
+
+def attendee_recipients(*, event: Event, organization_id: int | None = None) -> QuerySet[Rsvp]:
+    """Who may get the event's thank-you from `organization_id` (the host by default): people
+    checked in or with a confirmed place, who confirmed consent to hear from that organization
+    and gave an address. For the updates app's audiences."""
+    organization_id = organization_id or event.organization_id
+    return (
+        Rsvp.objects.filter(event=event)
+        .filter(Q(status=RsvpStatus.CONFIRMED) | Q(checked_in_at__isnull=False))
+        .exclude(email="")
+        .filter(consents__organization_id=organization_id, consents__confirmed_at__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+RSVP_EXPORT_COLUMNS = [
+    "first_name", "last_name", "email", "phone", "status", "guests", "waitlist_position",
+    "walk_in", "checked_in_at", "created",
+]  # fmt: skip
+
+
+def rsvps_for_export(*, event: Event, organization_id: int) -> list[list[object]]:
+    """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
+    people an organization's export lists, like its supporters export of a campaign."""
+    rows = (
+        Rsvp.objects.filter(
+            event=event,
+            status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
+            consents__organization_id=organization_id,
+            consents__confirmed_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list(
+            "name",
+            "email",
+            "phone",
+            "status",
+            "guests",
+            "waitlist_position",
+            "walk_in",
+            "checked_in_at",
+            "created_at",
+        )
+    )
+    exported = []
+    for name, *rest in rows:
+        first_name, _space, last_name = name.partition(" ")
+        exported.append([first_name, last_name, *rest])
+    return exported

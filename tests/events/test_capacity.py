@@ -1,0 +1,196 @@
+"""Places, the waitlist and its promotion, and the same under concurrent requests."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from groundswell.core.models import OutboundEmail
+from groundswell.events.models import Rsvp, RsvpConsent, RsvpStatus
+from groundswell.events.services.rsvps import RsvpError, rsvp_cancel, rsvp_confirm, rsvp_create
+from tests.events.conftest import confirmation_token, ticket_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_rsvp_takes_no_place_until_confirmed_from_the_inbox(event, rsvped):
+    rsvp = rsvped(event, confirm=False)
+
+    event.refresh_from_db()
+    assert rsvp.status == RsvpStatus.PENDING
+    assert event.places_taken == 0
+    assert "/confirm/" in mail.outbox[-1].body
+
+
+def test_guests_count_against_capacity(make_event, rsvped):
+    event = make_event(capacity=3)
+
+    first = rsvped(event, guests=2)
+    second = rsvped(event, guests=1)
+
+    event.refresh_from_db()
+    assert first.status == RsvpStatus.CONFIRMED
+    assert second.status == RsvpStatus.WAITLISTED
+    assert event.places_taken == 3
+
+
+def test_beyond_capacity_people_wait_in_the_order_they_confirmed(make_event, rsvped):
+    event = make_event(capacity=1)
+    rsvped(event)
+
+    waiting = [rsvped(event) for _ in range(3)]
+
+    assert [rsvp.waitlist_position for rsvp in waiting] == [1, 2, 3]
+    assert any("waitlist, number 1" in message.body for message in mail.outbox)
+
+
+def test_cancelling_erases_the_rsvp_and_moves_the_first_waiting_person_up(
+    make_event, rsvped, run_on_commit
+):
+    event = make_event(capacity=1)
+    coming = rsvped(
+        event, email="coming@example.org", consent_organization_ids={event.organization_id}
+    )
+    waiting = [rsvped(event) for _ in range(2)]
+    mail.outbox.clear()
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(coming), slug=event.slug)
+
+    assert not Rsvp.objects.filter(pk=coming.pk).exists()
+    assert not RsvpConsent.objects.filter(rsvp_id=coming.pk).exists()
+    assert not OutboundEmail.objects.filter(to="coming@example.org").exists()
+    statuses = [Rsvp.objects.get(pk=rsvp.pk).status for rsvp in waiting]
+    assert statuses == [RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED]
+    assert [message.to for message in mail.outbox] == [[waiting[0].email]]
+    assert "A place opened up" in mail.outbox[0].subject
+    event.refresh_from_db()
+    assert event.places_taken == 1
+
+
+def test_a_party_too_large_for_the_places_freed_lets_a_smaller_one_behind_it_move_up(
+    make_event, rsvped, run_on_commit
+):
+    event = make_event(capacity=2)
+    leaving = rsvped(event)
+    rsvped(event)
+    large = rsvped(event, guests=2)
+    small = rsvped(event)
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(leaving), slug=event.slug)
+
+    assert Rsvp.objects.get(pk=large.pk).status == RsvpStatus.WAITLISTED
+    assert Rsvp.objects.get(pk=small.pk).status == RsvpStatus.CONFIRMED
+
+
+def test_confirming_twice_changes_nothing(event, rsvped):
+    rsvp = rsvped(event)
+
+    again = rsvp_confirm(token=confirmation_token(rsvp), slug=event.slug)
+
+    event.refresh_from_db()
+    assert again.status == RsvpStatus.CONFIRMED
+    assert event.places_taken == 1
+
+
+def test_a_repeat_rsvp_with_the_same_address_changes_nothing(event, rsvped):
+    first = rsvped(event, email="Jane.Doe@gmail.com", guests=0)
+
+    again = rsvp_create(
+        event=event, name="Someone else", email="janedoe+x@googlemail.com", guests=5
+    )
+
+    assert again.pk == first.pk
+    assert Rsvp.objects.get(pk=first.pk).guests == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [("cancelled", "cancelled"), ("finished", "over"), ("draft", "not open")],
+)
+def test_it_refuses_rsvps_to_events_that_do_not_take_them(make_event, status, message):
+    event = make_event(status=status)
+
+    with pytest.raises(RsvpError, match=message):
+        rsvp_create(event=event, name="Ada", email="ada@example.org")
+    assert not Rsvp.objects.exists()
+
+
+def test_it_refuses_rsvps_to_past_events(make_event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    starts_at = timezone.now() - timedelta(days=1)
+    event = make_event(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1))
+
+    with pytest.raises(RsvpError, match="over"):
+        rsvp_create(event=event, name="Ada", email="ada@example.org")
+
+
+def test_an_rsvp_is_linked_to_the_signature_of_the_same_person(event, rsvped, signed):
+    signature = signed(email="ada.lovelace@gmail.com")
+
+    rsvp = rsvped(event, email="adalovelace+rally@gmail.com")
+
+    assert rsvp.signature_id == signature.pk
+
+
+def test_consents_are_confirmed_with_the_rsvp(event, rsvped):
+    rsvp = rsvped(event, consent_organization_ids={event.organization_id})
+
+    consent = RsvpConsent.objects.get(rsvp=rsvp)
+    assert consent.organization_id == event.organization_id
+    assert consent.confirmed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_rsvps_never_overbook_and_wait_in_arrival_order(make_event, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to lose")
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # no mail sending in the threads
+    event = make_event(capacity=30)
+    pending = [
+        rsvp_create(event=event, name=f"Person {n}", email=f"p{n}@example.org") for n in range(60)
+    ]
+    barrier = threading.Barrier(len(pending))
+    errors: list[BaseException] = []
+
+    def confirm(rsvp: Rsvp) -> None:
+        try:
+            barrier.wait()
+            rsvp_confirm(token=confirmation_token(rsvp), slug=event.slug)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(rsvp,)) for rsvp in pending]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    event.refresh_from_db()
+    confirmed = Rsvp.objects.filter(event=event, status=RsvpStatus.CONFIRMED)
+    waiting = list(
+        Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).order_by("confirmed_at")
+    )
+    assert confirmed.count() == 30 == event.places_taken
+    assert [rsvp.waitlist_position for rsvp in waiting] == list(range(1, 31))
+    assert max(r.confirmed_at for r in confirmed) <= waiting[0].confirmed_at
+
+
+def test_erasing_the_signature_keeps_the_rsvp_without_the_link(event, rsvped, signed):
+    from groundswell.signatures.services import signature_withdraw
+
+    signature = signed(email="ada@example.org")
+    rsvp = rsvped(event, email="ada@example.org")
+
+    signature_withdraw(signature=signature, reason="erased")
+
+    rsvp.refresh_from_db()
+    assert rsvp.signature_id is None

@@ -1,0 +1,31 @@
+"""The demo seeds the delivery rally once: confirmed RSVPs filling it, some checked in and
+some linked to their signature, and a waitlist."""
+
+import pytest
+
+from groundswell.demo.events import RALLY_CAPACITY, events_demo_seed
+from groundswell.events.models import Rsvp, RsvpStatus
+from groundswell.events.selectors import door_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_rally_is_seeded_once_full_with_a_waitlist(client, campaign, signed):
+    signed(email="signer@example.org", name="Sam Signer")
+    first = events_demo_seed(campaign=campaign)
+    again = events_demo_seed(campaign=campaign)
+
+    assert first == again
+    first.refresh_from_db()
+    assert first.places_taken <= RALLY_CAPACITY
+    counts = door_counts(event=first)
+    assert counts.checked_in > 0 and counts.waitlisted > 0
+    positions = list(
+        Rsvp.objects.filter(event=first, status=RsvpStatus.WAITLISTED)
+        .order_by("waitlist_position")
+        .values_list("waitlist_position", flat=True)
+    )
+    assert positions == list(range(1, len(positions) + 1))
+    assert Rsvp.objects.filter(event=first, signature__isnull=False).exists()
+    assert client.get(first.get_absolute_url()).status_code == 200
+    assert first.get_absolute_url() in client.get(campaign.get_absolute_url()).content.decode()
