@@ -17,7 +17,9 @@ from groundswell.signatures.petition_sections import (
 pytestmark = pytest.mark.django_db
 
 EXTENSIONS = [
+    "section checkpoint in count: groundswell.transparency.petition.checkpoint_section",
     "section deliveries in main: groundswell.delivery.petition.deliveries_section",
+    "json checkpoint: groundswell.transparency.petition.checkpoint_json",
 ]
 
 

@@ -13,7 +13,13 @@ from groundswell.signatures.models import Signature
 from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
 from groundswell.transparency.log_store import DatabaseNodeStore
 from groundswell.transparency.merkle import consistency_proof, inclusion_proof
-from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
+from groundswell.transparency.models import (
+    Checkpoint,
+    LeafKind,
+    LogEntry,
+    LogHead,
+    SignedCheckpoint,
+)
 from groundswell.transparency.proof_documents import (
     ConsistencyProof,
     InclusionProof,
@@ -198,3 +204,21 @@ def receipt_state_get(*, campaign: Campaign, public_id: str) -> ReceiptState | N
     return ReceiptState(
         entry=None, tombstone=None, pending=True, log_name=head.log_name if head else ""
     )
+
+
+# The tiled log -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TiledLog:
+    log_name: str
+    checkpoint: SignedCheckpoint
+
+
+def tiled_log_get(*, campaign: Campaign) -> TiledLog | None:
+    """The campaign's log as published: its latest signed checkpoint (None before the first)."""
+    latest = SignedCheckpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
+    if latest is None:
+        return None
+    head = log_head_get(campaign=campaign)
+    return TiledLog(log_name=head.log_name if head else campaign.slug, checkpoint=latest)
