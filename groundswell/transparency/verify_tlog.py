@@ -33,6 +33,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from groundswell.transparency.audit_sample import (
+    SAMPLE_FORMAT,
+    AuditError,
+    Opening,
+    verify_openings,
+)
 from groundswell.transparency.checkpoints import MalformedDocumentError, VerificationError
 from groundswell.transparency.commitments import signature_commitment
 from groundswell.transparency.log_entries import (
@@ -410,6 +416,46 @@ def mirror_checks(arguments: argparse.Namespace) -> Iterator[str]:
         time.sleep(arguments.interval)
 
 
+def audit_sample_checks(arguments: argparse.Namespace) -> Iterator[str]:
+    """The auditor's side: the openings are the checkpoint's sample and open its entries."""
+    try:
+        with open(arguments.openings, "rb") as file:
+            document = json.load(file)
+        if document.get("format") != SAMPLE_FORMAT:
+            raise ValueError(f"not a {SAMPLE_FORMAT} document")
+        note = str(document["checkpoint"]).encode()
+        log_name = str(document["log_name"])
+        sample_size = int(document["sample_size"])
+        openings = [Opening.from_json(item) for item in document["openings"]]
+    except OSError as error:
+        raise UnusableLocation(f"cannot read {arguments.openings}: {error}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UnusableLocation(f"{arguments.openings}: {error}") from None
+    trust = trust_from_arguments(arguments)
+    checkpoint, line = open_log_checkpoint(note, trust, now=int(time.time()))
+    yield f"the sample's {line}"
+    if not checkpoint.origin.endswith(f"/p/{log_name}"):
+        raise VerificationError(f"the openings are for {log_name!r}, not {checkpoint.origin!r}")
+    result = recount(
+        tile_source(arguments.log), checkpoint, keep=[opening.index for opening in openings]
+    )
+    yield f"the log's tiles at size {checkpoint.size} check and recount"
+    try:
+        lines = verify_openings(
+            openings,
+            log_name=log_name,
+            root_hash=checkpoint.root_hash,
+            tree_size=checkpoint.size,
+            sample_size=sample_size,
+            entries=result.entries_of_interest,
+            is_live=result.count.is_live,
+        )
+    except AuditError as error:
+        raise VerificationError(str(error)) from None
+    yield (f"the {len(openings)} openings are exactly the checkpoint's sample of {sample_size}")
+    yield from lines
+
+
 def _read_checkpoint(source: TileSource) -> bytes:
     try:
         return source.read("checkpoint")
@@ -433,3 +479,12 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
     )
     add_trust_arguments(mirror)
     mirror.set_defaults(checks=mirror_checks)
+
+    audit = commands.add_parser(
+        "audit-sample",
+        help="check an organizer's sample openings against a checkpoint and the log's tiles",
+    )
+    audit.add_argument("--log", required=True, help="the log's URL or a mirror directory")
+    audit.add_argument("openings", help="the openings the organizer handed over (JSON)")
+    add_trust_arguments(audit)
+    audit.set_defaults(checks=audit_sample_checks)
