@@ -74,7 +74,7 @@ pytestmark = pytest.mark.django_db
 def test_the_log_gets_each_checkpoint_cosigned_and_serves_the_cosignature(
     client, campaign, confirm_many, run_on_commit, witness
 ):
-    url, state = witness
+    _url, state = witness
     confirm_many(3)
     first = checkpoint_now(campaign, run_on_commit)
     confirm_many(2, prefix="more")
