@@ -7,6 +7,13 @@ Anyone holding the instance's public key can check, with nothing but this packag
         --receipt RECEIPT.json --proof PROOF.json
     groundswell verify consistency --key PUBLIC_KEY.pem OLD.json NEW.json --proof PROOF.json
 
+and, from the published C2SP tiles (``groundswell.transparency.verify_tlog``):
+
+    groundswell verify recount LOG --key VKEY [--witness VKEY ... --witnesses-needed K]
+    groundswell verify receipt --log LOG --key VKEY --receipt RECEIPT.json
+    groundswell verify mirror URL DIRECTORY --key VKEY [--interval SECONDS]
+    groundswell verify audit-sample --log LOG --key VKEY OPENINGS.json
+
 Each passed check prints an ``OK: ...`` line. The exit status is 0 only when every check passed;
 1 when one failed, with ``FAILED: <reason>`` on standard error; 2 when an input cannot be used at
 all (unreadable, not JSON, a missing or mistyped field, not an Ed25519 PEM key).
