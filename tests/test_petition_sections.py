@@ -23,6 +23,8 @@ EXTENSIONS = [
     "json target_response: groundswell.delivery.petition.target_response_json",
     "section events in main: groundswell.events.petition.events_section",
     "json events: groundswell.events.petition.events_json",
+    "section checkpoint in count: groundswell.transparency.petition.checkpoint_section",
+    "json checkpoint: groundswell.transparency.petition.checkpoint_json",
 ]
 
 

@@ -8,6 +8,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -185,7 +186,32 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Full tiles of the transparency logs: written once, never changed (see docs/transparency.md).
+    # Local disk by default; S3-compatible object storage (django-storages, the `s3` extra) when
+    # TRANSPARENCY_TILES_S3_BUCKET is set.
+    "transparency_tiles": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("TRANSPARENCY_TILES_DIR", str(MEDIA_ROOT / "transparency-tiles"))
+        },
+    },
 }
+if env_str("TRANSPARENCY_TILES_S3_BUCKET"):
+    STORAGES["transparency_tiles"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("TRANSPARENCY_TILES_S3_BUCKET"),
+            "location": env_str("TRANSPARENCY_TILES_S3_PREFIX", "transparency-tiles"),
+            "endpoint_url": env_str("TRANSPARENCY_TILES_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("TRANSPARENCY_TILES_S3_REGION") or None,
+            "access_key": env_str("TRANSPARENCY_TILES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("TRANSPARENCY_TILES_S3_SECRET_ACCESS_KEY") or None,
+            # Tiles never change: a CDN in front may keep them forever.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "file_overwrite": True,
+            "querystring_auth": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = env_str("REDIS_URL")
@@ -241,6 +267,8 @@ COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
 LOG_EXTEND_SECONDS = env_int("LOG_EXTEND_SECONDS", 2, minimum=1)
 # How often `beat` closes campaigns past their closing time (signing refuses them at once).
 CAMPAIGNS_CLOSE_SECONDS = env_int("CAMPAIGNS_CLOSE_SECONDS", 60, minimum=1)
+# A new checkpoint of every log that grew, this often.
+TRANSPARENCY_CHECKPOINT_SECONDS = env_int("TRANSPARENCY_CHECKPOINT_SECONDS", 300, minimum=10)
 # Sent e-mails (their address, name and links) are deleted this many days after sending.
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 # How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
@@ -279,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "groundswell.updates.tasks.updates_sweep_task",
         "schedule": UPDATES_SWEEP_SECONDS,
         "options": {"expires": UPDATES_SWEEP_SECONDS * 2},
+    },
+    "sign-checkpoints": {
+        "task": "groundswell.transparency.tasks.signed_checkpoints_create_task",
+        "schedule": TRANSPARENCY_CHECKPOINT_SECONDS,
+        "options": {"expires": TRANSPARENCY_CHECKPOINT_SECONDS},
     },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {
@@ -338,6 +371,26 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
 # DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).
 CHECKPOINT_SIGNING_KEY_FILE = env_str("CHECKPOINT_SIGNING_KEY_FILE")
+# The C2SP transparency log (docs/transparency.md). Each campaign's log is named
+# <TRANSPARENCY_ORIGIN_HOST>/p/<slug>; its checkpoints are signed notes by the key named
+# TRANSPARENCY_KEY_NAME. The private key comes from TRANSPARENCY_SIGNING_KEY (a signer key string,
+# PRIVATE+KEY+<name>+<id>+<base64>, e.g. from a secret manager) or TRANSPARENCY_SIGNING_KEY_FILE
+# (that string, or an Ed25519 PEM); with neither, the checkpoint signing key above is used under
+# TRANSPARENCY_KEY_NAME. Never the database.
+TRANSPARENCY_ORIGIN_HOST = env_str(
+    "TRANSPARENCY_ORIGIN_HOST", urlsplit(GROUNDSWELL_BASE_URL).netloc or "localhost"
+)
+TRANSPARENCY_KEY_NAME = env_str("TRANSPARENCY_KEY_NAME", TRANSPARENCY_ORIGIN_HOST)
+TRANSPARENCY_SIGNING_KEY = env_str("TRANSPARENCY_SIGNING_KEY")
+TRANSPARENCY_SIGNING_KEY_FILE = env_str("TRANSPARENCY_SIGNING_KEY_FILE")
+# Keys that signed earlier checkpoints: "<verifier key> [retired <YYYY-MM-DD>]", comma-separated;
+# published at /.well-known/groundswell/transparency-keys so old checkpoints stay verifiable.
+TRANSPARENCY_PREVIOUS_VERIFIER_KEYS = env_list("TRANSPARENCY_PREVIOUS_VERIFIER_KEYS", [])
+# Witnesses that cosign every checkpoint: "<add-checkpoint URL> <verifier key>", comma-separated.
+TRANSPARENCY_WITNESSES = env_list("TRANSPARENCY_WITNESSES", [])
+TRANSPARENCY_WITNESS_TIMEOUT_SECONDS = env_int(
+    "TRANSPARENCY_WITNESS_TIMEOUT_SECONDS", 10, minimum=1
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(

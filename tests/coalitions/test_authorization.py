@@ -205,6 +205,9 @@ PUBLIC_URLS = {
     "transparency:receipt", "transparency:receipt_download", "delivery:delivery",
     "transparency:public_key", "transparency:checkpoints", "transparency:checkpoint",
     "transparency:inclusion", "transparency:consistency",
+    # The log as C2SP tiles and its signed checkpoint, and the log's keys: published for anyone
+    # to recount (entries hold commitments only; nothing beyond the latest checkpoint is served).
+    "transparency:tlog_checkpoint", "transparency:tlog_tile", "transparency:transparency_keys",
     # Open letters' public pages and signing; the verification link is a signed token.
     "letters:letter", "letters:letter_json", "letters:history", "letters:sign", "letters:thanks",
     "letters:verify",

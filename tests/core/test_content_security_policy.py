@@ -346,6 +346,12 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("transparency:inclusion", slug) + "?leaf_index=0"),
             Visit(url("transparency:inclusion", slug) + "?leaf_index=²", 400),
         ],
+        "transparency:tlog_checkpoint": [Visit(url("transparency:tlog_checkpoint", slug))],
+        "transparency:tlog_tile": [
+            Visit(url("transparency:tlog_tile", slug, "0/000.p/1")),
+            Visit(url("transparency:tlog_tile", slug, "0/0"), 404),
+        ],
+        "transparency:transparency_keys": [Visit(url("transparency:transparency_keys"))],
         "transparency:consistency": [
             Visit(url("transparency:consistency", slug) + "?old=1&new=3", 400)
         ],
