@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    # Only for its Swagger UI static files and template (the API docs page).
+    "ninja",
     # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
     # so do domain event subscribers of one phase.
     "groundswell.core",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "groundswell.transparency",
     "groundswell.delivery",
     "groundswell.letters",
+    "groundswell.api",
     "groundswell.organizer",
     "groundswell.demo",
 ]
@@ -273,6 +276,21 @@ SIGNING_RATE_LIMIT_PER_MINUTE = env_int("SIGNING_RATE_LIMIT_PER_MINUTE", 30, min
 # A signing form sent sooner than this after it was rendered is a bot's, dropped silently
 # (groundswell.core.bot_friction); 0 turns the time check off (the honeypot stays).
 SIGNING_MIN_FILL_SECONDS = env_int("SIGNING_MIN_FILL_SECONDS", 3, minimum=0)
+# API requests allowed per key per minute (/api/v1/); 0 turns the limit off (benchmarks).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=0)
+# An API key's "last used" is written at most this often, so requests do not each write it.
+API_KEY_TOUCH_SECONDS = env_int("API_KEY_TOUCH_SECONDS", 60, minimum=1)
+# Webhook deliveries: attempts before a delivery is given up, and consecutive failed
+# deliveries before an endpoint is disabled.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5, minimum=1)
+# Seconds before the first retry; each further retry waits twice as long (capped at a day).
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Webhooks to private, loopback or link-local addresses are refused (server-side request
+# forgery) unless this is set: for tests and development only.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 # The reverse proxies in front (addresses or networks): only a request from one of them has its
 # client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
