@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
+    "expire-idempotent-requests": {
+        "task": "groundswell.api.tasks.idempotent_requests_expire_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
     "purge-unconfirmed-signatures": {
         "task": "groundswell.signatures.tasks.signatures_unconfirmed_purge_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
@@ -280,6 +285,8 @@ SIGNING_MIN_FILL_SECONDS = env_int("SIGNING_MIN_FILL_SECONDS", 3, minimum=0)
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=0)
 # An API key's "last used" is written at most this often, so requests do not each write it.
 API_KEY_TOUCH_SECONDS = env_int("API_KEY_TOUCH_SECONDS", 60, minimum=1)
+# How long the answer to a request with an Idempotency-Key is kept for its retries.
+IDEMPOTENCY_RETENTION_HOURS = env_int("IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
 # Webhook deliveries: attempts before a delivery is given up, and consecutive failed
 # deliveries before an endpoint is disabled.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)

@@ -413,7 +413,7 @@ KEY_VISITORS = (
     "host_write",
     "partner_read",  # a read key of a partner organization of the campaign
     "partner_write",
-    "outsider_read",  # a key of an unrelated organization
+    "outsider_read",  # a read key of an unrelated organization
     "revoked",  # a revoked write key of the host
 )
 
@@ -434,6 +434,16 @@ API_TABLE = [
     ApiRow("api-v1:petitions", GET,            (401, 200, 200, 200, 200, 200, 401), NONE),
     ApiRow("api-v1:petition", GET,             (401, 200, 200, 200, 200, 404, 401)),
     ApiRow("api-v1:petition_signatures", GET,  (401, 200, 200, 200, 200, 404, 401)),
+    # Recording: write keys only; confirmed_by only for the host's.
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 202, 403, 202, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]}}),
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 201, 403, 403, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]},
+              "confirmed_by": "organizer"}),
     ApiRow("api-v1:people", GET,               (401, 200, 200, 200, 200, 200, 401), NONE),
     ApiRow("api-v1:letters", GET,              (401, 200, 200, 200, 200, 200, 401), NONE),
     ApiRow("api-v1:letter", GET,               (401, 200, 200, 404, 404, 404, 401), LETTER),

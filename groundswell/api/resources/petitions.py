@@ -11,16 +11,19 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from groundswell.api.access import campaign_for_key
-from groundswell.api.auth import read_auth, request_key
+from groundswell.api.auth import read_auth, request_key, write_auth
 from groundswell.api.cursors import absolute, collection, keyset_page, page_request
+from groundswell.api.idempotency import idempotent, request_fingerprint
+from groundswell.api.recording import signature_record
 from groundswell.api.schemas import (
     ERRORS,
     ApiSchema,
     EmailAddress,
+    ErrorOut,
     Link,
     PersonOut,
     PostalAddress,
@@ -215,3 +218,65 @@ def signatures(request: HttpRequest, slug: str, query: Query[ListQuery]) -> dict
         query={"modified_since": query.modified_since, "filter": query.filter},
         extra_links={"osdi:petition": {"href": absolute(request, petition_path(campaign))}},
     )
+
+
+class EmailIn(Schema):
+    address: str = ""
+
+
+class PostalAddressIn(Schema):
+    postal_code: str = ""
+    country: str = ""
+
+
+class PersonIn(Schema):
+    given_name: str = ""
+    family_name: str = ""
+    email_addresses: list[EmailIn] = []
+    postal_addresses: list[PostalAddressIn] = []
+
+
+class SignatureIn(Schema):
+    person: PersonIn
+    comments: str = ""
+    source: str = ""
+    show_name: bool = False
+    # Consent, as the form's boxes: to the host, and to the key's organization when it is a
+    # partner. Never assumed: absent means no.
+    contact_host: bool = False
+    contact_partner: bool = False
+    channel: str | None = Field(None, description="api (default), partner_tool, or paper")
+    confirmed_by: str | None = Field(
+        None,
+        description='"organizer": the host vouches for the signer (host write keys only); '
+        "the signature counts at once, without a confirmation e-mail",
+    )
+
+
+class RecordedOut(ApiSchema):
+    status: str
+    identifiers: list[str] = []
+
+
+@router.post(
+    "/{slug}/signatures",
+    auth=write_auth,
+    response={200: RecordedOut, 201: RecordedOut, 202: RecordedOut, 409: ErrorOut, **ERRORS},
+    url_name="petition_signatures",
+    summary="Record a signature (the form's rules; confirmed_by for the host's write keys)",
+)
+def signature_post(
+    request: HttpRequest,
+    slug: str,
+    body: SignatureIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> tuple[int, dict[str, object]]:
+    api_key = request_key(request)
+    access = campaign_for_key(api_key=api_key, slug=slug)
+    (status, answer), _replayed = idempotent(
+        api_key=api_key,
+        key=idempotency_key,
+        fingerprint=request_fingerprint(method="POST", path=request.path, body=request.body),
+        work=lambda: signature_record(api_key=api_key, access=access, payload=body.model_dump()),
+    )
+    return status, answer
