@@ -74,6 +74,12 @@ TABLE = [
         {"name": "Just Tech Coalition"}),
     Row("organizer:organization_member_change", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
         {"slug": "host", "member_id": "viewer_membership"}, {"role": Role.ORGANIZER}),
+    # API keys: owners and admins only.
+    Row("organizer:organization_api_keys", GET,  (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG),
+    Row("organizer:organization_api_keys", POST, (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG,
+        {"name": "CRM", "scope": "read"}),
+    Row("organizer:organization_api_key_revoke", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
+        {"slug": "host", "key_id": "api_key"}),
     # A campaign's back office.
     Row("organizer:campaign", GET,                 (LOGIN, 200, 200, 200, 302, 404, 404)),
     Row("organizer:campaign_edit", GET,            (LOGIN, 403, 200, 200, 404, 404, 404)),
@@ -253,6 +259,7 @@ def world(campaign, host, partner_a, visitors, letter, sign_letter, make_org, ma
         "signatory": sign_letter(letter).public_id,
         "partner_token": partner_token,
         "member_token": member_token,
+        "api_key": api_key_create(organization=host, name="CRM", scope="read").api_key.pk,
     }
 
 

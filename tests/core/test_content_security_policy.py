@@ -307,6 +307,18 @@ def visits(world) -> dict[str, list[Visit]]:
             *organizer(url("organizer:campaign_new"), 200, "post", {"title": ""}),
         ],
         "organizer:organization_members": organizer(url("organizer:organization_members", org)),
+        "organizer:organization_api_keys": [
+            *organizer(url("organizer:organization_api_keys", org)),
+            *organizer(
+                url("organizer:organization_api_keys", org),
+                200,
+                "post",
+                {"name": "CRM", "scope": "read"},
+            ),
+        ],
+        "organizer:organization_api_key_revoke": organizer(
+            url("organizer:organization_api_key_revoke", org, 999_999), 404, "post"
+        ),
         "organizer:organization_profile": organizer(
             url("organizer:organization_profile", org), 302, "post", {"name": ""}
         ),
