@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_export_view_answers_a_streaming_response(
-    client, owner, campaign, partner_a, letter, signed  # noqa: F811
+    client,
+    owner,
+    campaign,
+    partner_a,
+    letter,
+    signed,  # noqa: F811
 ):
     signed(email="one@example.org")
     client.force_login(owner)
