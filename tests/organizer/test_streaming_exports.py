@@ -20,7 +20,7 @@ def test_every_export_view_answers_a_streaming_response(
     campaign,
     partner_a,
     letter,
-    signed,  # noqa: F811
+    signed,
 ):
     signed(email="one@example.org")
     client.force_login(owner)
