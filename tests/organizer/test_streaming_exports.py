@@ -14,14 +14,9 @@ from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F40
 pytestmark = pytest.mark.django_db
 
 
-def test_every_export_view_answers_a_streaming_response(
-    client,
-    owner,
-    campaign,
-    partner_a,
-    letter,
-    signed,
-):
+@pytest.mark.usefixtures("partner_a")
+def test_every_export_view_answers_a_streaming_response(client, owner, campaign, signed, request):
+    letter = request.getfixturevalue("letter")
     signed(email="one@example.org")
     client.force_login(owner)
     urls = [
