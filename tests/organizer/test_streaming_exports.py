@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.usefixtures("partner_a")
 def test_every_export_view_answers_a_streaming_response(client, owner, campaign, signed, request):
-    letter = request.getfixturevalue("letter")
+    open_letter = request.getfixturevalue("letter")
     signed(email="one@example.org")
     client.force_login(owner)
     urls = [
         reverse("organizer:campaign_export", args=[campaign.slug]),
         reverse("organizer:campaign_supporters_export", args=[campaign.slug]),
-        reverse("organizer:letter_delivery_export", args=[letter.slug]),
-        reverse("organizer:letter_contacts_export", args=[letter.slug]),
+        reverse("organizer:letter_delivery_export", args=[open_letter.slug]),
+        reverse("organizer:letter_contacts_export", args=[open_letter.slug]),
     ]
 
     for url in urls:
