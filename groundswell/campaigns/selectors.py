@@ -65,6 +65,18 @@ def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_for_organization(*, organization_id: int) -> QuerySet[Campaign]:
+    """Every campaign the organization hosts or co-sponsors (removed partners included: they
+    keep seeing what they brought), as campaigns_for_user finds them for its members."""
+    return (
+        Campaign.objects.filter(
+            Q(organization_id=organization_id) | Q(partners__organization_id=organization_id)
+        )
+        .select_related("organization")
+        .distinct()
+    )
+
+
 def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
     """Open campaigns still before their closing time (the periodic task closes the others)."""
     return (

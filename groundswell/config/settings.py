@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "anymail",
+    # Only for its Swagger UI static files and template (the API docs page).
+    "ninja",
     # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
     # so do domain event subscribers of one phase.
     "groundswell.core",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "groundswell.letters",
     "groundswell.updates",
     "groundswell.events",
+    "groundswell.api",
     "groundswell.organizer",
     "groundswell.demo",
 ]
@@ -323,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
+    "expire-idempotent-requests": {
+        "task": "groundswell.api.tasks.idempotent_requests_expire_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
     "purge-unconfirmed-signatures": {
         "task": "groundswell.signatures.tasks.signatures_unconfirmed_purge_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
@@ -364,6 +372,23 @@ EVENT_REMINDER_DAY_BEFORE_HOURS = env_int("EVENT_REMINDER_DAY_BEFORE_HOURS", 24,
 EVENT_REMINDER_SHORTLY_BEFORE_HOURS = env_int("EVENT_REMINDER_SHORTLY_BEFORE_HOURS", 2, minimum=0)
 # RSVP POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 RSVP_RATE_LIMIT_PER_MINUTE = env_int("RSVP_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# API requests allowed per key per minute (/api/v1/); 0 turns the limit off (benchmarks).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=0)
+# An API key's "last used" is written at most this often, so requests do not each write it.
+API_KEY_TOUCH_SECONDS = env_int("API_KEY_TOUCH_SECONDS", 60, minimum=1)
+# How long the answer to a request with an Idempotency-Key is kept for its retries.
+IDEMPOTENCY_RETENTION_HOURS = env_int("IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
+# Webhook deliveries: attempts before a delivery is given up, and consecutive failed
+# deliveries before an endpoint is disabled.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5, minimum=1)
+# Seconds before the first retry; each further retry waits twice as long (capped at a day).
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Webhooks to private, loopback or link-local addresses are refused (server-side request
+# forgery) unless this is set: for tests and development only.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 # The reverse proxies in front (addresses or networks): only a request from one of them has its
 # client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")

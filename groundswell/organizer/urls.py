@@ -7,6 +7,7 @@ from django.urls import path, register_converter
 
 from groundswell.core.url_converters import slug_except
 from groundswell.organizer.views import (
+    api_keys,
     campaigns,
     coalitions,
     comments,
@@ -65,6 +66,16 @@ urlpatterns = [
         "organizations/<slug:slug>/profile/",
         members.organization_profile,
         name="organization_profile",
+    ),
+    path(
+        "organizations/<slug:slug>/api-keys/",
+        api_keys.organization_api_keys,
+        name="organization_api_keys",
+    ),
+    path(
+        "organizations/<slug:slug>/api-keys/<int:key_id>/revoke/",
+        api_keys.organization_api_key_revoke,
+        name="organization_api_key_revoke",
     ),
     path(
         "organizations/<slug:slug>/members/<int:member_id>/",

@@ -15,6 +15,20 @@ from groundswell.core.text import multi_line_text, single_line_text
 WITHDRAWAL_REASONS = frozenset({"withdrawn", "erased", "invalidated"})
 
 
+class SignatureChannel(models.TextChoices):
+    """How a signature reached us. Online signers confirm from their inbox; the other channels
+    are counted separately in the petition's breakdown (`channel_breakdown`)."""
+
+    ONLINE = "online", _("Online form")
+    API = "api", _("Partner site or tool (API)")
+    PAPER = "paper", _("Paper")
+    PARTNER_TOOL = "partner_tool", _("Partner's organizing tool")
+
+
+# Who vouched for a signature that was not confirmed from the signer's inbox.
+CONFIRMED_BY_ORGANIZER = "organizer"
+
+
 def new_public_id() -> str:
     """An unguessable id used in links and receipts, so database ids never leave the server."""
     return secrets.token_urlsafe(16)
@@ -67,6 +81,17 @@ class Signature(models.Model):
     # kept here so that confirming needs no extra query to count them.
     referral_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     gave_consent = models.BooleanField(default=False, db_default=False)
+    channel = models.CharField(
+        max_length=16,
+        choices=SignatureChannel.choices,
+        default=SignatureChannel.ONLINE,
+        db_default=SignatureChannel.ONLINE,
+    )
+    # "organizer" when the host organization vouched for the signer (paper, the API's
+    # confirmed_by mode) instead of the signer confirming from their inbox; "" otherwise.
+    confirmed_by = models.CharField(max_length=16, blank=True, default="", db_default="")
+    # The label of the paper batch (or import) the signature came in; "" for everything else.
+    batch = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -80,6 +105,12 @@ class Signature(models.Model):
             # Most signers come without a partner: only the others are indexed.
             models.Index(
                 fields=["partner"], condition=Q(partner__isnull=False), name="signature_partner_idx"
+            ),
+            # The breakdown by channel counts the few signatures not taken online.
+            models.Index(
+                fields=["campaign", "channel"],
+                condition=~Q(channel="online"),
+                name="signature_offline_channel_idx",
             ),
         ]
         verbose_name = _("signature")

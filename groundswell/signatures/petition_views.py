@@ -24,7 +24,11 @@ from groundswell.signatures.comments import (
 )
 from groundswell.signatures.forms import SignatureForm, clean_source_code
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
-from groundswell.signatures.selectors import coalition_figures, recent_public_signers
+from groundswell.signatures.selectors import (
+    channel_breakdown,
+    coalition_figures,
+    recent_public_signers,
+)
 
 
 def render_petition(
@@ -98,6 +102,7 @@ def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
         for partner in figures.partners
     ]
     summary["unattributed_count"] = figures.unattributed_count
+    summary["channels"] = channel_breakdown(campaign=campaign)
     summary.update(petition_json_fields(campaign=campaign))
     response = JsonResponse(summary)
     response["Access-Control-Allow-Origin"] = "*"

@@ -7,7 +7,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.core.databases import reporting_database
-from groundswell.signatures.models import CoalitionTally, Consent, Signature
+from groundswell.signatures.models import (
+    CONFIRMED_BY_ORGANIZER,
+    CoalitionTally,
+    Consent,
+    Signature,
+    SignatureChannel,
+)
 from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 
 
@@ -30,6 +36,36 @@ def daily_confirmed_counts(
     return tally_daily_confirmed(campaign=campaign, days=days, today=today)
 
 
+def channel_breakdown(*, campaign: Campaign) -> dict[str, int]:
+    """The published count split by channel: how many came online, through the API, on paper
+    or from a partner's tool, and how many of all those the host vouched for
+    (`confirmed_by_organizer`) rather than the signer confirming from their inbox.
+
+    Only the few signatures not taken online are counted (a partial index holds them); the
+    online figure is the published count minus those, so it is as fresh as the count.
+    """
+    offline = dict(
+        Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
+        .exclude(channel=SignatureChannel.ONLINE)
+        .values_list("channel")
+        .annotate(count=Count("id"))
+        .values_list("channel", "count")
+    )
+    vouched = (
+        Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
+        .exclude(channel=SignatureChannel.ONLINE)
+        .filter(confirmed_by=CONFIRMED_BY_ORGANIZER)
+        .count()
+    )
+    breakdown = {
+        channel: offline.get(channel, 0)
+        for channel in SignatureChannel.values
+        if channel != SignatureChannel.ONLINE
+    }
+    online = max(campaign.signature_count - sum(breakdown.values()), 0)
+    return {"online": online, **breakdown, "confirmed_by_organizer": vouched}
+
+
 EXPORT_COLUMNS = [
     "public_id", "name", "email", "country", "postal_code", "comment", "show_name", "source",
     "created_at", "confirmed_at", "contact_consent",
@@ -39,22 +75,32 @@ EXPORT_COLUMNS = [
 CONTACT_COLUMNS = frozenset({"email", "postal_code"})
 
 
-def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
-    """The campaign's confirmed signatures as CSV rows, read in batches so memory stays flat.
+def signatures_confirmed_for_host(*, campaign: Campaign) -> QuerySet[Signature]:
+    """The campaign's confirmed signatures, each annotated `contact_consent`: whether the signer
+    confirmed that the host may contact them (only then may the host see CONTACT_COLUMNS).
 
-    Unconfirmed signatures are left out (anyone may have typed the address). The contact
-    columns are filled only for signers who confirmed consent to the host organization.
+    Unconfirmed signatures are left out (anyone may have typed the address). The CSV export and
+    the API both read through this.
     """
     consent = Consent.objects.filter(
         signature=OuterRef("pk"),
         organization_id=campaign.organization_id,
         confirmed_at__isnull=False,
     )
+    return Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False).annotate(
+        contact_consent=Exists(consent)
+    )
+
+
+def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
+    """The campaign's confirmed signatures as CSV rows, read in batches so memory stays flat.
+
+    The contact columns are filled only for signers who confirmed consent to the host.
+    """
     fields = EXPORT_COLUMNS[:-1]
     queryset = (
-        Signature.objects.using(reporting_database())
-        .filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
-        .annotate(contact_consent=Exists(consent))
+        signatures_confirmed_for_host(campaign=campaign)
+        .using(reporting_database())
         .order_by("pk")
         .values_list(*fields, "contact_consent")
     )
@@ -87,18 +133,23 @@ def source_counts(signatures: QuerySet[Signature]) -> list[tuple[str, int, int]]
     return [(row["source"], row["confirmed"], row["pending"]) for row in rows]
 
 
-def consenting_signatures(*, campaign: Campaign, organization_id: int) -> QuerySet[Signature]:
-    """Confirmed signers who confirmed, from their inbox, that this organization may contact
-    them: whom its exports list and its updates reach."""
-    return Signature.objects.filter(
-        campaign_id=campaign.pk,
+CRM_COLUMNS = ["first_name", "last_name", "email", "postal_code", "country", "created", "source"]
+
+
+def consenting_supporters(
+    *, organization_id: int, campaign: Campaign | None = None
+) -> QuerySet[Signature]:
+    """Confirmed signers who confirmed consent to this organization (of one campaign, or of
+    every campaign): the only people whose contact details it may see, and whom its updates reach. The CRM
+    export, the API and the updates' audiences all read through this."""
+    queryset = Signature.objects.filter(
         confirmed_at__isnull=False,
         consents__organization_id=organization_id,
         consents__confirmed_at__isnull=False,
     )
-
-
-CRM_COLUMNS = ["first_name", "last_name", "email", "postal_code", "country", "created", "source"]
+    if campaign is not None:
+        queryset = queryset.filter(campaign_id=campaign.pk)
+    return queryset
 
 
 def consenting_supporters_for_export(
@@ -106,7 +157,7 @@ def consenting_supporters_for_export(
 ) -> Iterator[list[object]]:
     """Confirmed signers who confirmed consent to this organization, in CRM import columns."""
     queryset = (
-        consenting_signatures(campaign=campaign, organization_id=organization_id)
+        consenting_supporters(organization_id=organization_id, campaign=campaign)
         .using(reporting_database())
         .order_by("pk")
         .values_list("name", "email", "postal_code", "country", "created_at", "source")

@@ -20,7 +20,7 @@ from groundswell.coalitions.models import Partner
 from groundswell.letters.models import Signatory
 from groundswell.letters.selectors import signatories_contactable
 from groundswell.signatures.models import Signature
-from groundswell.signatures.selectors import consenting_signatures
+from groundswell.signatures.selectors import consenting_supporters
 from groundswell.updates.models import Update
 
 # The owner models an audience may select, with the UpdateRecipient column pointing at each and
@@ -90,7 +90,7 @@ def may_send_for(*, user: User | None, organization_id: int) -> bool:
 
 def _host_signers(update: Update) -> QuerySet[Signature]:
     assert update.campaign is not None
-    return consenting_signatures(
+    return consenting_supporters(
         campaign=update.campaign, organization_id=update.campaign.organization_id
     )
 
@@ -106,7 +106,7 @@ def _host_signers_allowed(user: User | None, update: Update) -> bool:
 def _partner_supporters(update: Update) -> QuerySet[Signature]:
     # A partner writes only to the signers who agreed that *it* may contact them.
     assert update.campaign is not None
-    return consenting_signatures(campaign=update.campaign, organization_id=update.organization_id)
+    return consenting_supporters(campaign=update.campaign, organization_id=update.organization_id)
 
 
 def _partner_supporters_allowed(user: User | None, update: Update) -> bool:

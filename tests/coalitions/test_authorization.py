@@ -22,6 +22,8 @@ from django.utils import timezone
 from groundswell.accounts.models import Membership, Role, User
 from groundswell.campaigns.models import ResponseStance
 from groundswell.campaigns.responses import target_response_record
+from groundswell.api.api import api
+from groundswell.api.keys import api_key_create, api_key_revoke
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
@@ -79,6 +81,12 @@ TABLE = [
         {"name": "Just Tech Coalition"}),
     Row("organizer:organization_member_change", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
         {"slug": "host", "member_id": "viewer_membership"}, {"role": Role.ORGANIZER}),
+    # API keys: owners and admins only.
+    Row("organizer:organization_api_keys", GET,  (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG),
+    Row("organizer:organization_api_keys", POST, (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG,
+        {"name": "CRM", "scope": "read"}),
+    Row("organizer:organization_api_key_revoke", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
+        {"slug": "host", "key_id": "api_key"}),
     # A campaign's back office.
     Row("organizer:campaign", GET,                 (LOGIN, 200, 200, 200, 302, 404, 404)),
     Row("organizer:campaign_edit", GET,            (LOGIN, 403, 200, 200, 404, 404, 404)),
@@ -227,6 +235,9 @@ PUBLIC_URLS = {
     "password_reset_complete",
     # The language switcher: it sets only the visitor's own language cookie (tests/core).
     "set_language",
+    # The API's description and docs (what it offers, nobody's data); every API operation has
+    # a row in API_TABLE instead (keys, not sessions, are its authority).
+    "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root",
     # Probes for the load balancer, and public uploads (logos, delivery photos).
     "healthz", "readyz", r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$",
 }  # fmt: skip
@@ -251,7 +262,7 @@ def url_patterns(patterns=None, namespace: str = "") -> list[str]:
 
 
 def test_every_url_has_a_row_or_is_public():
-    rows = {row.name for row in TABLE}
+    rows = {row.name for row in TABLE} | {row.name for row in API_TABLE}
     missing = sorted(
         {
             name
@@ -272,6 +283,7 @@ def test_the_tables_name_only_urls_that_exist():
     names = set(url_patterns())
 
     assert {row.name for row in TABLE} - names == set()
+    assert {row.name for row in API_TABLE} - names == set()
     assert PUBLIC_URLS - names == set()
 
 
@@ -346,6 +358,7 @@ def world(
         "signatory": sign_letter(letter).public_id,
         "partner_token": partner_token,
         "member_token": member_token,
+        "api_key": api_key_create(organization=host, name="CRM", scope="read").api_key.pk,
     }
 
 
@@ -497,3 +510,108 @@ def test_only_host_editors_can_remove_partners(client, campaign, visitors, partn
 
     partner_a.refresh_from_db()
     assert partner_a.removed_at is not None
+
+
+# The API: an API key is the only authority. Its organization sees what its staff may export.
+KEY_VISITORS = (
+    "no_key",
+    "host_read",
+    "host_write",
+    "partner_read",  # a read key of a partner organization of the campaign
+    "partner_write",
+    "outsider_read",  # a read key of an unrelated organization
+    "revoked",  # a revoked write key of the host
+)
+
+
+@dataclass(frozen=True)
+class ApiRow:
+    name: str
+    method: str
+    expected: tuple[int, ...]  # one per KEY_VISITORS entry
+    kwargs: dict[str, object] = field(default_factory=lambda: {"slug": "campaign"})
+    json: dict[str, object] | None = None
+
+
+# fmt: off
+API_TABLE = [
+    #      URL name, method,                   (no key, host r, host w, partner r, partner w,
+    #                                             outsider, revoked)
+    ApiRow("api-v1:petitions", GET,            (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:petition", GET,             (401, 200, 200, 200, 200, 404, 401)),
+    ApiRow("api-v1:petition_signatures", GET,  (401, 200, 200, 200, 200, 404, 401)),
+    # Recording: write keys only; confirmed_by only for the host's.
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 202, 403, 202, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]}}),
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 201, 403, 403, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]},
+              "confirmed_by": "organizer"}),
+    ApiRow("api-v1:people", GET,               (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:letters", GET,              (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:letter", GET,               (401, 200, 200, 404, 404, 404, 401), LETTER),
+    ApiRow("api-v1:letter_signatories", GET,   (401, 200, 200, 404, 404, 404, 401), LETTER),
+]
+# fmt: on
+
+
+def api_operations() -> set[tuple[str, str]]:
+    """(URL name, method) of every operation of the NinjaAPI, walked through its routers."""
+    found = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.add((f"api-v1:{operation.url_name}", method.lower()))
+    return found
+
+
+def test_every_api_operation_has_a_row():
+    rows = {(row.name, row.method) for row in API_TABLE}
+
+    assert api_operations() - rows == set(), "add an ApiRow to API_TABLE"
+    assert rows - api_operations() == set()
+
+
+@pytest.fixture
+def keys(campaign, partner_a, make_org) -> dict[str, str | None]:
+    def key(organization, scope):
+        return api_key_create(organization=organization, name="tool", scope=scope)
+
+    revoked = key(campaign.organization, "write")
+    api_key_revoke(api_key=revoked.api_key)
+    return {
+        "no_key": None,
+        "host_read": key(campaign.organization, "read").secret,
+        "host_write": key(campaign.organization, "write").secret,
+        "partner_read": key(partner_a.organization, "read").secret,
+        "partner_write": key(partner_a.organization, "write").secret,
+        "outsider_read": key(make_org("Unrelated group"), "read").secret,
+        "revoked": revoked.secret,
+    }
+
+
+@pytest.mark.parametrize("row", API_TABLE, ids=lambda row: f"{row.method} {row.name}")
+def test_the_api_authorization_table(client, keys, world, row, settings):
+    settings.API_RATE_LIMIT = 0
+    url = reverse(row.name, kwargs={key: _resolved(v, world) for key, v in row.kwargs.items()})
+    answers = []
+    for visitor in KEY_VISITORS:
+        headers = {} if keys[visitor] is None else {"HTTP_AUTHORIZATION": f"Bearer {keys[visitor]}"}
+        with transaction.atomic():
+            if row.json is None:
+                response = getattr(client, row.method)(url, **headers)
+            else:
+                response = getattr(client, row.method)(
+                    url, row.json, content_type="application/json", **headers
+                )
+            answers.append(response.status_code)
+            assert response["Content-Type"].startswith("application/json"), (visitor, response)
+            transaction.set_rollback(True)
+
+    assert dict(zip(KEY_VISITORS, answers, strict=True)) == dict(
+        zip(KEY_VISITORS, row.expected, strict=True)
+    )

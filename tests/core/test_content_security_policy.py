@@ -407,6 +407,18 @@ def visits(world) -> dict[str, list[Visit]]:
             *organizer(url("organizer:campaign_new"), 200, "post", {"title": ""}),
         ],
         "organizer:organization_members": organizer(url("organizer:organization_members", org)),
+        "organizer:organization_api_keys": [
+            *organizer(url("organizer:organization_api_keys", org)),
+            *organizer(
+                url("organizer:organization_api_keys", org),
+                200,
+                "post",
+                {"name": "CRM", "scope": "read"},
+            ),
+        ],
+        "organizer:organization_api_key_revoke": organizer(
+            url("organizer:organization_api_key_revoke", org, 999_999), 404, "post"
+        ),
         "organizer:organization_profile": organizer(
             url("organizer:organization_profile", org), 302, "post", {"name": ""}
         ),
@@ -519,6 +531,17 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("set_language"), 302, "post", {"language": "en", "next": url("login")})
         ],
         **event_visits(world, url, both, organizer),
+        # The API answers JSON; without a key, a JSON 401 (tests/api).
+        "api-v1:api-root": [Visit("/api/v1/", 404)],
+        "api-v1:openapi-json": [Visit(url("api-v1:openapi-json"))],
+        "api-v1:openapi-view": [Visit(url("api-v1:openapi-view"))],
+        "api-v1:petitions": [Visit(url("api-v1:petitions"), 401)],
+        "api-v1:petition": [Visit(url("api-v1:petition", slug), 401)],
+        "api-v1:petition_signatures": [Visit(url("api-v1:petition_signatures", slug), 401)],
+        "api-v1:people": [Visit(url("api-v1:people"), 401)],
+        "api-v1:letters": [Visit(url("api-v1:letters"), 401)],
+        "api-v1:letter": [Visit(url("api-v1:letter", open_letter), 401)],
+        "api-v1:letter_signatories": [Visit(url("api-v1:letter_signatories", open_letter), 401)],
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [

@@ -25,7 +25,12 @@ from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.errors import CampaignNotSigning
 from groundswell.signatures.links import change_url, confirmation_url
-from groundswell.signatures.models import PendingChange, Signature, new_public_id
+from groundswell.signatures.models import (
+    PendingChange,
+    Signature,
+    SignatureChannel,
+    new_public_id,
+)
 from groundswell.signatures.services.consents import (
     asked_consent_wordings,
     coalition_change_request,
@@ -76,6 +81,7 @@ def signature_create(
     source: str = "",
     partner: Partner | None = None,
     consents: Sequence[ConsentGiven] = (),
+    channel: str = SignatureChannel.ONLINE,
     now: datetime | None = None,
     comment_public: bool = False,
 ) -> SigningOutcome:
@@ -114,6 +120,7 @@ def signature_create(
         "told_of_version": campaign.text_version,
         "created_at": now,
         "notified_at": now,
+        "channel": channel,
     }
     mail = _confirmation_email(campaign=campaign, name=name, to=email, public_id=public_id)
     day, shard = local_day(now), random.randrange(SHARDS)
@@ -139,7 +146,7 @@ def signature_create(
         return signature_create(
             campaign=campaign, name=name, email=email, country=country, postal_code=postal_code,
             comment=comment, show_name=show_name, source=source, partner=partner,
-            consents=consents, now=now, comment_public=comment_public,
+            consents=consents, channel=channel, now=now, comment_public=comment_public,
         )  # fmt: skip
 
 
