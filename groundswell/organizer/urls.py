@@ -12,13 +12,27 @@ from groundswell.organizer.views import (
     delivery,
     letters,
     members,
+    sharing,
     transparency,
 )
 
 register_converter(slug_except({"new"}), "name")
 # The words of a campaign's and a letter's other pages, which a transition's name never is.
 register_converter(
-    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    slug_except(
+        {
+            "edit",
+            "preview",
+            "version-notices",
+            "partners",
+            "contribution",
+            "delivery",
+            "referrals",
+            "charts",
+            "qr",
+            "what-next",
+        }
+    ),
     "campaign_action",
 )
 register_converter(
@@ -76,6 +90,8 @@ urlpatterns = [
         coalitions.campaign_supporters_export,
         name="campaign_supporters_export",
     ),
+    # How a campaign spreads.
+    path(f"{CAMPAIGN}referrals/", sharing.campaign_referrals, name="campaign_referrals"),
     # Delivery and the transparency log.
     path(DELIVERY, delivery.overview, name="delivery_overview"),
     path(

@@ -20,6 +20,12 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def new_referral_code() -> str:
+    """The short code a signer's share links carry (`?r=`): 64 random bits, so a collision
+    among millions of signers is out of reach (the unique constraint would refuse it)."""
+    return secrets.token_urlsafe(8)
+
+
 class Signature(models.Model):
     # Indexes are kept to what queries use: every one costs each signature a write. The campaign
     # leads both composite indexes; the public id is unique (no pattern index is needed).
@@ -61,6 +67,21 @@ class Signature(models.Model):
     # kept here so that confirming needs no extra query to count them.
     referral_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     gave_consent = models.BooleanField(default=False, db_default=False)
+    # In the signer's own share links (`?r=`); made in Python before the INSERT, so signing stays
+    # one statement. NULL (not "": the code is unique) for signatures taken before sharing existed.
+    referral_code = models.CharField(  # noqa: DJ001
+        max_length=16, null=True, blank=True, default=new_referral_code, editable=False
+    )
+    # The signer whose share link brought this one (a `?r=` code of the same campaign). Erasing
+    # that signer clears it.
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -68,12 +89,21 @@ class Signature(models.Model):
                 fields=["campaign", "email_key"], name="one_signature_per_person"
             ),
             models.UniqueConstraint(fields=["public_id"], name="signature_public_id_unique"),
+            models.UniqueConstraint(
+                fields=["referral_code"], name="signature_referral_code_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx"),
             # Most signers come without a partner: only the others are indexed.
             models.Index(
                 fields=["partner"], condition=Q(partner__isnull=False), name="signature_partner_idx"
+            ),
+            # Only signers someone else's link brought: "your link brought N people".
+            models.Index(
+                fields=["referred_by", "confirmed_at"],
+                condition=Q(referred_by__isnull=False),
+                name="signature_referred_by_idx",
             ),
         ]
         verbose_name = _("signature")

@@ -2,9 +2,15 @@
 its text. They live here, with the count and the signing form they show (the petition's
 namespace stays "campaigns": its URL names are in templates and e-mails)."""
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import (
@@ -16,7 +22,9 @@ from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
-from groundswell.signatures.forms import SignatureForm, clean_source_code
+from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
+from groundswell.core.sharing import share_url
+from groundswell.signatures.forms import SignatureForm, clean_referral_code, clean_source_code
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import coalition_figures, recent_public_signers
 
@@ -32,14 +40,15 @@ def render_petition(
     error: str = "",
 ) -> HttpResponse:
     """The public petition page; also organizer previews, re-shown forms and the embed."""
+    partner = partner_for_link(campaign=campaign, slug=request.GET.get("partner"))
     if form is None:
-        partner = partner_for_link(campaign=campaign, slug=request.GET.get("partner"))
         form = SignatureForm(
             host=campaign.organization,
             partner=partner,
             initial={
                 "source": clean_source_code(request.GET.get("source")),
                 "partner": partner.slug if partner else "",
+                "referral": clean_referral_code(request.GET.get("r")),
                 "embed": embed,
                 "text_version": campaign.text_version,
             },
@@ -52,6 +61,14 @@ def render_petition(
         "recent_signers": recent_public_signers(campaign=campaign),
         "preview": preview,
         "error": error,
+        # Whoever shares from here passes on the partner who brought them.
+        "share_url": share_url(
+            page_url=request.build_absolute_uri(campaign.get_absolute_url()),
+            partner_slug=partner.slug if partner else "",
+        ),
+        "share_image_url": request.build_absolute_uri(
+            reverse("campaigns:petition_share_image", args=[campaign.slug])
+        ),
     }
     if embed:
         return framable_by_partner_sites(
@@ -106,3 +123,45 @@ def petition_history(request: HttpRequest, slug: str) -> HttpResponse:
         "versions": campaign_versions_public(campaign=campaign),
     }
     return render(request, "letters/text_history.html", context)
+
+
+def _logos(campaign: Campaign) -> list[bytes]:
+    """The host's and the active partners' logos, as stored (unreadable files left out)."""
+    organizations = [campaign.organization] + [
+        partner.organization for partner in campaign_partners_active(campaign=campaign)
+    ]
+    logos = []
+    for organization in organizations:
+        if not organization.logo:
+            continue
+        try:
+            with organization.logo.open("rb") as file:
+                logos.append(file.read())
+        except OSError:
+            continue
+    return logos
+
+
+def petition_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The link-preview picture (og:image): title, live count, coalition logos."""
+    campaign = campaign_public_get(slug=slug)
+    count = campaign.signature_count
+
+    def build() -> ShareImage:
+        return ShareImage(
+            title=campaign.title,
+            count_line=ngettext("%(count)s signature", "%(count)s signatures", count)
+            % {"count": intcomma(count)},
+            subtitle=_("A petition to %(target)s") % {"target": campaign.target_line},
+            logos=_logos(campaign),
+        )
+
+    png = share_image_cached(
+        key=f"petition:{campaign.pk}:{get_language()}",
+        fingerprint=f"{count}:{campaign.updated_at.isoformat()}",
+        build=build,
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = share_image_etag(png)
+    patch_cache_control(response, public=True, max_age=max(settings.SHARE_IMAGE_SECONDS, 1))
+    return response

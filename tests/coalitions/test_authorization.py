@@ -88,6 +88,8 @@ TABLE = [
         {"slug": "campaign", "partner_slug": "partner_slug"}),
     Row("organizer:campaign_contribution", GET,    (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
+    # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
+    Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
     # Delivery and the transparency log.
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
@@ -139,6 +141,8 @@ PUBLIC_URLS = {
     # Public petition pages, their JSON and embed: drafts answer 404 (tests/campaigns).
     "campaigns:home", "campaigns:petition", "campaigns:petition_json",
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
+    # Share images of public petitions and letters (drafts 404, tests/sharing).
+    "campaigns:petition_share_image", "letters:share_image",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

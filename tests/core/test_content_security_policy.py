@@ -211,6 +211,8 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
         ],
         "campaigns:petition_json": [Visit(url("campaigns:petition_json", slug))],
+        "campaigns:petition_share_image": [Visit(url("campaigns:petition_share_image", slug))],
+        "letters:share_image": [Visit(url("letters:share_image", open_letter))],
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")
@@ -327,6 +329,7 @@ def visits(world) -> dict[str, list[Visit]]:
             url("organizer:campaign_version_notices", slug), 302, "post"
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
+        "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
         "organizer:campaign_partner_remove": organizer(
             url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
         ),

@@ -25,7 +25,12 @@ from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.errors import CampaignNotSigning
 from groundswell.signatures.links import change_url, confirmation_url
-from groundswell.signatures.models import PendingChange, Signature, new_public_id
+from groundswell.signatures.models import (
+    PendingChange,
+    Signature,
+    new_public_id,
+    new_referral_code,
+)
 from groundswell.signatures.services.consents import (
     asked_consent_wordings,
     coalition_change_request,
@@ -76,6 +81,7 @@ def signature_create(
     source: str = "",
     partner: Partner | None = None,
     consents: Sequence[ConsentGiven] = (),
+    referrer_code: str = "",
     now: datetime | None = None,
 ) -> SigningOutcome:
     """Take a signature (pending until confirmed) and store the e-mail that goes with it.
@@ -111,15 +117,22 @@ def signature_create(
         "told_of_version": campaign.text_version,
         "created_at": now,
         "notified_at": now,
+        "referral_code": new_referral_code(),
     }
     mail = _confirmation_email(campaign=campaign, name=name, to=email, public_id=public_id)
     day, shard = local_day(now), random.randrange(SHARDS)
     if connection.vendor == "postgresql":
         inserted = signing_statements.insert_signature(
             values=values, partner_id=partner.pk if partner else None, consents=consents,
-            mail=mail, now=now, day=day, shard=shard,
+            mail=mail, now=now, day=day, shard=shard, referrer_code=referrer_code,
         )  # fmt: skip
     else:
+        if referrer_code:
+            values["referred_by"] = (
+                Signature.objects.filter(referral_code=referrer_code, campaign=campaign)
+                .values_list("pk", flat=True)
+                .first()
+            )
         inserted = _insert_signature_in_steps(
             values=values, partner=partner, consents=consents, mail=mail, now=now, day=day
         )
@@ -136,7 +149,7 @@ def signature_create(
         return signature_create(
             campaign=campaign, name=name, email=email, country=country, postal_code=postal_code,
             comment=comment, show_name=show_name, source=source, partner=partner,
-            consents=consents, now=now,
+            consents=consents, referrer_code=referrer_code, now=now,
         )  # fmt: skip
 
 
