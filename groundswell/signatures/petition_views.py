@@ -2,9 +2,11 @@
 its text. They live here, with the count and the signing form they show (the petition's
 namespace stays "campaigns": its URL names are in templates and e-mails)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
 from groundswell.core.page_cache import cached_public_page
+from groundswell.core.qr_codes import qr_svg
 from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
 from groundswell.core.sharing import share_url
 from groundswell.signatures.forms import SignatureForm, clean_referral_code, clean_source_code
@@ -165,3 +168,41 @@ def petition_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     response["ETag"] = share_image_etag(png)
     patch_cache_control(response, public=True, max_age=max(settings.SHARE_IMAGE_SECONDS, 1))
     return response
+
+
+def _poster_link(request: HttpRequest, campaign: Campaign) -> str:
+    """The petition's address for print, with `?partner=` when one is asked for: an unknown
+    partner is an error here (a poster printed with a mistyped code would lose its credit)."""
+    slug = request.GET.get("partner", "")
+    partner = partner_for_link(campaign=campaign, slug=slug) if slug else None
+    if slug and partner is None:
+        raise Http404("No such partner on this petition")
+    return share_url(
+        page_url=f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}",
+        partner_slug=partner.slug if partner else "",
+    )
+
+
+def petition_qr(request: HttpRequest, slug: str) -> HttpResponse:
+    """The petition's QR code (SVG), for a partner with `?partner=`."""
+    campaign = campaign_public_get(slug=slug)
+    response = HttpResponse(
+        qr_svg(url=_poster_link(request, campaign), title=campaign.title),
+        content_type="image/svg+xml",
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def petition_poster(request: HttpRequest, slug: str) -> HttpResponse:
+    """An A4 page to print: title, target, QR code and the address written out."""
+    campaign = campaign_public_get(slug=slug)
+    link = _poster_link(request, campaign)
+    partner = request.GET.get("partner", "")
+    context = {
+        "campaign": campaign,
+        "link": link,
+        "qr_url": reverse("campaigns:petition_qr", args=[campaign.slug])
+        + (f"?{urlencode({'partner': partner})}" if partner else ""),
+    }
+    return render(request, "campaigns/poster.html", context)

@@ -143,6 +143,8 @@ PUBLIC_URLS = {
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
     # Share images of public petitions and letters (drafts 404, tests/sharing).
     "campaigns:petition_share_image", "letters:share_image",
+    # QR codes and printable posters of public petitions (tests/sharing/test_qr_codes.py).
+    "campaigns:petition_qr", "campaigns:petition_poster",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

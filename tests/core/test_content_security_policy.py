@@ -213,6 +213,11 @@ def visits(world) -> dict[str, list[Visit]]:
         "campaigns:petition_json": [Visit(url("campaigns:petition_json", slug))],
         "campaigns:petition_share_image": [Visit(url("campaigns:petition_share_image", slug))],
         "letters:share_image": [Visit(url("letters:share_image", open_letter))],
+        "campaigns:petition_qr": [
+            Visit(url("campaigns:petition_qr", slug) + "?partner=faith-united"),
+            Visit(url("campaigns:petition_qr", slug) + "?partner=nobody", 404),
+        ],
+        "campaigns:petition_poster": both(url("campaigns:petition_poster", slug)),
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")
