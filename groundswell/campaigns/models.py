@@ -75,6 +75,9 @@ class Campaign(models.Model):
     last_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Number of the CampaignVersion now shown; signatures record the number they signed.
     text_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # The next steps offered after confirming (keys of groundswell.campaigns.what_next), as the
+    # organizers chose them; None: every step that applies.
+    what_next = models.JSONField(null=True, blank=True, default=None, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

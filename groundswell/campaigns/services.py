@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.versions import campaign_text_update
+from groundswell.campaigns.what_next import what_next_keys
 from groundswell.core.text import markdown_to_safe_html
 from groundswell.core.transitions import Transitions, actions_available, status_transition
 
@@ -116,3 +117,15 @@ def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
 
 def campaign_available_actions(*, campaign: Campaign) -> list[str]:
     return actions_available(transitions=TRANSITIONS, status=campaign.status)
+
+
+def campaign_what_next_set(*, campaign: Campaign, keys: list[str]) -> Campaign:
+    """Choose the next steps offered after confirming; unknown keys are refused."""
+    unknown = sorted(set(keys) - what_next_keys())
+    if unknown:
+        raise ValidationError(
+            {"what_next": [_("Unknown next step: %(keys)s") % {"keys": ", ".join(unknown)}]}
+        )
+    campaign.what_next = [key for key in dict.fromkeys(keys)]
+    campaign.save(update_fields=["what_next", "updated_at"])
+    return campaign

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
+from groundswell.campaigns.what_next import what_next_choices
 from groundswell.core.text import multi_line_text, reject_markup
 
 
@@ -76,3 +77,16 @@ class NewCampaignForm(CampaignForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["change_note"]  # nobody has signed a campaign that does not exist yet
+
+
+class WhatNextForm(forms.Form):
+    what_next = forms.MultipleChoiceField(
+        label=_("Offered after a signer confirms"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A step is shown only when it applies (an open letter, a partner's site)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["what_next"]).choices = what_next_choices()

@@ -176,6 +176,7 @@ def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
 @dataclass(frozen=True)
 class SignerSharing:
     referral_code: str
+    partner_id: int | None
     partner_slug: str
     # Confirmed signers this signer's link brought.
     brought: int
@@ -193,14 +194,17 @@ def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | Non
     row = (
         Signature.objects.filter(campaign=campaign, public_id=public_id)
         .annotate(brought=Subquery(brought))
-        .values_list("referral_code", "partner__slug", "brought")
+        .values_list("referral_code", "partner_id", "partner__slug", "brought")
         .first()
     )
     if row is None:
         return None
-    code, partner_slug, count = row
+    code, partner_id, partner_slug, count = row
     return SignerSharing(
-        referral_code=code or "", partner_slug=partner_slug or "", brought=count or 0
+        referral_code=code or "",
+        partner_id=partner_id,
+        partner_slug=partner_slug or "",
+        brought=count or 0,
     )
 
 

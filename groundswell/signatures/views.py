@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
+from groundswell.campaigns.what_next import what_next_steps
 from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
@@ -159,6 +161,14 @@ def _confirmed_page(
         "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
         # Rendered for this signer: safe HTML, put in as it is.
         "share_block": share_block(url=link, text=campaign.title),
+        "what_next_block": render_to_string(
+            "signatures/_what_next.html",
+            {
+                "steps": what_next_steps(
+                    campaign=campaign, partner_id=sharing.partner_id if sharing else None
+                )
+            },
+        ),
         "brought_line": ngettext(
             "Your link has brought %(count)s person so far.",
             "Your link has brought %(count)s people so far.",

@@ -90,6 +90,9 @@ TABLE = [
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
     # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
     Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_what_next", GET,       (LOGIN, 200, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_what_next", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"what_next": ["share"]}),
     # Delivery and the transparency log.
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),

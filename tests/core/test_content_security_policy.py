@@ -335,6 +335,10 @@ def visits(world) -> dict[str, list[Visit]]:
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
         "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
+        "organizer:campaign_what_next": [
+            *organizer(url("organizer:campaign_what_next", slug)),
+            *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),
+        ],
         "organizer:campaign_partner_remove": organizer(
             url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
         ),
