@@ -150,6 +150,24 @@ class Tally(models.Model):
         return f"tally {self.campaign_id}/{self.partner_key}/{self.day}/{self.shard}"
 
 
+class HourlyCount(models.Model):
+    """The published count at the last publication within each hour (counts_publish writes it
+    when the count moved): the hourly history reads a few dozen of these rows, whatever the
+    number of signatures. Daily history comes from the tallies."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    confirmed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "hour"], name="one_hourly_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"count of {self.campaign_id} at {self.hour:%Y-%m-%d %H}:00"
+
+
 # The rows below are about a signature or the count, so they belong here; they were the
 # coalitions app's until issue 13 (their tables keep the coalitions_ names).
 

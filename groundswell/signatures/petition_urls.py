@@ -9,6 +9,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.petition, name="petition"),
     path("p/<slug:slug>.json", views.petition_json, name="petition_json"),
     path("p/<slug:slug>/share.png", views.petition_share_image, name="petition_share_image"),
+    path("p/<slug:slug>/history.json", views.petition_history_json, name="petition_history_json"),
     path("p/<slug:slug>/qr.svg", views.petition_qr, name="petition_qr"),
     path("p/<slug:slug>/poster/", views.petition_poster, name="petition_poster"),
     path("p/<slug:slug>/history/", views.petition_history, name="petition_history"),

@@ -9,7 +9,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -23,11 +23,14 @@ from groundswell.campaigns.selectors import (
 from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
+from groundswell.core.http import query_integer
 from groundswell.core.page_cache import cached_public_page
 from groundswell.core.qr_codes import qr_svg
 from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
 from groundswell.core.sharing import share_url
+from groundswell.core.svg_charts import column_chart
 from groundswell.signatures.forms import SignatureForm, clean_referral_code, clean_source_code
+from groundswell.signatures.history import MAX_DAYS, MAX_HOURS, count_history
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import coalition_figures, recent_public_signers
 
@@ -78,6 +81,11 @@ def render_petition(
             render(request, "campaigns/embed.html", context, status=status)
         )
     context["sections"] = petition_sections_render(campaign=campaign)
+    if not preview:
+        daily = count_history(campaign=campaign).daily
+        context["history_chart"] = column_chart(
+            [(formats.date_format(day, "M j"), count) for day, count in daily]
+        )
     return render(request, "campaigns/petition.html", context, status=status)
 
 
@@ -206,3 +214,22 @@ def petition_poster(request: HttpRequest, slug: str) -> HttpResponse:
         + (f"?{urlencode({'partner': partner})}" if partner else ""),
     }
     return render(request, "campaigns/poster.html", context)
+
+
+@cached_public_page
+def petition_history_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Confirmed signatures per day (`?days=`, 30 by default) and per hour (`?hours=`, 48)."""
+    campaign = campaign_public_get(slug=slug)
+    days = query_integer(request, "days", minimum=1, maximum=MAX_DAYS, default=30)
+    hours = query_integer(request, "hours", minimum=1, maximum=MAX_HOURS, default=48)
+    history = count_history(campaign=campaign, days=days, hours=hours)
+    response = JsonResponse(
+        {
+            "slug": campaign.slug,
+            "signature_count": campaign.signature_count,
+            "daily": [{"date": day.isoformat(), "confirmed": n} for day, n in history.daily],
+            "hourly": [{"hour": hour.isoformat(), "confirmed": n} for hour, n in history.hourly],
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -148,6 +148,8 @@ PUBLIC_URLS = {
     "campaigns:petition_share_image", "letters:share_image",
     # QR codes and printable posters of public petitions (tests/sharing/test_qr_codes.py).
     "campaigns:petition_qr", "campaigns:petition_poster",
+    # The count's public history (tests/sharing/test_count_history.py).
+    "campaigns:petition_history_json",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

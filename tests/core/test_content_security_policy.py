@@ -218,6 +218,10 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("campaigns:petition_qr", slug) + "?partner=nobody", 404),
         ],
         "campaigns:petition_poster": both(url("campaigns:petition_poster", slug)),
+        "campaigns:petition_history_json": [
+            Visit(url("campaigns:petition_history_json", slug)),
+            Visit(url("campaigns:petition_history_json", slug) + "?days=0", 400),
+        ],
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")
