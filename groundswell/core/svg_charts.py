@@ -47,7 +47,7 @@ class ColumnChart:
 
 
 def _round_maximum(value: int) -> int:
-    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1): round axis labels."""
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1)."""
     if value <= 1:
         return 1
     power = 10 ** math.floor(math.log10(value))
