@@ -94,6 +94,9 @@ class Campaign(models.Model):
     goal_auto_raise = models.BooleanField(
         _("raise the goal automatically when it is reached"), default=False
     )
+    # The next steps offered after confirming (keys of groundswell.campaigns.what_next), as the
+    # organizers chose them; None: every step that applies.
+    what_next = models.JSONField(null=True, blank=True, default=None, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

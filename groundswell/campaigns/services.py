@@ -18,6 +18,7 @@ from groundswell.campaigns.models import (
 )
 from groundswell.campaigns.timeline import timeline_entry_add
 from groundswell.campaigns.versions import campaign_text_update
+from groundswell.campaigns.what_next import what_next_keys
 from groundswell.core.text import markdown_to_safe_html
 from groundswell.core.transitions import Transitions, actions_available, status_transition
 
@@ -226,3 +227,15 @@ def campaigns_close_due(*, now: datetime | None = None) -> int:
 
 def campaign_available_actions(*, campaign: Campaign) -> list[str]:
     return actions_available(transitions=TRANSITIONS, status=campaign.status)
+
+
+def campaign_what_next_set(*, campaign: Campaign, keys: list[str]) -> Campaign:
+    """Choose the next steps offered after confirming; unknown keys are refused."""
+    unknown = sorted(set(keys) - what_next_keys())
+    if unknown:
+        raise ValidationError(
+            {"what_next": [_("Unknown next step: %(keys)s") % {"keys": ", ".join(unknown)}]}
+        )
+    campaign.what_next = [key for key in dict.fromkeys(keys)]
+    campaign.save(update_fields=["what_next", "updated_at"])
+    return campaign

@@ -356,6 +356,10 @@ CELERY_BEAT_SCHEDULE = {
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
 # public count is at most this stale. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5, minimum=0)
+# Share images (og:image) are drawn again at most this often while the count moves.
+SHARE_IMAGE_SECONDS = env_int("SHARE_IMAGE_SECONDS", 300, minimum=0)
+# The count history (/p/<slug>/history.json and the chart under the count) is kept this long.
+COUNT_HISTORY_CACHE_SECONDS = env_int("COUNT_HISTORY_CACHE_SECONDS", 60, minimum=0)
 # Signing and confirming read their campaign from a per-process copy this many seconds old at
 # most: a campaign closed or edited is seen by every web process within that time.
 SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, minimum=0)

@@ -9,6 +9,7 @@ from groundswell.campaigns.milestones import MAX_THRESHOLDS
 from groundswell.campaigns.models import Campaign, CampaignStatus, TargetResponse
 from groundswell.campaigns.responses import RESPONSE_FIELDS
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
+from groundswell.campaigns.what_next import what_next_choices
 from groundswell.core.text import multi_line_text, reject_markup
 
 
@@ -135,3 +136,16 @@ class MilestonesForm(forms.Form):
                 code="invalid",
             )
         return values
+
+
+class WhatNextForm(forms.Form):
+    what_next = forms.MultipleChoiceField(
+        label=_("Offered after a signer confirms"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A step is shown only when it applies (an open letter, a partner's site)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["what_next"]).choices = what_next_choices()

@@ -155,6 +155,8 @@ def update_for_member(*, user: User, update_id: int, roles: frozenset[str]) -> t
         user=user, organization_id=update.organization_id, roles=roles, missing="No such update"
     )
     return update, access.role
+
+
 @dataclass(frozen=True)
 class EventAccess:
     """Who is looking at an event's back office, and for which organization: the host's staff,

@@ -15,6 +15,7 @@ from groundswell.organizer.views import (
     events,
     letters,
     members,
+    sharing,
     story,
     transparency,
     updates,
@@ -36,6 +37,10 @@ register_converter(
             "milestones",
             "comments",
             "updates",
+            "referrals",
+            "charts",
+            "qr",
+            "what-next",
         }
     ),
     "campaign_action",
@@ -145,6 +150,9 @@ urlpatterns = [
         updates.update_progress_json,
         name="update_progress",
     ),
+    # How a campaign spreads.
+    path(f"{CAMPAIGN}referrals/", sharing.campaign_referrals, name="campaign_referrals"),
+    path(f"{CAMPAIGN}what-next/", sharing.campaign_what_next, name="campaign_what_next"),
     # Delivery and the transparency log.
     path(DELIVERY, delivery.overview, name="delivery_overview"),
     path(

@@ -34,6 +34,12 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def new_referral_code() -> str:
+    """The short code a signer's share links carry (`?r=`): 64 random bits, so a collision
+    among millions of signers is out of reach (the unique constraint would refuse it)."""
+    return secrets.token_urlsafe(8)
+
+
 class Signature(models.Model):
     # Indexes are kept to what queries use: every one costs each signature a write. The campaign
     # leads both composite indexes; the public id is unique (no pattern index is needed).
@@ -92,6 +98,21 @@ class Signature(models.Model):
     confirmed_by = models.CharField(max_length=16, blank=True, default="", db_default="")
     # The label of the paper batch (or import) the signature came in; "" for everything else.
     batch = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # In the signer's own share links (`?r=`); made in Python before the INSERT, so signing stays
+    # one statement. NULL (not "": the code is unique) for signatures taken before sharing existed.
+    referral_code = models.CharField(  # noqa: DJ001
+        max_length=16, null=True, blank=True, default=new_referral_code, editable=False
+    )
+    # The signer whose share link brought this one (a `?r=` code of the same campaign). Erasing
+    # that signer clears it.
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -99,6 +120,9 @@ class Signature(models.Model):
                 fields=["campaign", "email_key"], name="one_signature_per_person"
             ),
             models.UniqueConstraint(fields=["public_id"], name="signature_public_id_unique"),
+            models.UniqueConstraint(
+                fields=["referral_code"], name="signature_referral_code_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx"),
@@ -111,6 +135,12 @@ class Signature(models.Model):
                 fields=["campaign", "channel"],
                 condition=~Q(channel="online"),
                 name="signature_offline_channel_idx",
+            ),
+            # Only signers someone else's link brought: "your link brought N people".
+            models.Index(
+                fields=["referred_by", "confirmed_at"],
+                condition=Q(referred_by__isnull=False),
+                name="signature_referred_by_idx",
             ),
         ]
         verbose_name = _("signature")
@@ -155,6 +185,24 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"tally {self.campaign_id}/{self.partner_key}/{self.day}/{self.shard}"
+
+
+class HourlyCount(models.Model):
+    """The published count at the last publication within each hour (counts_publish writes it
+    when the count moved): the hourly history reads a few dozen of these rows, whatever the
+    number of signatures. Daily history comes from the tallies."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    confirmed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "hour"], name="one_hourly_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"count of {self.campaign_id} at {self.hour:%Y-%m-%d %H}:00"
 
 
 # The rows below are about a signature or the count, so they belong here; they were the

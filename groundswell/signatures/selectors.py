@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
@@ -140,8 +140,8 @@ def consenting_supporters(
     *, organization_id: int, campaign: Campaign | None = None
 ) -> QuerySet[Signature]:
     """Confirmed signers who confirmed consent to this organization (of one campaign, or of
-    every campaign): the only people whose contact details it may see, and whom its updates reach. The CRM
-    export, the API and the updates' audiences all read through this."""
+    every campaign): the only people whose contact details it may see, and whom its updates
+    reach. The CRM export, the API and the updates' audiences all read through this."""
     queryset = Signature.objects.filter(
         confirmed_at__isnull=False,
         consents__organization_id=organization_id,
@@ -225,3 +225,81 @@ def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
         multi_partner_count=tally.multi_partner_count,
         referral_count=tally.referral_count,
     )
+
+
+# Sharing: the signer's own link and what it brought.
+
+
+@dataclass(frozen=True)
+class SignerSharing:
+    referral_code: str
+    partner_id: int | None
+    partner_slug: str
+    # Confirmed signers this signer's link brought.
+    brought: int
+
+
+def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | None:
+    """What a signer's share links carry and how many people they brought: one query."""
+    brought = (
+        Signature.objects.filter(referred_by=OuterRef("pk"), confirmed_at__isnull=False)
+        .order_by()
+        .values("referred_by")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Signature.objects.filter(campaign=campaign, public_id=public_id)
+        .annotate(brought=Subquery(brought))
+        .values_list("referral_code", "partner_id", "partner__slug", "brought")
+        .first()
+    )
+    if row is None:
+        return None
+    code, partner_id, partner_slug, count = row
+    return SignerSharing(
+        referral_code=code or "",
+        partner_id=partner_id,
+        partner_slug=partner_slug or "",
+        brought=count or 0,
+    )
+
+
+@dataclass(frozen=True)
+class Referrer:
+    public_id: str
+    # Only for signers who confirmed consent to the organization looking (None otherwise).
+    first_name: str | None
+    brought: int
+
+
+def top_referrers(
+    *, campaign: Campaign, organization_id: int, partner_id: int | None = None, limit: int = 50
+) -> list[Referrer]:
+    """Signers whose links brought the most confirmed signers, most first.
+
+    `partner_id`: only signers that partner brought (a partner's staff see their own
+    supporters only). A first name is shown only to an organization the signer confirmed
+    consent to, as the supporter exports do; everyone else sees the public id and the count.
+    """
+    referrers = Signature.objects.filter(
+        campaign=campaign, confirmed_at__isnull=False, referred__confirmed_at__isnull=False
+    )
+    if partner_id is not None:
+        referrers = referrers.filter(partner_id=partner_id)
+    consent = Consent.objects.filter(
+        signature=OuterRef("pk"), organization_id=organization_id, confirmed_at__isnull=False
+    )
+    rows = (
+        referrers.values("pk", "public_id", "name")
+        .annotate(brought=Count("referred"), consenting=Exists(consent))
+        .order_by("-brought", "pk")[:limit]
+    )
+    return [
+        Referrer(
+            public_id=row["public_id"],
+            first_name=row["name"].partition(" ")[0] if row["consenting"] else None,
+            brought=row["brought"],
+        )
+        for row in rows
+    ]

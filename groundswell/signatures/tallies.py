@@ -27,7 +27,13 @@ from django.utils import timezone
 from groundswell.campaigns.milestones import milestones_detect
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.coalitions.models import Partner
-from groundswell.signatures.models import CoalitionTally, PartnerReferral, Signature, Tally
+from groundswell.signatures.models import (
+    CoalitionTally,
+    HourlyCount,
+    PartnerReferral,
+    Signature,
+    Tally,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +139,15 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
     with transaction.atomic():
         if campaign.signature_count != total:
             changes["signature_count"] = (campaign.signature_count, total)
+            now = timezone.now()
             Campaign.objects.filter(pk=campaign_id).update(
-                signature_count=total, last_signed_at=timezone.now()
+                signature_count=total, last_signed_at=now
+            )
+            # The hourly history: one row per hour, the count at its last publication.
+            HourlyCount.objects.update_or_create(
+                campaign_id=campaign_id,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+                defaults={"confirmed": total},
             )
         for partner in Partner.objects.filter(campaign_id=campaign_id):
             actual = by_partner.get(partner.pk, Totals()).confirmed

@@ -20,10 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from groundswell.accounts.models import Membership, Role, User
-from groundswell.campaigns.models import ResponseStance
-from groundswell.campaigns.responses import target_response_record
 from groundswell.api.api import api
 from groundswell.api.keys import api_key_create, api_key_revoke
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
@@ -125,6 +125,11 @@ TABLE = [
     Row("organizer:campaign_comments", GET,        (LOGIN, 403, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_comment_moderate", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "campaign", "public_id": "comment"}, {"hidden": "1"}),
+    # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
+    Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_what_next", GET,       (LOGIN, 200, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_what_next", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"what_next": ["share"]}),
     # Delivery and the transparency log.
     # Updates: the sending organization's members only (a partner writes as itself).
     Row("organizer:campaign_updates", GET,         (LOGIN, 200, 200, 200, 200, 404, 404)),
@@ -206,6 +211,12 @@ PUBLIC_URLS = {
     "campaigns:home", "campaigns:petition", "campaigns:petition_json",
     "delivery:timeline_json", "campaigns:petition_comments",
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
+    # Share images of public petitions and letters (drafts 404, tests/sharing).
+    "campaigns:petition_share_image", "letters:share_image",
+    # QR codes and printable posters of public petitions (tests/sharing/test_qr_codes.py).
+    "campaigns:petition_qr", "campaigns:petition_poster",
+    # The count's public history (tests/sharing/test_count_history.py).
+    "campaigns:petition_history_json",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

@@ -282,6 +282,17 @@ def visits(world) -> dict[str, list[Visit]]:
             "post",
             {"hidden": "1"},
         ),
+        "campaigns:petition_share_image": [Visit(url("campaigns:petition_share_image", slug))],
+        "letters:share_image": [Visit(url("letters:share_image", open_letter))],
+        "campaigns:petition_qr": [
+            Visit(url("campaigns:petition_qr", slug) + "?partner=faith-united"),
+            Visit(url("campaigns:petition_qr", slug) + "?partner=nobody", 404),
+        ],
+        "campaigns:petition_poster": both(url("campaigns:petition_poster", slug)),
+        "campaigns:petition_history_json": [
+            Visit(url("campaigns:petition_history_json", slug)),
+            Visit(url("campaigns:petition_history_json", slug) + "?days=0", 400),
+        ],
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")
@@ -439,6 +450,11 @@ def visits(world) -> dict[str, list[Visit]]:
             url("organizer:campaign_version_notices", slug), 302, "post"
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
+        "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
+        "organizer:campaign_what_next": [
+            *organizer(url("organizer:campaign_what_next", slug)),
+            *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),
+        ],
         "organizer:campaign_partner_remove": organizer(
             url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
         ),

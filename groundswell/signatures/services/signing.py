@@ -30,6 +30,7 @@ from groundswell.signatures.models import (
     Signature,
     SignatureChannel,
     new_public_id,
+    new_referral_code,
 )
 from groundswell.signatures.services.consents import (
     asked_consent_wordings,
@@ -82,6 +83,7 @@ def signature_create(
     partner: Partner | None = None,
     consents: Sequence[ConsentGiven] = (),
     channel: str = SignatureChannel.ONLINE,
+    referrer_code: str = "",
     now: datetime | None = None,
     comment_public: bool = False,
 ) -> SigningOutcome:
@@ -121,15 +123,22 @@ def signature_create(
         "created_at": now,
         "notified_at": now,
         "channel": channel,
+        "referral_code": new_referral_code(),
     }
     mail = _confirmation_email(campaign=campaign, name=name, to=email, public_id=public_id)
     day, shard = local_day(now), random.randrange(SHARDS)
     if connection.vendor == "postgresql":
         inserted = signing_statements.insert_signature(
             values=values, partner_id=partner.pk if partner else None, consents=consents,
-            mail=mail, now=now, day=day, shard=shard,
+            mail=mail, now=now, day=day, shard=shard, referrer_code=referrer_code,
         )  # fmt: skip
     else:
+        if referrer_code:
+            values["referred_by"] = (
+                Signature.objects.filter(referral_code=referrer_code, campaign=campaign)
+                .values_list("pk", flat=True)
+                .first()
+            )
         inserted = _insert_signature_in_steps(
             values=values, partner=partner, consents=consents, mail=mail, now=now, day=day
         )
@@ -146,7 +155,8 @@ def signature_create(
         return signature_create(
             campaign=campaign, name=name, email=email, country=country, postal_code=postal_code,
             comment=comment, show_name=show_name, source=source, partner=partner,
-            consents=consents, channel=channel, now=now, comment_public=comment_public,
+            consents=consents, channel=channel, referrer_code=referrer_code, now=now,
+            comment_public=comment_public,
         )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0004_refuse_invisible_and_control_characters'),
         ('coalitions', '0006_rows_moved_to_signatures'),
-        ('signatures', '0006_coalition_rows_moved_here'),
+        ('signatures', '0007_public_comments'),
     ]
 
     operations = [
