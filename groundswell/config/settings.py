@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{{ count|number }}`: one localized number format on every page and e-mail.
+            "builtins": ["groundswell.core.templatetags.numbers"],
         },
     },
 ]
@@ -176,6 +178,8 @@ PASSWORD_RESET_ADDRESS_LIMIT_PER_HOUR = env_int(
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Our own number formats first (groundswell/core/formats/<language>/formats.py), then Django's.
+FORMAT_MODULE_PATH = ["groundswell.core.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -5,7 +5,6 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from groundswell.core.http import client_address, query_integer
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
 from groundswell.core.sharing import share_url
+from groundswell.core.templatetags.numbers import number_display
 from groundswell.letters.forms import LETTER_FORM, LetterSignForm
 from groundswell.letters.models import Letter, LetterCategory, LetterVersion, Signatory
 from groundswell.letters.selectors import (
@@ -105,7 +105,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
         return ShareImage(
             title=letter.title,
             count_line=ngettext("%(count)s signatory", "%(count)s signatories", count)
-            % {"count": intcomma(count)},
+            % {"count": number_display(count)},
             subtitle=_("An open letter to %(addressee)s") % {"addressee": letter.addressee},
             logos=logos,
         )

@@ -5,7 +5,6 @@ namespace stays "campaigns": its URL names are in templates and e-mails)."""
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from groundswell.core.qr_codes import qr_svg
 from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
 from groundswell.core.sharing import share_url
 from groundswell.core.svg_charts import column_chart
+from groundswell.core.templatetags.numbers import number_display
 from groundswell.signatures.comments import (
     COMMENTS_ON_PETITION_PAGE,
     public_comments,
@@ -187,7 +187,7 @@ def petition_share_image(request: HttpRequest, slug: str) -> HttpResponse:
         return ShareImage(
             title=campaign.title,
             count_line=ngettext("%(count)s signature", "%(count)s signatures", count)
-            % {"count": intcomma(count)},
+            % {"count": number_display(count)},
             subtitle=_("A petition to %(target)s") % {"target": campaign.target_line},
             logos=_logos(campaign),
         )
