@@ -43,6 +43,7 @@ from groundswell.signatures.selectors import (
     coalition_figures,
     recent_public_signers,
 )
+from groundswell.signatures.tallies import tally_daily_confirmed
 
 
 def render_petition(
@@ -97,7 +98,7 @@ def render_petition(
     context["comments"] = comments[:COMMENTS_ON_PETITION_PAGE]
     context["more_comments"] = len(comments) > COMMENTS_ON_PETITION_PAGE
     if not preview:
-        daily = count_history(campaign=campaign).daily
+        daily = tally_daily_confirmed(campaign=campaign, days=30)
         context["history_chart"] = column_chart(
             [(formats.date_format(day, "M j"), count) for day, count in daily]
         )

@@ -27,7 +27,7 @@ from groundswell.transparency.signed_note import (
     parse_signer_key,
     parse_verifier_key,
 )
-from groundswell.transparency.signing_key import checkpoint_signing_key
+from groundswell.transparency.signing_key import checkpoint_signing_key, signing_key_path
 
 _loaded: dict[tuple[str, str, str], Ed25519Signer] = {}
 
@@ -42,6 +42,8 @@ def log_signer() -> Ed25519Signer:
         settings.TRANSPARENCY_SIGNING_KEY,
         settings.TRANSPARENCY_SIGNING_KEY_FILE,
         settings.TRANSPARENCY_KEY_NAME,
+        # Without a key of its own, the log signs with the checkpoint key, wherever that lives.
+        str(signing_key_path()),
     )
     signer = _loaded.get(cache_key)
     if signer is None:

@@ -160,7 +160,9 @@ def test_signing_answers_the_same_through_both_chains(campaign, data, language):
 
 
 def own_links_out(page: str) -> str:
-    return re.sub(r"/(receipt|withdraw)/[^/\"]+/", r"/\1/TOKEN/", page)
+    page = re.sub(r"/(receipt|withdraw)/[^/\"]+/", r"/\1/TOKEN/", page)
+    # The signer's referral code, in their share links (plain and URL-encoded).
+    return re.sub(r"(r=|r%3D)[A-Za-z0-9_-]+", r"\1CODE", page)
 
 
 @pytest.mark.django_db
