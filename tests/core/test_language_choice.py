@@ -18,6 +18,12 @@ from tests.delivery.conftest import (  # noqa: F401 (fixtures)
     checkpoint_key_file,
     confirm_many,
 )
+from tests.events.conftest import (  # noqa: F401 (fixtures)
+    make_event,
+    rsvp_form,
+    rsvped,
+    ticket_token,
+)
 from tests.letters.conftest import (  # noqa: F401 (fixtures)
     letter,
     make_letter,
@@ -33,6 +39,8 @@ HTML_LANG = re.compile(r'<html lang="([^"]+)"')
 # Django's own pages for a forgotten password, drawn as its admin is (in the language chosen,
 # without a switcher): only organizers use them, coming from the login page, which has one.
 DJANGO_ACCOUNT_PAGES = ("/accounts/password_reset/", "/accounts/reset/")
+# The API's reference for developers (django-ninja's Swagger UI): English, like the API itself.
+API_REFERENCE = "/api/v1/"
 
 
 def switch(client, language: str, back_to: str):
@@ -121,6 +129,8 @@ def test_every_public_page_has_the_switcher_and_the_language_it_is_written_in(wo
     for rows in visits(world).values():
         for visit in rows:
             if visit.who != ANONYMOUS or visit.path == reverse("set_language"):
+                continue
+            if visit.path.startswith(API_REFERENCE):
                 continue
             response = getattr(browser, visit.method)(visit.path, visit.data)
             html = response.get("Content-Type", "").startswith("text/html")
