@@ -187,6 +187,8 @@ def wal_dump(side: psycopg.Connection, start: str, end: str) -> list[tuple[int, 
         [program, "--path", str(directory), "--start", start, "--end", end],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
+    if completed.returncode != 0:
+        print(f"  (pg_waldump: {completed.stderr.strip()[:200]})", file=sys.stderr)
     records = []
     for line in completed.stdout.splitlines():
         found = WAL_RECORD.search(line)
@@ -215,6 +217,13 @@ def wal_position(side: psycopg.Connection) -> tuple[str, int, int, int]:
         "SELECT wal_records, wal_fpi, wal_bytes::bigint FROM pg_stat_wal"
     ).fetchone()
     return lsn, records, fpi, total
+
+
+WAL_BATCH = 50
+
+
+def insert_position(side: psycopg.Connection) -> str:
+    return side.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
 
 
 def wal_since(side: psycopg.Connection, before: tuple[str, int, int, int]) -> dict[str, int]:
@@ -453,16 +462,24 @@ def profile(database_url: str, args: argparse.Namespace) -> int:
         side.execute("SELECT pg_stat_reset()")
         traces = []
         numbers = range(first, first + args.requests)
+        mine: dict = {"records": 0, "fpi": 0, "bytes": 0}
         with connection.execute_wrapper(tracer):
             before = wal_position(side)
-            for number in numbers:
-                tracer.trace = RequestTrace()
-                do(number)
-                traces.append(tracer.trace)
+            # The WAL is read back every WAL_BATCH requests: a checkpoint (timed, or forced by
+            # other sessions' WAL on a shared server) may recycle the segments soon after.
+            for batch_start in range(numbers.start, numbers.stop, WAL_BATCH):
+                batch = range(batch_start, min(batch_start + WAL_BATCH, numbers.stop))
+                start = insert_position(side)
+                for number in batch:
+                    tracer.trace = RequestTrace()
+                    do(number)
+                    traces.append(tracer.trace)
+                found = transaction_wal(side, start, xids(prefix, batch))
+                for key in mine:
+                    mine[key] += found[key]
             wal = wal_since(side, before)
-            mine = transaction_wal(side, before[0], xids(prefix, numbers))
             tracer.trace, tracer.explain = RequestTrace(), True
-            start = wal_position(side)[0]
+            start = insert_position(side)
             do(numbers.stop)
             one = transaction_wal(side, start, xids(prefix, range(numbers.stop, numbers.stop + 1)))
             explained, tracer.trace, tracer.explain = tracer.trace, None, False
