@@ -2,6 +2,7 @@
 written by the application, whatever server runs it."""
 
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -18,8 +19,14 @@ def test_a_served_request_is_logged_without_its_token_or_query(campaign, tmp_pat
     path = reverse("signatures:confirm", kwargs={"slug": campaign.slug, "token": TOKEN})
     with groundswell_serve(tmp_path, ACCESS_LOG="1", LOG_FORMAT=log_format) as served:
         status = served.request("GET", f"{path}?email=ana%40example.org").status
+        # The line is written once the server has sent the whole body, just after the client
+        # has it.
+        log_file = next(tmp_path.glob("serve-*.log"))
+        deadline = time.monotonic() + 20
+        while "/confirm/" not in log_file.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
-    log = next(tmp_path.glob("serve-*.log")).read_text()
+    log = log_file.read_text()
     assert TOKEN not in log
     assert "ana" not in log
     lines = [line for line in log.splitlines() if "/confirm/" in line]
