@@ -1,6 +1,6 @@
 """Where the CPU goes under load: ms of CPU per request for each kind of process.
 
-Starts the same production profile as `bench/run.py` (gunicorn with sync workers, the Celery
+Starts the same production profile as `bench/run.py` (`groundswell serve`'s defaults, the Celery
 worker at nice 10, the scheduler, PostgreSQL and Redis on this machine), runs the trivial view,
 signing and confirming for `--seconds` each at 64 clients, and reads every process's CPU time
 from /proc before and after each run. Linux only.
@@ -31,8 +31,8 @@ def kind_of(name: str, command: str) -> str:
         return "Celery worker"
     if "celery" in command and " beat" in command:
         return "scheduler"
-    if "gunicorn" in command:
-        return "gunicorn"
+    if "gunicorn" in command or "granian" in command:
+        return "web server"
     return "other"
 
 
@@ -77,7 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=None, help="default: serve's own sizing")
     args = parser.parse_args()
     seconds, clients = args.seconds, args.clients
 

@@ -1,7 +1,8 @@
 """`make bench-faults`: sign under sustained load while the machine misbehaves, then audit.
 
-While 32 clients sign for --seconds, this script
-  - kill -9's one gunicorn worker (gunicorn starts a new one),
+While wrk signs through 32 connections for --seconds (each acknowledged address recorded,
+bench/wrk.py), against `groundswell serve` with its defaults (granian), this script
+  - kill -9's one granian worker process (granian starts a new one: --respawn-failed-workers),
   - restarts PostgreSQL,
   - stops Redis (cache, rate limits and broker; it keeps nothing on disk) and starts it again,
 with a Celery worker and the scheduler running, mail going to an SMTP server inside this script.
@@ -25,9 +26,7 @@ import psycopg
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import run_load
 from run import (
-    HOST,
     LOG_DIR,
     ROOT,
     create_database,
@@ -35,11 +34,13 @@ from run import (
     free_port,
     prepare,
     server_env,
-    signing_request,
     start_server,
     stop_background,
+    wrk_signing,
 )
 
+# Its own Redis database, flushed at the start.
+REDIS_URL = os.environ.get("BENCH_FAULTS_REDIS_URL", "redis://127.0.0.1:6379/13")
 REDIS_START = [
     "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
     "--save", "", "--appendonly", "no",
@@ -97,8 +98,10 @@ class Supervisor:
         stop_background(list(self.processes.values()))
 
 
-def gunicorn_workers(master_pid: int) -> list[int]:
-    output = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True)
+def web_workers(main_pid: int) -> list[int]:
+    """The worker processes of the server: granian's main process forks them (gunicorn's
+    master too, for SERVE_SERVER=gunicorn)."""
+    output = subprocess.run(["pgrep", "-P", str(main_pid)], capture_output=True, text=True)
     return [int(pid) for pid in output.stdout.split()]
 
 
@@ -109,13 +112,17 @@ def restart_postgresql() -> None:
     )
 
 
-def faults(server: subprocess.Popen, seconds: float) -> None:
+def faults(server: subprocess.Popen, seconds: float, services: bool = True) -> None:
     time.sleep(seconds * 0.15)
-    workers = gunicorn_workers(server.pid)
-    # gunicorn serve runs python -m gunicorn via exec, so the Popen pid is the master.
+    # `groundswell serve` execs the server, so the Popen pid is its main process.
+    workers = web_workers(server.pid)
     if workers:
-        log(f"kill -9 gunicorn worker {workers[0]}")
+        log(f"kill -9 web worker {workers[0]} (of {len(workers)})")
         os.kill(workers[0], signal.SIGKILL)
+        time.sleep(2)
+        log(f"web workers now {web_workers(server.pid)}")
+    if not services:
+        return
     time.sleep(seconds * 0.2)
     log("restarting PostgreSQL")
     restart_postgresql()
@@ -132,7 +139,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--drain-timeout", type=float, default=240.0)
-    parser.add_argument("--workers", type=int, default=8, help="gunicorn workers, as deployed")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="web workers (default: serve's own sizing, as deployed)")  # fmt: skip
+    parser.add_argument(
+        "--worker-kill-only", action="store_true",
+        help="only kill -9 a web worker: leave PostgreSQL and Redis alone (a shared machine)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     mailbox = Mailbox()
@@ -143,25 +155,27 @@ def main() -> int:
     env.update(
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         OUTBOX_CLAIM_TIMEOUT_SECONDS="60",
-        REDIS_URL="redis://127.0.0.1:6379/13",
+        REDIS_URL=REDIS_URL,
     )
     processes: list[subprocess.Popen] = []
     try:
         prepare(env)
-        subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=False, capture_output=True)
+        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=False,
+                       capture_output=True)  # fmt: skip
         port = free_port()
         server = start_server(env, port, workers=args.workers)
         processes.append(server)
         background = Supervisor(env)
-        chaos = threading.Thread(target=faults, args=(server, args.seconds))
+        chaos = threading.Thread(
+            target=faults, args=(server, args.seconds, not args.worker_kill_only)
+        )
         chaos.start()
-        log(f"signing with {args.clients} clients for {args.seconds:.0f} s")
-        result = run_load(host=HOST, port=port, clients=args.clients, seconds=args.seconds,
-                          ok_statuses={302}, make_request=signing_request)  # fmt: skip
+        log(f"signing with wrk, {args.clients} connections, for {args.seconds:.0f} s")
+        result = wrk_signing(port, args.clients, args.seconds, f"f{int(time.time()) % 100000}")
         chaos.join()
-        log(f"statuses {result.statuses}, connection errors {result.errors}")
+        log(f"statuses {result.statuses}, wrk errors {result.errors}")
 
-        acknowledged = set(result.acknowledged)
+        acknowledged = result.acknowledged
         deadline = time.monotonic() + args.drain_timeout
         while True:
             try:

@@ -26,9 +26,13 @@ Record before/after of a change by running it on both commits.
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,24 +141,73 @@ def explain(side: psycopg.Connection, sql: str, params: tuple) -> dict:
     plan = (document if isinstance(document, list) else json.loads(document))[0]
     top = plan["Plan"]
 
-    def relations(node: dict) -> set[str]:
-        found = {node["Relation Name"]} if node.get("Node Type") == "ModifyTable" else set()
+    def nodes(node: dict):
+        yield node
         for child in node.get("Plans", []):
-            found |= relations(child)
-        return found
+            yield from nodes(child)
+
+    # A data-modifying CTE that the final SELECT does not read runs after it, so its buffers
+    # are not in the top node's: add them. (Foreign-key checks run as triggers and are in
+    # no node; the WAL figures come from pg_waldump instead, see transaction_wal.)
+    scanned = {node.get("CTE Name") for node in nodes(top) if node.get("Node Type") == "CTE Scan"}
+    counted = [top] + [
+        child
+        for child in top.get("Plans", [])
+        if child.get("Subplan Name", "").startswith("CTE ")
+        and child["Subplan Name"].removeprefix("CTE ") not in scanned
+    ]
+
+    def total(key: str) -> int:
+        return sum(node.get(key, 0) for node in counted)
 
     return {
         "planning_ms": plan.get("Planning Time", 0.0),
         "execution_ms": plan.get("Execution Time", 0.0),
-        "hit": top.get("Shared Hit Blocks", 0)
-        + plan.get("Planning", {}).get("Shared Hit Blocks", 0),
-        "read": top.get("Shared Read Blocks", 0),
-        "dirtied": top.get("Shared Dirtied Blocks", 0),
-        "written": top.get("Shared Written Blocks", 0),
-        "wal_records": top.get("WAL Records", 0),
-        "wal_fpi": top.get("WAL FPI", 0),
-        "wal_bytes": top.get("WAL Bytes", 0),
-        "writes_to": sorted(relations(top)),
+        "hit": total("Shared Hit Blocks"),
+        "read": total("Shared Read Blocks"),
+        "dirtied": total("Shared Dirtied Blocks"),
+        "written": total("Shared Written Blocks"),
+        "writes_to": sorted(
+            {n["Relation Name"] for n in nodes(top) if n.get("Node Type") == "ModifyTable"}
+        ),
+    }
+
+
+WAL_RECORD = re.compile(r"len \(rec/tot\):\s*(\d+)/\s*(\d+), tx:\s*(\d+), .*?desc: (.*)$")
+
+
+def wal_dump(side: psycopg.Connection, start: str, end: str) -> list[tuple[int, int, str]]:
+    """(transaction id, bytes, description) of every WAL record between two positions, read
+    from the server's pg_wal with pg_waldump (this script must run on the database's machine,
+    as a user who can read it)."""
+    directory = Path(side.execute("SHOW data_directory").fetchone()[0]) / "pg_wal"
+    version = side.execute("SHOW server_version_num").fetchone()[0][:2]
+    program = shutil.which("pg_waldump") or f"/usr/lib/postgresql/{version}/bin/pg_waldump"
+    completed = subprocess.run(
+        [program, "--path", str(directory), "--start", start, "--end", end],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        print(f"  (pg_waldump: {completed.stderr.strip()[:200]})", file=sys.stderr)
+    records = []
+    for line in completed.stdout.splitlines():
+        found = WAL_RECORD.search(line)
+        if found:
+            records.append((int(found.group(3)), int(found.group(2)), found.group(4)))
+    return records
+
+
+def transaction_wal(side: psycopg.Connection, start: str, xids: set[int]) -> dict[str, float]:
+    """WAL written by the transactions `xids` since `start`: records, full page images and
+    bytes (their commit records included), from the WAL itself: no other session's WAL is in
+    these figures, however busy the server."""
+    end = side.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()[0]
+    mine = [(nbytes, desc) for xid, nbytes, desc in wal_dump(side, start, end) if xid in xids]
+    return {
+        "records": len(mine),
+        "fpi": sum("FPW" in desc for _b, desc in mine),
+        "bytes": sum(nbytes for nbytes, _d in mine),
+        "kinds": dict(Counter(desc.split()[0] for _b, desc in mine)),
     }
 
 
@@ -164,6 +217,13 @@ def wal_position(side: psycopg.Connection) -> tuple[str, int, int, int]:
         "SELECT wal_records, wal_fpi, wal_bytes::bigint FROM pg_stat_wal"
     ).fetchone()
     return lsn, records, fpi, total
+
+
+WAL_BATCH = 50
+
+
+def insert_position(side: psycopg.Connection) -> str:
+    return side.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
 
 
 def wal_since(side: psycopg.Connection, before: tuple[str, int, int, int]) -> dict[str, int]:
@@ -206,6 +266,8 @@ def report(
     traces: list[RequestTrace],
     explained: RequestTrace,
     wal: dict[str, int],
+    mine: dict,
+    one: dict,
     requests: int,
 ) -> dict:
     print(f"\n=== {label}: {requests} requests")
@@ -222,7 +284,7 @@ def report(
     )
     print(f"Redis round trips per request: median {statistics.median(redis)}, max {max(redis)}")
     print("statements of one request, each with EXPLAIN (ANALYZE, BUFFERS, WAL):")
-    totals = {"hit": 0, "read": 0, "dirtied": 0, "wal_records": 0, "wal_fpi": 0, "wal_bytes": 0}
+    totals = {"hit": 0, "read": 0, "dirtied": 0}
     for number, statement in enumerate(explained.statements, 1):
         begin = " [BEGIN before it]" if statement.begin_before else ""
         print(f"  {number}. {shorten(statement.sql)}{begin}")
@@ -230,20 +292,27 @@ def report(
             e = statement.explained
             print(
                 f"     writes {', '.join(e['writes_to']) or 'nothing'}; buffers hit {e['hit']} "
-                f"read {e['read']} dirtied {e['dirtied']}; WAL {e['wal_records']} records, "
-                f"{e['wal_fpi']} full pages, {e['wal_bytes']} bytes; execution "
-                f"{e['execution_ms']:.2f} ms"
+                f"read {e['read']} dirtied {e['dirtied']}; execution {e['execution_ms']:.2f} ms, "
+                f"planning {e['planning_ms']:.2f} ms"
             )
             for key in totals:
                 totals[key] += e[key]
     print(f"  transactions: {explained.commits} COMMIT, {explained.rollbacks} ROLLBACK")
     print(
         f"  sum over the statements: buffers hit {totals['hit']} read {totals['read']} "
-        f"dirtied {totals['dirtied']}; WAL {totals['wal_records']} records, {totals['wal_fpi']} "
-        f"full pages, {totals['wal_bytes']} bytes (EXPLAIN's own figure: this session only)"
+        f"dirtied {totals['dirtied']}"
     )
     print(
-        f"WAL per request over the {requests} requests: "
+        f"  its transaction's WAL (pg_waldump): {one['records']} records, {one['fpi']} full "
+        f"page images, {one['bytes']} bytes: {one['kinds']}"
+    )
+    print(
+        f"WAL per request, the requests' own transactions (pg_waldump, commit records "
+        f"included): {mine['bytes'] / requests:.0f} bytes, {mine['records'] / requests:.1f} "
+        f"records, {mine['fpi'] / requests:.2f} full page images"
+    )
+    print(
+        f"WAL per request, the whole server over the {requests} requests: "
         f"{wal['lsn_bytes'] / requests:.0f} bytes by pg_current_wal_lsn(), "
         f"{wal['stat_records'] / requests:.1f} records and {wal['stat_fpi'] / requests:.2f} full "
         f"page images by pg_stat_wal (the whole server: other sessions' WAL included)"
@@ -253,9 +322,12 @@ def report(
         "round_trips_median": statistics.median(trips),
         "redis_round_trips_median": statistics.median(redis),
         "statements": [shorten(s.sql) for s in explained.statements],
-        "explain_totals": totals,
+        "buffers_one_request": totals,
+        "wal_one_request": one,
+        "wal_bytes_per_request": round(mine["bytes"] / requests),
+        "wal_records_per_request": round(mine["records"] / requests, 2),
+        "wal_fpi_per_request": round(mine["fpi"] / requests, 3),
         "wal_bytes_per_request_lsn": round(wal["lsn_bytes"] / requests),
-        "wal_records_per_request": round(wal["stat_records"] / requests, 2),
     }
 
 
@@ -306,6 +378,7 @@ def profile(database_url: str, args: argparse.Namespace) -> int:
 
     from groundswell.accounts.models import Organization
     from groundswell.campaigns.services import campaign_create, campaign_transition
+    from groundswell.coalitions.models import Partner
     from groundswell.core.bot_friction import form_issued_token
     from groundswell.signatures.models import Signature
     from groundswell.signatures.services import confirmation_token_make
@@ -325,6 +398,8 @@ def profile(database_url: str, args: argparse.Namespace) -> int:
         },
     )
     campaign_transition(campaign=campaign, action="publish")
+    ally = Organization.objects.create(name="Ally", slug="ally")
+    Partner.objects.create(campaign=campaign, organization=ally, slug="ally")
     seed(database_url, campaign.pk, args.seed)
 
     side = psycopg.connect(database_url, autocommit=True)
@@ -357,58 +432,93 @@ def profile(database_url: str, args: argparse.Namespace) -> int:
     issued = form_issued_token(form="petition", issued_at=time.time() - 600)
     sign_path = f"/p/{SLUG}/sign/"
 
-    def sign(number: int) -> None:
-        response = client.post(
-            sign_path,
-            {
+    def signer(prefix: str, extra: dict[str, str]) -> Callable[[int], None]:
+        def sign(number: int) -> None:
+            data = {
                 "name": "Profile Signer",
-                "email": f"p{number}@profile.example",
+                "email": f"{prefix}{number}@profile.example",
                 "country": "US",
                 "postal_code": "10001",
                 "issued": issued,
-            },
-            REMOTE_ADDR=f"198.51.{number // 250}.{number % 250 + 1}",
-        )
-        if response.status_code != 302:
-            raise SystemExit(f"signing answered {response.status_code}")
+                **extra,
+            }
+            address = f"198.51.{number // 250}.{number % 250 + 1}"
+            response = client.post(sign_path, data, REMOTE_ADDR=address)
+            if response.status_code != 302:
+                raise SystemExit(f"signing answered {response.status_code}")
 
-    def run(label: str, do: Callable[[int], None], first: int) -> dict:
+        return sign
+
+    def xids(prefix: str, numbers: range) -> set[int]:
+        """The transactions that last wrote these signatures (signing, then confirming)."""
+        emails = [f"{prefix}{number}@profile.example" for number in numbers]
+        rows = side.execute(
+            "SELECT xmin::text::bigint FROM signatures_signature WHERE email = ANY(%s)", (emails,)
+        )
+        return {row[0] for row in rows}
+
+    def run(label: str, prefix: str, do: Callable[[int], None], first: int) -> dict:
         do(first - 1)  # warm: the campaign copy, prepared statements, connections
         side.execute("SELECT pg_stat_reset()")
         traces = []
+        numbers = range(first, first + args.requests)
+        mine: dict = {"records": 0, "fpi": 0, "bytes": 0}
         with connection.execute_wrapper(tracer):
             before = wal_position(side)
-            for number in range(first, first + args.requests):
-                tracer.trace = RequestTrace()
-                do(number)
-                traces.append(tracer.trace)
+            # The WAL is read back every WAL_BATCH requests: a checkpoint (timed, or forced by
+            # other sessions' WAL on a shared server) may recycle the segments soon after.
+            for batch_start in range(numbers.start, numbers.stop, WAL_BATCH):
+                batch = range(batch_start, min(batch_start + WAL_BATCH, numbers.stop))
+                start = insert_position(side)
+                for number in batch:
+                    tracer.trace = RequestTrace()
+                    do(number)
+                    traces.append(tracer.trace)
+                found = transaction_wal(side, start, xids(prefix, batch))
+                for key in mine:
+                    mine[key] += found[key]
             wal = wal_since(side, before)
             tracer.trace, tracer.explain = RequestTrace(), True
-            do(first + args.requests)
+            start = insert_position(side)
+            do(numbers.stop)
+            one = transaction_wal(side, start, xids(prefix, range(numbers.stop, numbers.stop + 1)))
             explained, tracer.trace, tracer.explain = tracer.trace, None, False
-        return report(label, traces, explained, wal, args.requests)
+        return report(label, traces, explained, wal, mine, one, args.requests)
 
     print(
         f"PostgreSQL: {side.execute('SHOW server_version').fetchone()[0]}; {args.seed} "
         f"signatures seeded; signing rate limit {settings.SIGNING_RATE_LIMIT_PER_MINUTE}/min; "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}"
     )
-    figures = {"signing": run("signing", sign, 1)}
+    through_partner = {"partner": "ally", "contact_host": "on", "contact_partner": "on"}
+    figures = {
+        "signing": run("signing", "p", signer("p", {}), 1),
+        "signing_partner_consents": run(
+            "signing through a partner's link, both consents ticked",
+            "q",
+            signer("q", through_partner),
+            1,
+        ),
+    }
     links = {}
     for signature in Signature.objects.filter(email__endswith="@profile.example").only(
         "public_id", "email"
     ):
-        number = int(signature.email[1:].split("@")[0])
-        links[number] = (
-            f"/p/{SLUG}/confirm/{confirmation_token_make(public_id=signature.public_id)}/"
-        )
+        token = confirmation_token_make(public_id=signature.public_id)
+        links[signature.email.split("@")[0]] = f"/p/{SLUG}/confirm/{token}/"
 
-    def confirm(number: int) -> None:
-        response = client.post(links[number])
-        if response.status_code != 200:
-            raise SystemExit(f"confirming answered {response.status_code}")
+    def confirmer(prefix: str) -> Callable[[int], None]:
+        def confirm(number: int) -> None:
+            response = client.post(links[f"{prefix}{number}"])
+            if response.status_code != 200:
+                raise SystemExit(f"confirming answered {response.status_code}")
 
-    figures["confirming"] = run("confirming", confirm, 1)
+        return confirm
+
+    figures["confirming"] = run("confirming", "p", confirmer("p"), 1)
+    figures["confirming_partner_consents"] = run(
+        "confirming a signature with a partner and two consents", "q", confirmer("q"), 1
+    )
     print("\n=== indexes of the tables written (scans by queries during the two runs)")
     for table, index, scans, size in index_usage(side):
         print(f"  {table}.{index}: {scans} scans, {size // 1024} kB")

@@ -22,6 +22,8 @@ STARTUP_SECONDS = 60
 @dataclass
 class Served:
     port: int
+    # The server's main process (`groundswell serve` execs granian in place).
+    process: subprocess.Popen | None = None
 
     def request(
         self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None
@@ -94,11 +96,12 @@ def groundswell_serve(directory: Path, **environment: str) -> Iterator[Served]:
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        served = Served(port=port)
+        served = Served(port=port, process=process)
         _wait_until_it_answers(served, process, log_path)
         yield served
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -167,7 +167,10 @@ class Tally(models.Model):
     `groundswell.signatures.tallies` reads, publishes and reconciles them.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # Indexed by `one_tally_row`, which it leads: no index of its own.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     partner_key = models.BigIntegerField()
     day = models.DateField()
     shard = models.PositiveSmallIntegerField()
@@ -237,7 +240,11 @@ class CoalitionTally(models.Model):
 class PartnerReferral(models.Model):
     """A partner's link or embed brought this signer (first visit or a later one)."""
 
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="referrals")
+    # Indexed by `one_referral_each`, which it leads: no index of its own (each would cost every
+    # signature that comes through a partner one more index entry, in WAL and on disk).
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="referrals", db_index=False
+    )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
     created_at = models.DateTimeField()
 
@@ -255,9 +262,14 @@ class PartnerReferral(models.Model):
 class Consent(models.Model):
     """A signer's permission for one organization to contact them, with the exact words shown."""
 
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="consents")
+    # Indexed by `one_consent_each` and `consent_org_idx`, which they lead: no index of their
+    # own. A consent is written when signing and again when confirming (its confirmed_at is
+    # indexed, so that update writes every index anew): each index less saves both.
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="consents", db_index=False
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="consents"
+        Organization, on_delete=models.PROTECT, related_name="consents", db_index=False
     )
     wording = models.CharField(max_length=500)
     language = models.CharField(max_length=10)

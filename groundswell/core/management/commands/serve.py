@@ -105,7 +105,9 @@ class Command(BaseCommand):
         build = granian_command if server == "granian" else gunicorn_command
         command = build(bind=bind, workers=sized.workers, threads=sized.threads)
         # The application reads it (groundswell.config.wsgi): the same line under any server.
-        os.environ["ACCESS_LOG"] = "1" if access_log else "0"
+        # ACCESS_LOG=1 in the environment turns it on without the option.
+        if access_log:
+            os.environ["ACCESS_LOG"] = "1"
         self.stdout.write(
             f"Serving on http://{bind} with {server}: {sized.workers} worker(s) x "
             f"{sized.threads} thread(s), up to {sized.connections} database connections "
