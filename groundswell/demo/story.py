@@ -1,6 +1,7 @@
 """The demo campaign after the signatures: launched three weeks ago, past its first milestone,
-delivered to Northwind Cloud's headquarters, and answered by its (fictional) CEO in a public
-post that calls the policy cruel while keeping the contract. Some signers said why they signed.
+delivered to Northwind Cloud's headquarters yesterday, and answered this morning by its
+(fictional) CEO in a public post that calls the policy cruel while keeping the contract. Some
+signers said why they signed.
 
 `story_demo_seed` is idempotent (each step is skipped once done) and returns what it made, so
 that later steps (an update sent to signers: the updates app) can be added after it.
@@ -20,15 +21,16 @@ from groundswell.campaigns.models import (
     TimelineKind,
 )
 from groundswell.campaigns.responses import target_response_record
-from groundswell.campaigns.timeline import timeline_entry_add
+from groundswell.campaigns.timeline import timeline_entry_add, timeline_entry_update
 from groundswell.delivery.models import Delivery
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.signatures.models import Signature
 
 LAUNCHED_DAYS_AGO = 21
 FIRST_MILESTONE = 1_000
-DELIVERED_DAYS_AGO = 6
-RESPONDED_DAYS_AGO = 4
+# After the 1,000th signature (about two days before the seed, from the seeded rows).
+DELIVERED_HOURS_AGO = 26
+RESPONDED_HOURS_AGO = 5
 
 RESPONSE_QUOTE = (
     "Like many of you, I find the family-separation policy cruel and abusive, and I have said so "
@@ -64,7 +66,7 @@ def story_demo_seed(*, campaign: Campaign, organizer: User) -> DemoStory:
         delivery = delivery_record(
             campaign=campaign,
             user=organizer,
-            delivered_at=now - timedelta(days=DELIVERED_DAYS_AGO),
+            delivered_at=now - timedelta(hours=DELIVERED_HOURS_AGO),
             place="Northwind Cloud headquarters, 500 Harbor Way",
             received_by="Office of the CEO (front desk)",
             notes="Twelve boxes of signatures, with the cover letter and a signed checkpoint.",
@@ -75,7 +77,7 @@ def story_demo_seed(*, campaign: Campaign, organizer: User) -> DemoStory:
             campaign=campaign,
             responder_name="Dana Whitfield",
             responder_title="Chief Executive Officer, Northwind Cloud",
-            responded_at=now - timedelta(days=RESPONDED_DAYS_AGO),
+            responded_at=now - timedelta(hours=RESPONDED_HOURS_AGO),
             quote=RESPONSE_QUOTE,
             source_url=RESPONSE_SOURCE,
             stance=ResponseStance.REFUSED,
@@ -95,12 +97,16 @@ def _first_milestone(*, campaign: Campaign) -> None:
     )
     if thousandth is None:
         return
-    MilestoneReached.objects.get_or_create(
+    # Publishing the seeded count recorded it as reached now: it was reached then.
+    MilestoneReached.objects.update_or_create(
         campaign=campaign,
         threshold=FIRST_MILESTONE,
         defaults={"signature_count": FIRST_MILESTONE, "reached_at": thousandth},
     )
     timeline_entry_add(
+        campaign=campaign, kind=TimelineKind.MILESTONE, key=str(FIRST_MILESTONE), at=thousandth
+    )
+    timeline_entry_update(
         campaign=campaign, kind=TimelineKind.MILESTONE, key=str(FIRST_MILESTONE), at=thousandth
     )
 
