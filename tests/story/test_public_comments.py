@@ -134,3 +134,18 @@ def test_a_withdrawn_signature_takes_its_comment_with_it(client, campaign, signe
     assert not Signature.objects.filter(comment="Gone soon.").exists()
     assert "Gone soon." not in client.get(campaign.get_absolute_url()).content.decode()
     assert "Gone soon." not in client.get(comments_url(campaign)).content.decode()
+
+
+def test_the_comments_pages_take_a_few_queries(
+    client, campaign, signed, owner, django_assert_max_num_queries
+):
+    for number in range(COMMENTS_PER_PAGE + 3):
+        signed(email=f"s{number}@example.org", comment=f"Reason {number}.", comment_public=True)
+
+    # The campaign, the number of comments, one page of them.
+    with django_assert_max_num_queries(3):
+        client.get(comments_url(campaign, 2))
+    client.force_login(owner)
+    # The session and user, the campaign and the membership, the count and the page.
+    with django_assert_max_num_queries(7):
+        client.get(reverse("organizer:campaign_comments", args=[campaign.slug]))
