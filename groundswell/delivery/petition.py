@@ -23,7 +23,7 @@ def _timeline(campaign: Campaign) -> list[TimelineEntry]:
     (and the JSON) all need it. Public deliveries are in it, with their dates.
 
     Kept on the campaign object, which lives for one request, except the signing path's copy
-    (signatures.selectors.campaign_for_signing), kept SIGNING_CAMPAIGN_CACHE_SECONDS: a form
+    (campaigns.selectors.campaign_for_signing), kept SIGNING_CAMPAIGN_CACHE_SECONDS: a form
     shown again with errors may then show a timeline that many seconds old."""
     cached = campaign.__dict__.get("_story_timeline")
     if cached is None:
