@@ -111,16 +111,17 @@ def campaign_transition(*, campaign: Campaign, action: str) -> Campaign:
     """Move a campaign to its next status, refusing a move its current status does not allow,
     and add the step to its public timeline.
 
-    Publishing refuses a closing time already past: the campaign would open closed."""
+    Publishing and reopening refuse a closing time already past: the campaign would open
+    closed."""
     now = timezone.now()
     with transaction.atomic():
-        if action == "publish":
+        if action in ("publish", "reopen"):
             closes_at = Campaign.objects.values_list("closes_at", flat=True).get(pk=campaign.pk)
             if closes_at is not None and closes_at <= now:
                 raise CampaignTransitionError(
                     _(
-                        "The closing date is in the past. Change or clear it before publishing: "
-                        "the campaign would open already closed."
+                        "The closing date is in the past. Change or clear it first: the "
+                        "campaign would open already closed."
                     )
                 )
         status_transition(

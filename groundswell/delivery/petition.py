@@ -20,7 +20,11 @@ def deliveries_section(campaign: Campaign) -> dict[str, object] | None:
 
 def _timeline(campaign: Campaign) -> list[TimelineEntry]:
     """The campaign's timeline, read once per rendering: the stance and the timeline sections
-    (and the JSON) all need it. Public deliveries are in it, with their dates."""
+    (and the JSON) all need it. Public deliveries are in it, with their dates.
+
+    Kept on the campaign object, which lives for one request, except the signing path's copy
+    (campaigns.selectors.campaign_for_signing), kept SIGNING_CAMPAIGN_CACHE_SECONDS: a form
+    shown again with errors may then show a timeline that many seconds old."""
     cached = campaign.__dict__.get("_story_timeline")
     if cached is None:
         cached = campaign.__dict__["_story_timeline"] = list(timeline_shown(campaign=campaign))

@@ -13,6 +13,7 @@ from groundswell.campaigns.services import campaign_create
 from groundswell.coalitions.models import Partner
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
+from groundswell.demo.story import story_demo_seed
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, PartnerReferral, Signature
@@ -99,6 +100,7 @@ def demo_seed() -> DemoSummary:
     if campaign is not None:
         letters_demo_seed(campaign=campaign)
         events_demo_seed(campaign=campaign)
+        story_demo_seed(campaign=campaign, organizer=organizer)
         return DemoSummary(campaign=campaign, created=False)
     campaign = campaign_create(
         organization=host,
@@ -126,6 +128,8 @@ def demo_seed() -> DemoSummary:
     counts_reconcile(campaign=campaign)
     letters_demo_seed(campaign=campaign)
     events_demo_seed(campaign=campaign)
+    # After the signatures: a delivery, the target's answer, a milestone, the timeline.
+    story_demo_seed(campaign=campaign, organizer=organizer)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 

@@ -82,6 +82,15 @@ class NewCampaignForm(CampaignForm):
 
 
 class TargetResponseForm(forms.ModelForm):
+    # An address typed without a scheme is taken as https (the model refuses any but http(s)).
+    source_url = forms.URLField(
+        label=_("source"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A public link to where they said it."),
+    )
+
     class Meta:
         model = TargetResponse
         fields = RESPONSE_FIELDS

@@ -29,7 +29,8 @@ TEXTS = st.sampled_from(
     ]
 )  # fmt: skip
 FIELDS = [
-    "name", "email", "country", "postal_code", "comment", "show_name", "source", "partner",
+    "name", "email", "country", "postal_code", "comment", "comment_public", "show_name", "source",
+    "partner",
     "embed", "text_version", "contact_host", "contact_partner",
 ]  # fmt: skip
 

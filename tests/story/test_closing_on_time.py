@@ -140,3 +140,15 @@ def test_publishing_with_a_future_closing_date_launches_the_campaign(make_campai
 
     assert draft.status == CampaignStatus.OPEN
     assert TimelineEntry.objects.get(campaign=draft).kind == "launched"
+
+
+def test_reopening_with_a_closing_date_in_the_past_is_refused(make_campaign):
+    closed = make_campaign(
+        status=CampaignStatus.CLOSED, closes_at=timezone.now() - timedelta(days=1)
+    )
+
+    with pytest.raises(CampaignTransitionError, match="closing date is in the past"):
+        campaign_transition(campaign=closed, action="reopen")
+
+    closed.refresh_from_db()
+    assert closed.status == CampaignStatus.CLOSED

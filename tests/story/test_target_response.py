@@ -198,7 +198,14 @@ def test_an_organizer_records_a_response(client, campaign, owner):
 
 
 @pytest.mark.parametrize(
-    "bad", [{"source_url": "javascript:alert(1)"}, {"stance": "furious"}, {"responder_name": ""}]
+    "bad",
+    [
+        {"source_url": "javascript:alert(1)"},
+        {"source_url": "ftp://example.com/post"},
+        {"stance": "furious"},
+        {"responder_name": ""},
+        {"responded_at": "yesterday"},
+    ],
 )
 def test_the_organizer_page_refuses_bad_input_and_stores_nothing(client, campaign, owner, bad):
     client.force_login(owner)

@@ -195,3 +195,8 @@ def test_a_delivery_made_private_leaves_the_timeline(client, story):
 
     assert "delivery" not in [entry["kind"] for entry in data["entries"]]
     assert "/deliveries/" not in page
+
+
+def test_the_timeline_json_takes_two_queries(client, story, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get(timeline_url(story))

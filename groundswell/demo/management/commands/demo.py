@@ -34,6 +34,7 @@ class Command(BaseCommand):
             "Groundswell demo is ready.",
             f"  Petition:        {base}/p/{summary.campaign.slug}/",
             f"  Public JSON:     {base}/p/{summary.campaign.slug}.json",
+            f"  Timeline JSON:   {base}/p/{summary.campaign.slug}/timeline.json",
             f"  Organizer pages: {base}/organizer/",
             f"  Organizer login: username {ORGANIZER_USERNAME!r}, password {ORGANIZER_PASSWORD!r}",
             "  Partner links:",
