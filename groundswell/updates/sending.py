@@ -11,6 +11,8 @@ same Message-ID, by which mail systems recognise a repeat.
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -218,7 +220,7 @@ def _batch_send(
     to_send = [a for a in addressees if a.recipient_id not in set(suppressed)]
     if not to_send:
         return
-    with get_connection() as smtp:
+    with get_connection() as smtp, _marks_without_waiting_for_the_disk():
         for addressee in to_send:
             pacer.wait()
             message = rendered.message(
@@ -236,13 +238,38 @@ def _batch_send(
             except Exception as error:
                 into.failed += _failure_record(recipient_id=addressee.recipient_id, error=error)
                 continue
-            UpdateRecipient.objects.filter(pk=addressee.recipient_id).update(
-                status=RecipientStatus.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                last_error="",
-            )
+            _mark_sent(recipient_id=addressee.recipient_id)
             into.sent += 1
+
+
+def _mark_sent(*, recipient_id: int) -> None:
+    UpdateRecipient.objects.filter(pk=recipient_id).update(
+        status=RecipientStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+    )
+
+
+@contextmanager
+def _marks_without_waiting_for_the_disk() -> Iterator[None]:
+    """Each row is marked sent right after the server accepted its message, in a commit of its
+    own. On PostgreSQL these commits do not wait for the WAL to reach the disk (6 ms a message on
+    this machine, more than the rest of the sending): a mark is visible to every other sender
+    at once, so a worker's crash loses nothing; only a crash of PostgreSQL itself could lose
+    the last fraction of a second of marks (at most 3 x wal_writer_delay), whose messages would
+    be sent again. The lease renewal before each batch is an ordinary commit, which flushes
+    every mark before it."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
 
 def _failure_record(*, recipient_id: int, error: Exception) -> int:
