@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -26,7 +27,7 @@ from groundswell.core.jobs import enqueue_now
 from groundswell.core.outbox import permanent_failure
 from groundswell.updates.addresses import address_hash
 from groundswell.updates.audiences import RECIPIENT_OWNERS, audience_people
-from groundswell.updates.messages import RenderedUpdate, unsubscribe_url
+from groundswell.updates.messages import MessageBytes, RenderedUpdate, unsubscribe_url
 from groundswell.updates.models import (
     RecipientStatus,
     Suppression,
@@ -221,20 +222,33 @@ def _batch_send(
     if not to_send:
         return
     with get_connection() as smtp, _marks_without_waiting_for_the_disk():
+        # Made once a batch, so that the Date header stays current.
+        fast = MessageBytes.made(rendered) if isinstance(smtp, SMTPBackend) else None
         for addressee in to_send:
             pacer.wait()
-            message = rendered.message(
-                to=addressee.address,
-                unsubscribe_url=unsubscribe_url(
-                    organization_id=update.organization_id,
-                    organization_slug=update.organization.slug,
-                    address_hash=addressee.address_hash,
-                ),
-                message_id=f"update-{update.pk}.{addressee.recipient_id}",
-                connection=smtp,
+            link = unsubscribe_url(
+                organization_id=update.organization_id,
+                organization_slug=update.organization.slug,
+                address_hash=addressee.address_hash,
+            )
+            message_id = f"update-{update.pk}.{addressee.recipient_id}"
+            data = (
+                fast.for_recipient(
+                    to=addressee.address, unsubscribe_url=link, message_id=message_id
+                )
+                if fast
+                else None
             )
             try:
-                message.send()
+                if fast and data is not None:
+                    fast.send(smtp, to=addressee.address, data=data)
+                else:
+                    rendered.message(
+                        to=addressee.address,
+                        unsubscribe_url=link,
+                        message_id=message_id,
+                        connection=smtp,
+                    ).send()
             except Exception as error:
                 into.failed += _failure_record(recipient_id=addressee.recipient_id, error=error)
                 continue
