@@ -327,7 +327,9 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
     counts = recipient_status_counts(update_id=update_id)
     if counts[RecipientStatus.PENDING]:
         return False
-    Update.objects.filter(pk=update_id, status=UpdateStatus.SENDING).update(
+    # Exactly one call moves the update to sent: what must happen once when an update has
+    # been sent (its entry on the campaign's timeline) belongs where `finished` is 1.
+    finished = Update.objects.filter(pk=update_id, status=UpdateStatus.SENDING).update(
         status=UpdateStatus.SENT,
         finished_at=now or timezone.now(),
         sent_count=counts[RecipientStatus.SENT],
@@ -335,6 +337,8 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
         suppressed_count=counts[RecipientStatus.SUPPRESSED],
         lease_until=None,
     )
+    if finished:
+        logger.info("update #%s sent", update_id)
     return True
 
 
