@@ -92,9 +92,8 @@ def group_peak_rss_mb(pid: int) -> float:
 def wait_until_ready(sender: Any, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with sender.connection_for_write(REDIS_URL) as broker:
-            if sender.control.ping(timeout=1.0, connection=broker):
-                return
+        if sender.control.ping(timeout=1.0):
+            return
     raise SystemExit("the worker did not start")
 
 
@@ -133,7 +132,7 @@ def main() -> None:
             cwd=ROOT,
         )
         os.environ.update({key: env[key] for key in ("DATABASE_URL", "SECRET_KEY", "DEBUG")})
-        os.environ.update(CELERY_BROKER_URL="memory://", LOG_LEVEL="WARNING")
+        os.environ.update(CELERY_BROKER_URL=REDIS_URL, LOG_LEVEL="WARNING")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.config.settings")
         import django
 
@@ -191,7 +190,7 @@ def run(args: argparse.Namespace, env: dict[str, str], workers: list[Any]) -> No
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     env = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}"}
-    sender = Celery("bench")
+    sender = Celery("bench", broker=REDIS_URL)
 
     def send(task: str, *task_args: int) -> None:
         with sender.connection_for_write(REDIS_URL) as broker:
