@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install messages demo test lint format wrk bench bench-compare-servers bench-faults clean
+.PHONY: install messages demo test lint format wrk bench bench-compare-servers bench-faults bench-updates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-compare-servers: install wrk
 # Restarts the machine's PostgreSQL and Redis: run it on a development or CI machine only.
 bench-faults: install wrk
 	$(BIN)/python bench/faults.py $(BENCH_ARGS)
+
+# An update to 100,000 signers through an SMTP sink on loopback and a real worker (PostgreSQL and
+# Redis: BENCH_PG_URL, BENCH_REDIS_URL); BENCH_ARGS="--recipients 2000 --restart" for a quick one.
+bench-updates: install
+	$(BIN)/python bench/bench_updates.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -37,10 +37,13 @@ SECRET_AFTER = re.compile(
     r"/(confirm|change|receipt|withdraw|cancel|verify|invitations|ticket)/[^/]+"
 )
 PASSWORD_RESET = re.compile(r"/reset/[^/]+/[^/]+")
+# An update's unsubscribe link: the organization, then the token.
+UNSUBSCRIBE = re.compile(r"/unsubscribe/([^/]+)/[^/]+")
 
 
 def loggable_path(path: str) -> str:
     path = SECRET_AFTER.sub(r"/\1/<token>", path)
+    path = UNSUBSCRIBE.sub(r"/unsubscribe/\1/<token>", path)
     return PASSWORD_RESET.sub("/reset/<user>/<token>", path)
 
 

@@ -39,3 +39,13 @@ def update_progress(*, update: Update) -> dict[str, object]:
         "remaining": max(total - sent - failed - suppressed, 0),
         "listed": update.recipients_listed_at is not None,
     }
+
+
+def campaign_updates_sent(*, campaign: Campaign) -> QuerySet[Update]:
+    """Every organization's updates about a campaign that were sent, oldest first: what the
+    campaign's public timeline may list (subject, sender, date; never whom they went to)."""
+    return (
+        Update.objects.filter(campaign=campaign, status=UpdateStatus.SENT)
+        .select_related("organization")
+        .order_by("finished_at", "pk")
+    )

@@ -11,11 +11,14 @@ same Message-ID, by which mail systems recognise a repeat.
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -24,7 +27,7 @@ from groundswell.core.jobs import enqueue_now
 from groundswell.core.outbox import permanent_failure
 from groundswell.updates.addresses import address_hash
 from groundswell.updates.audiences import RECIPIENT_OWNERS, audience_people
-from groundswell.updates.messages import RenderedUpdate, unsubscribe_url
+from groundswell.updates.messages import MessageBytes, RenderedUpdate, unsubscribe_url
 from groundswell.updates.models import (
     RecipientStatus,
     Suppression,
@@ -218,31 +221,69 @@ def _batch_send(
     to_send = [a for a in addressees if a.recipient_id not in set(suppressed)]
     if not to_send:
         return
-    with get_connection() as smtp:
+    with get_connection() as smtp, _marks_without_waiting_for_the_disk():
+        # Made once a batch, so that the Date header stays current.
+        fast = MessageBytes.made(rendered) if isinstance(smtp, SMTPBackend) else None
         for addressee in to_send:
             pacer.wait()
-            message = rendered.message(
-                to=addressee.address,
-                unsubscribe_url=unsubscribe_url(
-                    organization_id=update.organization_id,
-                    organization_slug=update.organization.slug,
-                    address_hash=addressee.address_hash,
-                ),
-                message_id=f"update-{update.pk}.{addressee.recipient_id}",
-                connection=smtp,
+            link = unsubscribe_url(
+                organization_id=update.organization_id,
+                organization_slug=update.organization.slug,
+                address_hash=addressee.address_hash,
+            )
+            message_id = f"update-{update.pk}.{addressee.recipient_id}"
+            data = (
+                fast.for_recipient(
+                    to=addressee.address, unsubscribe_url=link, message_id=message_id
+                )
+                if fast
+                else None
             )
             try:
-                message.send()
+                if fast and data is not None:
+                    fast.send(smtp, to=addressee.address, data=data)
+                else:
+                    rendered.message(
+                        to=addressee.address,
+                        unsubscribe_url=link,
+                        message_id=message_id,
+                        connection=smtp,
+                    ).send()
             except Exception as error:
                 into.failed += _failure_record(recipient_id=addressee.recipient_id, error=error)
                 continue
-            UpdateRecipient.objects.filter(pk=addressee.recipient_id).update(
-                status=RecipientStatus.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                last_error="",
-            )
+            _mark_sent(recipient_id=addressee.recipient_id)
             into.sent += 1
+
+
+def _mark_sent(*, recipient_id: int) -> None:
+    UpdateRecipient.objects.filter(pk=recipient_id).update(
+        status=RecipientStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+    )
+
+
+@contextmanager
+def _marks_without_waiting_for_the_disk() -> Iterator[None]:
+    """Each row is marked sent right after the server accepted its message, in a commit of its
+    own. On PostgreSQL these commits do not wait for the WAL to reach the disk (6 ms a message on
+    this machine, more than the rest of the sending): a mark is visible to every other sender
+    at once, so a worker's crash loses nothing; only a crash of PostgreSQL itself could lose
+    the last fraction of a second of marks (at most 3 x wal_writer_delay), whose messages would
+    be sent again. The lease renewal before each batch is an ordinary commit, which flushes
+    every mark before it."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
 
 def _failure_record(*, recipient_id: int, error: Exception) -> int:
@@ -286,7 +327,9 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
     counts = recipient_status_counts(update_id=update_id)
     if counts[RecipientStatus.PENDING]:
         return False
-    Update.objects.filter(pk=update_id, status=UpdateStatus.SENDING).update(
+    # Exactly one call moves the update to sent: what must happen once when an update has
+    # been sent (its entry on the campaign's timeline) belongs where `finished` is 1.
+    finished = Update.objects.filter(pk=update_id, status=UpdateStatus.SENDING).update(
         status=UpdateStatus.SENT,
         finished_at=now or timezone.now(),
         sent_count=counts[RecipientStatus.SENT],
@@ -294,6 +337,8 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
         suppressed_count=counts[RecipientStatus.SUPPRESSED],
         lease_until=None,
     )
+    if finished:
+        logger.info("update #%s sent", update_id)
     return True
 
 

@@ -13,6 +13,7 @@ from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, Signature
 from groundswell.updates.models import Update
 from groundswell.updates.services import update_draft_create
+from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
 
 
 def consenting_signers_create(

@@ -17,6 +17,7 @@ from groundswell.updates.models import (
     UpdateRecipient,
     UpdateStatus,
 )
+from groundswell.updates.selectors import campaign_updates_sent
 from groundswell.updates.sending import update_recipients_list, update_send, updates_sweep
 from groundswell.updates.services import update_schedule, update_send_now, updates_due_start
 
@@ -134,3 +135,15 @@ def test_a_cancelled_update_stops_sending(make_update, owner, consenting_signers
 
     assert update_send(update_id=update.pk).sent == 0
     assert not mail.outbox
+
+
+def test_a_sent_update_is_listed_for_the_campaigns_timeline(
+    make_update, owner, consenting_signers, campaign, run_on_commit
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=1)
+    draft, sent = make_update(subject="Draft"), make_update(subject="Sent")
+    with run_on_commit():
+        update_send_now(update=sent, user=owner)
+
+    assert [update.subject for update in campaign_updates_sent(campaign=campaign)] == ["Sent"]
+    assert draft.status == UpdateStatus.DRAFT

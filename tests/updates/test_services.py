@@ -170,3 +170,46 @@ def test_erasing_a_signature_deletes_its_update_rows(make_update, signed):
     signature_withdraw(signature=erased, reason="erased")
 
     assert list(UpdateRecipient.objects.values_list("signature_id", flat=True)) == [kept.pk]
+
+
+def test_a_letter_update_goes_to_signatories_who_confirmed_a_personal_address(
+    letter, sign_letter, owner, run_on_commit
+):
+    reached = sign_letter(
+        letter, category="supporters", work_email="", personal_email="me@example.org"
+    )
+    sign_letter(
+        letter,
+        category="supporters",
+        work_email="",
+        personal_email="later@example.org",
+        confirm_personal_email=False,
+    )
+    sign_letter(letter, category="supporters", work_email="")
+    update = update_draft_create(
+        organization=letter.organization,
+        letter=letter,
+        subject="The letter was delivered",
+        body_markdown="Thank you.",
+        audience="letter_signatories",
+        created_by=owner,
+    )
+    mail.outbox.clear()
+
+    with run_on_commit():
+        update_send_now(update=update, user=owner)
+
+    assert [message.to for message in mail.outbox] == [[reached.personal_email]]
+    assert UpdateRecipient.objects.get().signatory == reached
+
+
+def test_a_letter_update_cannot_use_a_campaign_audience(letter, owner):
+    with pytest.raises(UpdateError):
+        update_draft_create(
+            organization=letter.organization,
+            letter=letter,
+            subject="News",
+            body_markdown="News.",
+            audience="host_signers",
+            created_by=owner,
+        )

@@ -9,6 +9,7 @@ never see each other's updates.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -166,7 +167,8 @@ def update_detail(request: MemberRequest, update_id: int) -> HttpResponse:
         "update": update,
         "about": update.campaign or update.letter,
         "can_edit": can_edit,
-        "editable": update.status in EDITABLE_UPDATE_STATUSES,
+        "editable": update.status in EDITABLE_UPDATE_STATUSES
+        or update.status == UpdateStatus.SCHEDULED,
         "schedulable": pending,
         "cancellable": update.status in CANCELLABLE_UPDATE_STATUSES,
         "recipient_count": update_recipient_count(update=update) if pending else None,
@@ -180,8 +182,6 @@ def update_detail(request: MemberRequest, update_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_change(request: MemberRequest, update_id: int) -> HttpResponse:
     update, _role = update_for_member(user=request.user, update_id=update_id, roles=EDITING_ROLES)
-    if update.status == UpdateStatus.SCHEDULED and request.method == "POST":
-        update_unschedule(update=update)
     audiences = _audience_choices(user=request.user, update=update)
     initial = {
         "subject": update.subject,
@@ -193,14 +193,20 @@ def update_change(request: MemberRequest, update_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            update_edit(
-                update=update,
-                user=request.user,
-                subject=form.cleaned_data["subject"],
-                body_markdown=form.cleaned_data["body_markdown"],
-                audience=form.cleaned_data["audience"],
-            )
+            # A scheduled update goes back to a draft to be changed, and stays scheduled if the
+            # change is refused.
+            with transaction.atomic():
+                if update.status == UpdateStatus.SCHEDULED:
+                    update_unschedule(update=update)
+                update_edit(
+                    update=update,
+                    user=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body_markdown=form.cleaned_data["body_markdown"],
+                    audience=form.cleaned_data["audience"],
+                )
         except UpdateError as error:
+            update.refresh_from_db()
             form.add_error(None, str(error))
         else:
             return redirect("organizer:update", update_id=update.pk)
