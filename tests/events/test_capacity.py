@@ -194,3 +194,21 @@ def test_erasing_the_signature_keeps_the_rsvp_without_the_link(event, rsvped, si
 
     rsvp.refresh_from_db()
     assert rsvp.signature_id is None
+
+
+def test_nothing_of_a_cancelled_rsvp_is_left_anywhere(event, rsvped, run_on_commit):
+    from tests.traces import traces_of
+
+    rsvp = rsvped(
+        event,
+        name="Zebulon Quetzal",
+        email="zebulon.quetzal@example.org",
+        phone="+34 600 111 222",
+        consent_organization_ids={event.organization_id},
+    )
+    assert traces_of("Zebulon", "zebulon.quetzal", "600 111 222")
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(rsvp), slug=event.slug)
+
+    assert traces_of("Zebulon", "zebulon.quetzal", "600 111 222", rsvp.public_id) == []
