@@ -22,6 +22,7 @@ from groundswell.accounts.models import Membership, Role, User
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
+from groundswell.events.models import Rsvp
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
 from tests.events.conftest import make_event  # noqa: F401
@@ -130,6 +131,8 @@ TABLE = [
     Row("organizer:event_action", POST,           (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "event", "action": "finish"}),
     Row("organizer:event_delivery", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), EVENT),
+    Row("organizer:event_rsvp_cancel", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "event", "rsvp_id": "rsvp"}),
     Row("organizer:event_rsvps_export", GET,      (LOGIN, 403, 200, 200, 200, 404, 404), EVENT),
     Row("organizer:event_checkin", GET,           (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
     Row("organizer:event_checkin", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
@@ -272,9 +275,13 @@ def world(
         organization=host, created_by=visitors["host_owner"], role=Role.VIEWER
     )
     event = make_event(co_hosts=[partner_a.organization])
+    rsvp = Rsvp.objects.create(event=event, name="Rae Vee", email="rae@example.org",
+                               email_key="rae@example.org", status="waitlisted",
+                               waitlist_position=1)  # fmt: skip
     return {
         "campaign": campaign.slug,
         "event": event.slug,
+        "rsvp": rsvp.pk,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,

@@ -56,6 +56,8 @@ from groundswell.events.services.notices import event_when
 from groundswell.events.services.rsvps import (
     CheckinOutcome,
     CheckinRefused,
+    RsvpError,
+    rsvp_cancel_by_organizers,
     rsvp_check_in,
     rsvp_check_in_by_code,
     rsvp_consent_organizations,
@@ -248,6 +250,21 @@ def event_rsvps_export(request: MemberRequest, slug: str) -> StreamingHttpRespon
         header=RSVP_EXPORT_COLUMNS,
         rows=rsvps_for_export(event=access.event, organization_id=access.organization.pk),
     )
+
+
+@login_required
+@require_POST
+def event_rsvp_cancel(request: MemberRequest, slug: str, rsvp_id: int) -> HttpResponse:
+    event = event_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).event
+    try:
+        rsvp = rsvp_cancel_by_organizers(event=event, rsvp_id=rsvp_id)
+    except RsvpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The RSVP of %(name)s is cancelled; they were told.") % {"name": rsvp.name}
+        )
+    return redirect("organizer:event", slug=event.slug)
 
 
 # The door.
