@@ -9,6 +9,7 @@ Who may do what:
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -304,8 +305,8 @@ def event_checkin(request: MemberRequest, slug: str) -> HttpResponse:
             if _wants_json(request):
                 return JsonResponse({"ok": True, "message": message})
             messages.success(request, message)
-        query = request.POST.get("q", "")
-        target = f"?q={query}" if query else ""
+        query = " ".join(request.POST.get("q", "").split())[:100]
+        target = f"?{urlencode({'q': query})}" if query else ""
         return redirect(f"{request.path}{target}")
     query = " ".join(request.GET.get("q", "").split())[:100]
     organizations = rsvp_consent_organizations(event=event)
