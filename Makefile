@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install messages demo test lint format bench bench-faults clean
+.PHONY: install messages demo test lint format wrk bench bench-compare-servers bench-faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,22 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install
+# Every throughput figure of the benchmarks comes from Debian's wrk: installed when missing (as
+# root, as on CI and the development machines), else the command to run is printed.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+		&& { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; } \
+		|| { echo "wrk is needed: apt-get install wrk"; exit 1; }
+
+bench: install wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# granian, gunicorn and uvicorn with the same application (docs/deployment.md, "Why granian").
+bench-compare-servers: install wrk
+	$(BIN)/python bench/compare_servers.py $(BENCH_ARGS)
+
 # Restarts the machine's PostgreSQL and Redis: run it on a development or CI machine only.
-bench-faults: install
+bench-faults: install wrk
 	$(BIN)/python bench/faults.py $(BENCH_ARGS)
 
 clean:

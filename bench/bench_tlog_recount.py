@@ -102,7 +102,7 @@ def write_log(directory: Path, count: int) -> None:
         if index % TOMBSTONE_EVERY == TOMBSTONE_EVERY - 1:
             revoked = entries[index - 1]
             entries.append(
-                TombstoneEntry(index - 1, TombstoneReason.WITHDRAWN, revoked[2:]).to_bytes()
+                TombstoneEntry(index - 1, TombstoneReason.WITHDRAWN, revoked[3:]).to_bytes()
             )
             live -= 1
         else:

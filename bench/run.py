@@ -1,10 +1,12 @@
 """`make bench`: the web paths under load, against PostgreSQL and Redis, with same-run baselines.
 
-Starts `groundswell serve` (gunicorn, sync workers) on a fresh PostgreSQL database, then, each run
-for the same time and number of clients (one line per figure, with its ratio):
+Starts `groundswell serve` with its defaults (granian, workers and threads sized by serve itself;
+--workers/--threads override) on a fresh PostgreSQL database, then drives it with wrk
+(`bench/wrk.py`; Debian's, C), each run for the same time and number of connections, and prints
+every throughput figure as a ratio to the raw INSERT ceiling and to /healthz of the same run:
   - baselines: a trivial Django view (GET /healthz; before signing and again after confirming,
-    the ratios use the mean) and a raw single-row INSERT ceiling (psycopg,
-    4 connections);
+    the ratios use the mean) and a raw single-row INSERT ceiling (psycopg, 4 connections,
+    autocommit, durable commits; measured in the same run, after the server stopped);
   - signing: signatures/s and p50/p99, then checks that the database holds exactly the
     acknowledged signatures;
   - confirming: the confirmation POST, each client through its own share of the acknowledged
@@ -30,6 +32,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -40,7 +43,14 @@ from urllib.parse import quote
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import LoadResult, get_request, post_form_request, run_load
+from loadgen import LoadResult, post_form_request, run_load
+from wrk import (
+    WrkResult,
+    confirming_script,
+    get_script,
+    run_wrk,
+    signing_script,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -134,24 +144,94 @@ def prepare(env: dict[str, str]) -> None:
 LOG_DIR = ROOT / "var" / "bench"
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    env: dict[str, str],
+    port: int,
+    workers: int | None = None,
+    *,
+    threads: int | None = None,
+    server: str | None = None,
+    command: list[str] | None = None,
+) -> subprocess.Popen:
+    """`groundswell serve` with its own defaults unless told otherwise (or any `command`)."""
     # The server's log goes to a file: an unread pipe fills up and blocks the workers.
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"server-{port}.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "groundswell", "serve", "--bind", f"{HOST}:{port}",
-         "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_path.open("ab"),
-    )  # fmt: skip
-    for _attempt in range(100):
+    if command is None:
+        command = [sys.executable, "-m", "groundswell", "serve", "--bind", f"{HOST}:{port}"]
+        if workers is not None:
+            command += ["--workers", str(workers)]
+        if threads is not None:
+            command += ["--threads", str(threads)]
+        if server is not None:
+            command += ["--server", server]
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=log_path.open("ab"), stderr=subprocess.STDOUT
+    )
+    for _attempt in range(300):
         try:
             with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=1) as response:
                 if response.status == 200:
-                    return server
+                    return process
         except OSError:
+            if process.poll() is not None:
+                break
             time.sleep(0.1)
-    server.kill()
+    process.kill()
     raise SystemExit(f"the server did not start; see {log_path}")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending.extend(children.get(current, []))
+    return tree
+
+
+def resident_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class PeakMemory:
+    """The largest resident memory of a process tree (the whole web tier), sampled every
+    0.5 s while in use."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_mb = pid, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, resident_mb(process_tree(self.pid)))
+            self._stop.wait(0.5)
 
 
 COUNTS_WAIT_SECONDS = 4  # the scheduler publishes counts every 2 s
@@ -221,12 +301,12 @@ def signing_request(client: int, number: int) -> tuple[bytes, str]:
     return post_form_request(HOST, f"/p/{SLUG}/sign/", body), email
 
 
-def stored_emails(database_url: str) -> set[str]:
+def stored_emails(database_url: str, prefix: str = "") -> set[str]:
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(
             "SELECT s.email FROM signatures_signature s JOIN campaigns_campaign c "
-            "ON c.id = s.campaign_id WHERE c.slug = %s",
-            (SLUG,),
+            "ON c.id = s.campaign_id WHERE c.slug = %s AND s.email LIKE %s",
+            (SLUG, prefix + "%"),
         ).fetchall()
     return {row[0] for row in rows}
 
@@ -366,7 +446,8 @@ def http(port: int, method: str, path: str, body: str = "", cookie: str = "") ->
     return result
 
 
-def dashboard_latencies(port: int, repeat: int = 30) -> list[float]:
+def organizer_cookie(port: int) -> str:
+    """The Cookie header of the bench organizer, logged in."""
     status, set_cookie, _body, _t = http(
         port, "POST", "/accounts/login/",
         f"username={BENCH_USER}&password={BENCH_PASSWORD}&csrfmiddlewaretoken={CSRF}",
@@ -376,10 +457,15 @@ def dashboard_latencies(port: int, repeat: int = 30) -> list[float]:
     session = found.group(0) if found else ""
     if status != 302 or not session:
         raise SystemExit(f"could not log in to the dashboard (status {status})")
+    return f"{session}; csrftoken={CSRF}"
+
+
+def dashboard_latencies(port: int, repeat: int = 30) -> list[float]:
+    session = organizer_cookie(port)
     samples = []
     for _ in range(repeat):
         status, _c, _b, elapsed = http(port, "GET", "/organizer/campaigns/big-petition/",
-                                       cookie=f"{session}; csrftoken={CSRF}")  # fmt: skip
+                                       cookie=session)  # fmt: skip
         if status != 200:
             raise SystemExit(f"dashboard answered {status}")
         samples.append(elapsed)
@@ -468,11 +554,69 @@ def load(port: int, clients: int, seconds: float, request: bytes, ok: set[int]) 
                     make_request=lambda c, n: (request, ""))  # fmt: skip
 
 
+# Every throughput figure comes from wrk. Signing and confirming give each wrk thread one
+# connection (bench/wrk.py: that is how a response is matched to its request); the GETs use
+# 2 threads, as the issue's independent test did.
+WRK_GET_THREADS = 2
+
+
+def base_url(port: int) -> str:
+    return f"http://{HOST}:{port}"
+
+
+def wrk_get(port: int, path: str, seconds: float, connections: int,
+            cookie: str = "") -> WrkResult:  # fmt: skip
+    headers = {"Cookie": cookie} if cookie else None
+    return run_wrk(base_url(port), get_script(path, headers), seconds=seconds,
+                   connections=connections, threads=min(WRK_GET_THREADS, connections))  # fmt: skip
+
+
+def wrk_signing(port: int, connections: int, seconds: float, tag: str) -> WrkResult:
+    """New addresses `<tag>t<thread>n<number>@bench.example`; the result's `acknowledged` is
+    the set of addresses answered 302."""
+    with tempfile.TemporaryDirectory() as directory:
+        script = signing_script(
+            path=f"/p/{SLUG}/sign/",
+            body_before_email="name=Bench+Signer&email=",
+            body_after_email=f"&country=US&postal_code=10001&source=bench&{FORM_OPENED}",
+            tag=tag,
+            acknowledged_dir=Path(directory),
+        )
+        return run_wrk(base_url(port), script, seconds=seconds, connections=connections,
+                       threads=connections, acknowledged_dir=Path(directory))  # fmt: skip
+
+
+def confirmation_paths(database_url: str, secret: str, emails: set[str], slug: str = SLUG
+                       ) -> list[str]:  # fmt: skip
+    return [path for path, _b, _c in confirmation_requests_for(database_url, secret, slug, emails)]
+
+
+def wrk_confirming(port: int, connections: int, seconds: float, paths: list[str]) -> WrkResult:
+    """Each thread POSTs its own share of the links (no two threads confirm the same one)."""
+    with tempfile.TemporaryDirectory() as directory:
+        for thread in range(connections):
+            share = paths[thread::connections] or paths[:1]
+            (Path(directory) / str(thread + 1)).write_text("\n".join(share) + "\n")
+        script = confirming_script(links_dir=Path(directory))
+        return run_wrk(base_url(port), script, seconds=seconds, connections=connections,
+                       threads=connections)  # fmt: skip
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def ratios(rate: float, ceiling: float, healthz: float) -> str:
+    return f"{rate / ceiling:.2f} of the INSERT ceiling, {rate / healthz:.2f} of /healthz"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=64, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=None, help="default: serve's own sizing")
+    parser.add_argument("--threads", type=int, default=None, help="default: serve's own sizing")
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default=None)
     parser.add_argument("--big", type=int, default=1_000_000, help="signatures in the big campaign")
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
@@ -486,68 +630,68 @@ def main() -> int:
     figures: dict[str, object] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores",
-        "clients": clients,
+        "connections": clients,
         "seconds": seconds,
-        "gunicorn_workers": args.workers,
+        "load_generator": "wrk",
     }
     try:
         prepare(env)
         flush_broker()
         port = free_port()
-        server = start_server(env, port, args.workers)
+        server = start_server(env, port, args.workers, threads=args.threads, server=args.server)
+        started_line = (LOG_DIR / f"server-{port}.log").read_text().strip().splitlines()
+        figures["server"] = next((ln for ln in started_line if ln.startswith("Serving")), "")
         # As in production: a worker drains the outbox and the scheduler publishes the counts.
         background = start_background(env)
         time.sleep(6)  # let them start before measuring anything
-        healthz = get_request(HOST, "/healthz")
-        load(port, 8, 2, healthz, {200})  # warm-up
+        wrk_get(port, "/healthz", 2, 8)  # warm-up
+        progress(figures["server"])
 
-        trivial = load(port, clients, seconds, healthz, {200})
-        signing = run_load(host=HOST, port=port, clients=clients, seconds=seconds,
-                           ok_statuses={302}, make_request=signing_request)  # fmt: skip
-        acknowledged = set(signing.acknowledged)
-        stored = stored_emails(database_url)
+        with PeakMemory(server.pid) as memory:
+            trivial = wrk_get(port, "/healthz", seconds, clients)
+            tag = f"w{int(time.time()) % 1_000_000}"
+            progress("signing")
+            signing = wrk_signing(port, clients, seconds, tag)
+            acknowledged = signing.acknowledged
+            stored = stored_emails(database_url, tag)
 
-        # Enough pending signatures that no client runs out of new links: those signed above,
-        # and the rest seeded with SQL. Each is confirmed through the same POST.
-        seeded = seed_pending(database_url, CONFIRMING_LINKS_PER_SECOND * seconds - len(stored))
-        confirmations = confirmation_requests(
-            database_url, env["SECRET_KEY"], acknowledged | seeded
-        )
-        # Each client confirms its own share of the links; one that runs out repeats its own.
-        share = max(1, len(confirmations) // clients)
-        with CountWatcher(database_url, SLUG) as watcher:
-            confirming = run_load(
-                host=HOST, port=port, clients=clients, seconds=seconds, ok_statuses={200},
-                make_request=lambda c, n: (
-                    confirmations[(c * share + n % share) % len(confirmations)], ""
-                ),
-            )  # fmt: skip
-        count_lag = watcher.lag()
+            # Enough pending signatures that no client runs out of new links: those signed
+            # above, and the rest seeded with SQL. Each is confirmed through the same POST.
+            seeded = seed_pending(database_url, CONFIRMING_LINKS_PER_SECOND * seconds - len(stored))
+            paths = confirmation_paths(database_url, env["SECRET_KEY"], acknowledged | seeded)
+            progress(f"confirming ({len(paths)} links)")
+            with CountWatcher(database_url, SLUG) as watcher:
+                confirming = wrk_confirming(port, clients, seconds, paths)
+            count_lag = watcher.lag()
         for _attempt in range(20):
             time.sleep(1)
             confirmed_rows, stored_count = confirmed_state(database_url, SLUG)
             if confirmed_rows == stored_count:
                 break
+        progress("waiting for the background to catch up")
         background_started = time.perf_counter()
         caught_up = background_caught_up(database_url, SLUG)
         background_seconds = time.perf_counter() - background_started
         # The baseline again, once the background is idle: the machine's speed drifts over
         # minutes, and the ratios use the mean of the two runs around signing and confirming.
-        trivial_after = load(port, clients, seconds, healthz, {200})
+        trivial_after = wrk_get(port, "/healthz", seconds, clients)
 
-        pages = {}
+        pages: dict[str, WrkResult] = {}
         for label, slug in (("0", "empty-petition"), ("big", "big-petition")):
+            progress(f"pages ({label})")
             if label == "big":
                 seed_big(database_url, args.big)
                 groundswell(env, "recount_signatures", "big-petition")
                 # As in a real campaign, its signatures are in its log before pages are read.
-                seeded = time.perf_counter()
+                seeded_at = time.perf_counter()
                 big_log = background_caught_up(database_url, "big-petition", timeout=1800)
-                big_log["seconds"] = round(time.perf_counter() - seeded)
+                big_log["seconds"] = round(time.perf_counter() - seeded_at)
             for kind, path in (("page", f"/p/{slug}/"), ("json", f"/p/{slug}.json")):
-                load(port, 8, 1, get_request(HOST, path), {200})  # warm the page cache
-                pages[f"{kind}_{label}"] = load(port, clients, short, get_request(HOST, path),
-                                                {200})  # fmt: skip
+                wrk_get(port, path, 1, 8)  # warm the page cache
+                pages[f"{kind}_{label}"] = wrk_get(port, path, short, clients)
+        organizer = wrk_get(port, "/organizer/campaigns/big-petition/", short, clients,
+                            cookie=organizer_cookie(port))  # fmt: skip
+        progress("dashboard, two instances, raw INSERT ceiling")
         dashboard = dashboard_latencies(port)
         twins = two_instances(env, database_url, port)
         server.terminate()
@@ -561,40 +705,40 @@ def main() -> int:
         if not args.keep_database:
             drop_database(database_url)
 
-    trivial_rps = (trivial.responses_per_second + trivial_after.responses_per_second) / 2
+    trivial_rps = (trivial.per_second() + trivial_after.per_second()) / 2
     lost = len(acknowledged - stored)
     extra = len(stored - acknowledged)
-    unique_confirmed = len(set(confirmations)) if confirmations else 0
+    signing_per_s = len(acknowledged) / signing.seconds
     confirming_per_s = confirmed_rows / confirming.seconds
     lines = [
-        f"machine {figures['machine']}; {clients} clients; {seconds:.0f} s per load run; "
-        f"gunicorn {args.workers} sync workers",
-        f"baseline.trivial_view_rps {trivial_rps:.0f} (mean of {trivial.responses_per_second:.0f} "
-        f"before signing and {trivial_after.responses_per_second:.0f} after confirming; p99 "
-        f"{trivial.percentile_ms(0.99):.1f} / {trivial_after.percentile_ms(0.99):.1f} ms)",
-        f"baseline.raw_insert_rows_per_s {raw:.0f} (psycopg, 4 connections, single-row INSERT)",
-        f"signing.per_s {signing.ok_per_second:.0f} (ratio to trivial view "
-        f"{signing.ok_per_second / trivial_rps:.2f}, to raw INSERT "
-        f"{signing.ok_per_second / raw:.2f}; targets >= 1000/s and >= 0.40)",
-        f"signing.p50_ms {signing.percentile_ms(0.5):.1f}",
-        f"signing.p99_ms {signing.percentile_ms(0.99):.1f} (target < 250)",
+        f"machine {figures['machine']}; wrk, {clients} connections; {seconds:.0f} s per load "
+        f"run; {figures['server']}",
+        f"baseline.trivial_view_rps {trivial_rps:.0f} (mean of {trivial.per_second():.0f} "
+        f"before signing and {trivial_after.per_second():.0f} after confirming; p99 "
+        f"{trivial.latency_ms['p99']:.1f} / {trivial_after.latency_ms['p99']:.1f} ms; "
+        f"{raw and trivial_rps / raw:.2f} of the INSERT ceiling)",
+        f"baseline.raw_insert_rows_per_s {raw:.0f} (psycopg, 4 connections, autocommit, "
+        "single-row durable INSERT)",
+        f"signing.per_s {signing_per_s:.0f} ({ratios(signing_per_s, raw, trivial_rps)}; "
+        "target >= 0.25 of the ceiling)",
+        f"signing.p50_ms {signing.latency_ms['p50']:.1f}",
+        f"signing.p99_ms {signing.latency_ms['p99']:.1f} (target < 250)",
         f"signing.check acknowledged {len(acknowledged)} stored {len(stored)} lost {lost} "
-        f"extra {extra} statuses {signing.statuses}",
-        f"confirming.per_s {confirming_per_s:.0f} new confirmations (ratio to trivial view "
-        f"{confirming_per_s / trivial_rps:.2f}; target >= 1000/s; {confirming.ok_per_second:.0f} "
-        f"answers/s, counting links a client used again once its share of the "
-        f"{unique_confirmed} links ran out)",
-        f"confirming.p99_ms {confirming.percentile_ms(0.99):.1f}",
-        f"over the run, per second in each sixth: trivial view "
-        f"{trivial.ok_per_second_by_window()} / {trivial_after.ok_per_second_by_window()}, "
-        f"signing {signing.ok_per_second_by_window()}, confirming answers "
-        f"{confirming.ok_per_second_by_window()}",
+        f"extra {extra} (requests in flight when wrk stopped) statuses {signing.statuses} "
+        f"wrk errors {signing.errors}",
+        f"confirming.per_s {confirming_per_s:.0f} new confirmations "
+        f"({ratios(confirming_per_s, raw, trivial_rps)}; target >= 0.25 of the ceiling; "
+        f"{confirming.per_second({200}):.0f} answers/s, counting links a thread used again "
+        f"once its share of the {len(paths)} links ran out)",
+        f"confirming.p99_ms {confirming.latency_ms['p99']:.1f}",
         f"confirming.count_lag published count at most {count_lag['rows']} rows and "
         f"{count_lag['seconds']} s behind the confirmed rows during the load (sampled every "
         f"0.5 s; pages add their {env.get('PUBLIC_PAGE_CACHE_SECONDS', '5')} s cache), "
         f"{count_lag['behind_3_s_after']} behind 3 s after it",
         f"confirming.check confirmed rows {confirmed_rows} stored count {stored_count} "
         f"statuses {confirming.statuses}",
+        f"memory.web_tier_peak_mb {memory.peak_mb:.0f} (every process of the server, resident, "
+        "during /healthz, signing and confirming)",
         f"background.caught_up_s {background_seconds:.0f} after the load (e-mails sent "
         f"{caught_up['sent']}, unsent {caught_up['unsent']}; log leaves {caught_up['logged']} "
         f"of {caught_up['confirmed']} confirmed)",
@@ -602,22 +746,28 @@ def main() -> int:
     for kind in ("page", "json"):
         empty, big = pages[f"{kind}_0"], pages[f"{kind}_big"]
         lines.append(
-            f"petition.{kind}_rps_0 {empty.responses_per_second:.0f} "
-            f"(p99 {empty.percentile_ms(0.99):.1f} ms)"
+            f"petition.{kind}_rps_0 {empty.per_second():.0f} "
+            f"(p99 {empty.latency_ms['p99']:.1f} ms; "
+            f"{ratios(empty.per_second(), raw, trivial_rps)})"
         )
         lines.append(
-            f"petition.{kind}_rps_{args.big} {big.responses_per_second:.0f} "
-            f"(p99 {big.percentile_ms(0.99):.1f} ms; ratio to 0 signatures "
-            f"{big.responses_per_second / empty.responses_per_second:.2f}; targets >= 1000/s, "
-            f"p99 < 100 ms, ratio >= 0.90)"
+            f"petition.{kind}_rps_{args.big} {big.per_second():.0f} "
+            f"(p99 {big.latency_ms['p99']:.1f} ms; {ratios(big.per_second(), raw, trivial_rps)}; "
+            f"ratio to 0 signatures {big.per_second() / empty.per_second():.2f}; targets "
+            f">= 3000/s, p99 < 100 ms)"
         )
+    lines.append(
+        f"organizer.dashboard_rps_{args.big} {organizer.per_second():.0f} (p99 "
+        f"{organizer.latency_ms['p99']:.1f} ms; {ratios(organizer.per_second(), raw, trivial_rps)}"
+        f"; statuses {organizer.statuses})"
+    )
     lines.append(
         f"background.seeded_log_s {big_log['seconds']} to append the {big_log['logged']} seeded "
         f"signatures to their log through the worker (and send {big_log['sent']} e-mails in all)"
     )
     lines.append(
         f"dashboard.{args.big}_p50_ms {percentile_ms(dashboard, 0.5):.1f} "
-        f"p99 {percentile_ms(dashboard, 0.99):.1f} (target < 300)"
+        f"p99 {percentile_ms(dashboard, 0.99):.1f} (single requests; target < 300)"
     )
     lines.append(
         f"two_instances.counts seen {twins['counts_seen_by_each_instance']} rows "
@@ -629,29 +779,30 @@ def main() -> int:
     figures.update(
         trivial_view_rps=round(trivial_rps),
         trivial_view_rps_before_after=[
-            round(trivial.responses_per_second),
-            round(trivial_after.responses_per_second),
+            round(trivial.per_second()),
+            round(trivial_after.per_second()),
         ],
         raw_insert_rows_per_s=round(raw),
-        signing_per_s=round(signing.ok_per_second),
-        signing_p99_ms=round(signing.percentile_ms(0.99), 1),
+        signing_per_s=round(signing_per_s),
+        signing_ratio_to_ceiling=round(signing_per_s / raw, 3),
+        signing_ratio_to_healthz=round(signing_per_s / trivial_rps, 3),
+        signing_p99_ms=round(signing.latency_ms["p99"], 1),
         signing_lost=lost,
         signing_extra=extra,
         confirming_per_s=round(confirming_per_s),
-        confirming_answers_per_s=round(confirming.ok_per_second),
+        confirming_ratio_to_ceiling=round(confirming_per_s / raw, 3),
+        confirming_answers_per_s=round(confirming.per_second({200})),
+        confirming_p99_ms=round(confirming.latency_ms["p99"], 1),
         count_lag=count_lag,
-        per_second_by_sixth={
-            "trivial_before": trivial.ok_per_second_by_window(),
-            "signing": signing.ok_per_second_by_window(),
-            "confirming_answers": confirming.ok_per_second_by_window(),
-            "trivial_after": trivial_after.ok_per_second_by_window(),
-        },
+        web_tier_peak_mb=round(memory.peak_mb),
         background_caught_up_s=round(background_seconds),
         background=caught_up,
         seeded_log=big_log,
         confirmed_rows=confirmed_rows,
         stored_count=stored_count,
-        pages={k: round(v.responses_per_second) for k, v in pages.items()},
+        pages={k: round(v.per_second()) for k, v in pages.items()},
+        pages_p99_ms={k: round(v.latency_ms["p99"], 1) for k, v in pages.items()},
+        organizer_rps=round(organizer.per_second()),
         dashboard_p99_ms=round(percentile_ms(dashboard, 0.99), 1),
         two_instances=twins,
     )
@@ -669,7 +820,10 @@ def main() -> int:
         state["unsent"] == 0 and state["logged"] == state["confirmed"]
         for state in (caught_up, big_log)
     )
-    return 0 if lost == 0 and extra == 0 and counts_ok and twins_ok and background_ok else 1
+    # Extra rows (stored, never answered) can only be requests wrk cut off at the end: at most
+    # one per connection.
+    signing_ok = lost == 0 and extra <= clients
+    return 0 if signing_ok and counts_ok and twins_ok and background_ok else 1
 
 
 if __name__ == "__main__":

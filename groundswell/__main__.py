@@ -10,6 +10,12 @@ def main(argv: list[str] | None = None) -> int:
         from groundswell.transparency.verify_cli import main as verify_main
 
         return verify_main(argv[2:])
+    if len(argv) > 1 and argv[1] == "witness":
+        from groundswell.transparency.witness_server import main as witness_main
+
+        return witness_main(argv[2:])
+    if len(argv) > 1 and argv[1] == "audit-sample":
+        argv[1] = "audit_sample"
     if len(argv) > 1 and argv[1] == "demo":
         # The demo is a development instance: debug pages and the development secret are fine.
         os.environ.setdefault("DEBUG", "1")

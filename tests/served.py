@@ -1,4 +1,4 @@
-"""A real `groundswell serve` (gunicorn) in a subprocess, on the test database, for tests that
+"""A real `groundswell serve` (granian) in a subprocess, on the test database, for tests that
 must see what a deployed server does: the WSGI application, its dispatch and real sockets."""
 
 import http.client
@@ -64,13 +64,12 @@ def groundswell_serve(directory: Path, **environment: str) -> Iterator[Served]:
     """Start `groundswell serve` (one worker) with the test database and `environment` on top
     of a quiet production-like one; stop it on the way out.
 
-    The listening socket is made here on port 0 and handed to gunicorn (`--bind fd://N`), so no
-    other process can take the port in between.
+    The port is one the system just handed out and freed (granian binds by address, not by an
+    inherited socket): another process could take it in between, which start-up then reports.
     """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "groundswell.config.settings",
@@ -90,11 +89,10 @@ def groundswell_serve(directory: Path, **environment: str) -> Iterator[Served]:
     log_path = directory / f"serve-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 (our own command, no shell)
-            [sys.executable, "-m", "groundswell", "serve", "--workers", "1",
-             "--bind", f"fd://{listener.fileno()}"],
-            env=env, pass_fds=[listener.fileno()], stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "groundswell", "serve", "--workers", "1", "--threads", "2",
+             "--bind", f"127.0.0.1:{port}"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    listener.close()
     try:
         served = Served(port=port)
         _wait_until_it_answers(served, process, log_path)
@@ -102,7 +100,7 @@ def groundswell_serve(directory: Path, **environment: str) -> Iterator[Served]:
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

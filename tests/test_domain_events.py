@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 
+from groundswell.campaigns import events as campaign_events
 from groundswell.core.domain_events import (
     DomainEvent,
     DomainEventError,
@@ -48,6 +49,7 @@ EVENTS = {
     "signatory_confirmed",
     "signatory_withdrawn",
     "signatory_rejected",
+    "target_responded",
     "rsvp_created",
     "event_finished",
 }
@@ -66,7 +68,7 @@ def test_every_subscriber_of_every_event_is_listed():
 def test_the_owning_apps_declare_their_events():
     declared = {
         event.name
-        for module in (signature_events, letter_events, event_domain)
+        for module in (signature_events, letter_events, campaign_events, event_domain)
         for event in vars(module).values()
         if isinstance(event, DomainEvent)
     }

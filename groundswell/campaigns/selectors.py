@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from groundswell.accounts.models import User
-from groundswell.campaigns.models import PUBLIC_STATUSES, Campaign, CampaignStatus
+from groundswell.campaigns.models import (
+    OUTCOME_STATUSES,
+    PUBLIC_STATUSES,
+    Campaign,
+    CampaignStatus,
+)
 from groundswell.core.process_cache import process_cached
 
 
@@ -32,7 +38,7 @@ def campaign_public_summary(*, campaign: Campaign) -> dict[str, object]:
     return {
         "slug": campaign.slug,
         "title": campaign.title,
-        "status": campaign.status,
+        "status": campaign.shown_status,
         "goal": campaign.goal,
         "signature_count": campaign.signature_count,
         "target": {
@@ -59,7 +65,35 @@ def campaigns_for_user(*, user: User) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_for_organization(*, organization_id: int) -> QuerySet[Campaign]:
+    """Every campaign the organization hosts or co-sponsors (removed partners included: they
+    keep seeing what they brought), as campaigns_for_user finds them for its members."""
+    return (
+        Campaign.objects.filter(
+            Q(organization_id=organization_id) | Q(partners__organization_id=organization_id)
+        )
+        .select_related("organization")
+        .distinct()
+    )
+
+
 def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
-    return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[
-        :limit
-    ]
+    """Open campaigns still before their closing time (the periodic task closes the others)."""
+    return (
+        Campaign.objects.filter(status=CampaignStatus.OPEN)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+        .select_related("organization")[:limit]
+    )
+
+
+def campaigns_public_ended(*, limit: int = 50) -> dict[str, list[Campaign]]:
+    """Won and lost campaigns, which stay listed under their outcome, newest change first."""
+    ended = (
+        Campaign.objects.filter(status__in=OUTCOME_STATUSES)
+        .select_related("organization")
+        .order_by("-updated_at")[:limit]
+    )
+    grouped: dict[str, list[Campaign]] = {CampaignStatus.WON: [], CampaignStatus.LOST: []}
+    for campaign in ended:
+        grouped[campaign.status].append(campaign)
+    return grouped

@@ -4,11 +4,15 @@ See README.md for the list of variables. Defaults give a zero-set-up development
 in ./var, e-mail printed to the console, Celery tasks run in-process, a local-memory cache.
 """
 
+import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.core.env import (
@@ -42,6 +46,9 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "anymail",
+    # Only for its Swagger UI static files and template (the API docs page).
+    "ninja",
     # In layer order, low to high (docs/architecture.md): apps' ready() runs in this order, and
     # so do domain event subscribers of one phase.
     "groundswell.core",
@@ -52,7 +59,9 @@ INSTALLED_APPS = [
     "groundswell.transparency",
     "groundswell.delivery",
     "groundswell.letters",
+    "groundswell.updates",
     "groundswell.events",
+    "groundswell.api",
     "groundswell.organizer",
     "groundswell.demo",
 ]
@@ -88,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{{ count|number }}`: one localized number format on every page and e-mail.
+            "builtins": ["groundswell.core.templatetags.numbers"],
         },
     },
 ]
@@ -167,6 +178,8 @@ PASSWORD_RESET_ADDRESS_LIMIT_PER_HOUR = env_int(
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Our own number formats first (groundswell/core/formats/<language>/formats.py), then Django's.
+FORMAT_MODULE_PATH = ["groundswell.core.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -180,7 +193,32 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Full tiles of the transparency logs: written once, never changed (see docs/transparency.md).
+    # Local disk by default; S3-compatible object storage (django-storages, the `s3` extra) when
+    # TRANSPARENCY_TILES_S3_BUCKET is set.
+    "transparency_tiles": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("TRANSPARENCY_TILES_DIR", str(MEDIA_ROOT / "transparency-tiles"))
+        },
+    },
 }
+if env_str("TRANSPARENCY_TILES_S3_BUCKET"):
+    STORAGES["transparency_tiles"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("TRANSPARENCY_TILES_S3_BUCKET"),
+            "location": env_str("TRANSPARENCY_TILES_S3_PREFIX", "transparency-tiles"),
+            "endpoint_url": env_str("TRANSPARENCY_TILES_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("TRANSPARENCY_TILES_S3_REGION") or None,
+            "access_key": env_str("TRANSPARENCY_TILES_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("TRANSPARENCY_TILES_S3_SECRET_ACCESS_KEY") or None,
+            # Tiles never change: a CDN in front may keep them forever.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "file_overwrite": True,
+            "querystring_auth": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = env_str("REDIS_URL")
@@ -199,6 +237,22 @@ EMAIL_URL = env_str("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = "Groundswell <no-reply@groundswell.invalid>"
 vars().update(email_settings_from_url(EMAIL_URL))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Plain SMTP (EMAIL_URL) unless EMAIL_PROVIDER names a provider of django-anymail ("mailgun",
+# "postmark", "sendgrid", "amazon_ses", ...): mail then goes through its API, and its tracking
+# webhook, /anymail/<provider>/tracking/, records hard bounces and complaints (the only webhook
+# URL there is, and only then). Its settings are the ANYMAIL_* variables without the prefix:
+# ANYMAIL_WEBHOOK_SECRET ("user:password", the webhook's basic authentication),
+# ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, ANYMAIL_POSTMARK_SERVER_TOKEN...
+EMAIL_PROVIDER = env_str("EMAIL_PROVIDER").strip().lower()
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+if EMAIL_PROVIDER:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", EMAIL_PROVIDER):
+        raise ImproperlyConfigured(f"EMAIL_PROVIDER={EMAIL_PROVIDER!r} is not a provider name")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 
 # Celery: without a broker, tasks run in-process after the transaction commits. Either way the
 # database rows are the source of truth and `sweep` tasks re-queue anything never done.
@@ -218,11 +272,23 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120, mini
 OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 2, minimum=1)
 COUNTS_PUBLISH_SECONDS = env_int("COUNTS_PUBLISH_SECONDS", 2, minimum=1)
 LOG_EXTEND_SECONDS = env_int("LOG_EXTEND_SECONDS", 2, minimum=1)
+# How often `beat` closes campaigns past their closing time (signing refuses them at once).
+CAMPAIGNS_CLOSE_SECONDS = env_int("CAMPAIGNS_CLOSE_SECONDS", 60, minimum=1)
+# A new checkpoint of every log that grew, this often.
+TRANSPARENCY_CHECKPOINT_SECONDS = env_int("TRANSPARENCY_CHECKPOINT_SECONDS", 300, minimum=10)
 # Sent e-mails (their address, name and links) are deleted this many days after sending.
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 # How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
 # and letter signatories past their confirmation window.
 PERSONAL_DATA_PURGE_SECONDS = 3600
+# Updates to signers: at most UPDATE_SEND_RATE messages a second per update (0: no limit), in
+# tasks of UPDATE_SEND_TASK_SECONDS each; a sender that stops renewing its lease for
+# UPDATE_SEND_LEASE_SECONDS (its worker died) is replaced by the sweep, every
+# UPDATES_SWEEP_SECONDS, which also starts scheduled updates.
+UPDATE_SEND_RATE = env_int("UPDATE_SEND_RATE", 100, minimum=0)
+UPDATE_SEND_LEASE_SECONDS = env_int("UPDATE_SEND_LEASE_SECONDS", 60, minimum=5)
+UPDATE_SEND_TASK_SECONDS = 60
+UPDATES_SWEEP_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "groundswell.core.tasks.outbox_drain_task",
@@ -239,6 +305,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": LOG_EXTEND_SECONDS,
         "options": {"expires": LOG_EXTEND_SECONDS * 5},
     },
+    "close-due-campaigns": {
+        "task": "groundswell.campaigns.tasks.campaigns_close_due_task",
+        "schedule": CAMPAIGNS_CLOSE_SECONDS,
+        "options": {"expires": CAMPAIGNS_CLOSE_SECONDS * 5},
+    },
+    "sweep-updates": {
+        "task": "groundswell.updates.tasks.updates_sweep_task",
+        "schedule": UPDATES_SWEEP_SECONDS,
+        "options": {"expires": UPDATES_SWEEP_SECONDS * 2},
+    },
+    "sign-checkpoints": {
+        "task": "groundswell.transparency.tasks.signed_checkpoints_create_task",
+        "schedule": TRANSPARENCY_CHECKPOINT_SECONDS,
+        "options": {"expires": TRANSPARENCY_CHECKPOINT_SECONDS},
+    },
     "sweep-delivery": {"task": "groundswell.delivery.tasks.delivery_sweep", "schedule": 60.0},
     "sweep-letter-work-addresses": {
         "task": "groundswell.letters.tasks.work_address_emails_sweep",
@@ -246,6 +327,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-sent-emails": {
         "task": "groundswell.core.tasks.outbound_emails_expire_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
+    "expire-idempotent-requests": {
+        "task": "groundswell.api.tasks.idempotent_requests_expire_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
@@ -274,6 +360,10 @@ CELERY_BEAT_SCHEDULE = {
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
 # public count is at most this stale. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5, minimum=0)
+# Share images (og:image) are drawn again at most this often while the count moves.
+SHARE_IMAGE_SECONDS = env_int("SHARE_IMAGE_SECONDS", 300, minimum=0)
+# The count history (/p/<slug>/history.json and the chart under the count) is kept this long.
+COUNT_HISTORY_CACHE_SECONDS = env_int("COUNT_HISTORY_CACHE_SECONDS", 60, minimum=0)
 # Signing and confirming read their campaign from a per-process copy this many seconds old at
 # most: a campaign closed or edited is seen by every web process within that time.
 SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, minimum=0)
@@ -290,6 +380,23 @@ EVENT_REMINDER_DAY_BEFORE_HOURS = env_int("EVENT_REMINDER_DAY_BEFORE_HOURS", 24,
 EVENT_REMINDER_SHORTLY_BEFORE_HOURS = env_int("EVENT_REMINDER_SHORTLY_BEFORE_HOURS", 2, minimum=0)
 # RSVP POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
 RSVP_RATE_LIMIT_PER_MINUTE = env_int("RSVP_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
+# API requests allowed per key per minute (/api/v1/); 0 turns the limit off (benchmarks).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=0)
+# An API key's "last used" is written at most this often, so requests do not each write it.
+API_KEY_TOUCH_SECONDS = env_int("API_KEY_TOUCH_SECONDS", 60, minimum=1)
+# How long the answer to a request with an Idempotency-Key is kept for its retries.
+IDEMPOTENCY_RETENTION_HOURS = env_int("IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
+# Webhook deliveries: attempts before a delivery is given up, and consecutive failed
+# deliveries before an endpoint is disabled.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5, minimum=1)
+# Seconds before the first retry; each further retry waits twice as long (capped at a day).
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Webhooks to private, loopback or link-local addresses are refused (server-side request
+# forgery) unless this is set: for tests and development only.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
 # The reverse proxies in front (addresses or networks): only a request from one of them has its
 # client read from X-Forwarded-For (groundswell.core.http.client_address). Parsed once, here.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
@@ -297,6 +404,26 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # The Ed25519 key (PEM) that signs transparency-log checkpoints; unset: one is generated once into
 # DATA_DIR/checkpoint-signing-key.pem (system check delivery.W001 asks production to back it up).
 CHECKPOINT_SIGNING_KEY_FILE = env_str("CHECKPOINT_SIGNING_KEY_FILE")
+# The C2SP transparency log (docs/transparency.md). Each campaign's log is named
+# <TRANSPARENCY_ORIGIN_HOST>/p/<slug>; its checkpoints are signed notes by the key named
+# TRANSPARENCY_KEY_NAME. The private key comes from TRANSPARENCY_SIGNING_KEY (a signer key string,
+# PRIVATE+KEY+<name>+<id>+<base64>, e.g. from a secret manager) or TRANSPARENCY_SIGNING_KEY_FILE
+# (that string, or an Ed25519 PEM); with neither, the checkpoint signing key above is used under
+# TRANSPARENCY_KEY_NAME. Never the database.
+TRANSPARENCY_ORIGIN_HOST = env_str(
+    "TRANSPARENCY_ORIGIN_HOST", urlsplit(GROUNDSWELL_BASE_URL).netloc or "localhost"
+)
+TRANSPARENCY_KEY_NAME = env_str("TRANSPARENCY_KEY_NAME", TRANSPARENCY_ORIGIN_HOST)
+TRANSPARENCY_SIGNING_KEY = env_str("TRANSPARENCY_SIGNING_KEY")
+TRANSPARENCY_SIGNING_KEY_FILE = env_str("TRANSPARENCY_SIGNING_KEY_FILE")
+# Keys that signed earlier checkpoints: "<verifier key> [retired <YYYY-MM-DD>]", comma-separated;
+# published at /.well-known/groundswell/transparency-keys so old checkpoints stay verifiable.
+TRANSPARENCY_PREVIOUS_VERIFIER_KEYS = env_list("TRANSPARENCY_PREVIOUS_VERIFIER_KEYS", [])
+# Witnesses that cosign every checkpoint: "<add-checkpoint URL> <verifier key>", comma-separated.
+TRANSPARENCY_WITNESSES = env_list("TRANSPARENCY_WITNESSES", [])
+TRANSPARENCY_WITNESS_TIMEOUT_SECONDS = env_int(
+    "TRANSPARENCY_WITNESS_TIMEOUT_SECONDS", 10, minimum=1
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(
@@ -344,6 +471,9 @@ SECURE_PROXY_SSL_HEADER = (
 
 # "plain" or "json" (one object per line): for every process, the access log included.
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+# One line per request on standard output (groundswell.core.access_log); `groundswell serve
+# --access-log` sets it for the server it starts.
+ACCESS_LOG = env_bool("ACCESS_LOG", False)
 
 LOGGING = {
     "version": 1,

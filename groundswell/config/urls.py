@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -13,7 +14,9 @@ urlpatterns = [
     path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),
+    path("", include("groundswell.updates.urls")),
     path("", include("groundswell.events.urls")),
+    path("", include("groundswell.api.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
     path("admin/", admin.site.urls),
     # The language switcher on every page. CSRF-exempt: its form is on pages served to everyone
@@ -29,3 +32,7 @@ urlpatterns = [
 ]
 
 handler400 = "groundswell.core.views.bad_request"
+
+# A mail provider's tracking webhooks (bounces, complaints), only when mail goes through one.
+if settings.EMAIL_PROVIDER:
+    urlpatterns.append(path("anymail/", include("anymail.urls")))

@@ -5,6 +5,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.config.settings")
 django_application = get_wsgi_application()
 
-from groundswell.core.lean import lean_dispatch  # noqa: E402  (needs the settings above)
+from django.conf import settings  # noqa: E402  (configured by the line above)
+
+from groundswell.core.access_log import access_log_to_stdout, access_logged  # noqa: E402
+from groundswell.core.lean import lean_dispatch  # noqa: E402
 
 application = lean_dispatch(django_application)
+if settings.ACCESS_LOG:
+    access_log_to_stdout()
+    application = access_logged(application)

@@ -1,3 +1,5 @@
+import functools
+import time
 from collections.abc import Sequence
 
 import psycopg
@@ -22,10 +24,31 @@ def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
     then only executed. A connection closed after each request (`DATABASE_CONN_MAX_AGE=0`, as
     behind PgBouncer) would pay a round trip to prepare each time, so there they are not.
     Errors are Django's, as from any cursor. The statement does not pass through Django's
-    cursor wrappers, so it is not in `connection.queries`.
+    cursor wrappers, but whoever watches the queries still sees it: it goes through
+    `connection.execute_wrapper`s and, when queries are logged (DEBUG, `assertNumQueries`,
+    `django_assert_num_queries`), into `connection.queries`, so tests can pin how many
+    statements a request takes.
     """
     prepare = connection.settings_dict.get("CONN_MAX_AGE") != 0
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=prepare)
-        return cursor.fetchone()
+
+    def execute(sql: str, params: Sequence[object], many: bool, context: dict) -> tuple | None:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=prepare)
+            return cursor.fetchone()
+
+    if not connection.execute_wrappers and not connection.queries_logged:
+        return execute(sql, params, False, {})
+    executor = functools.reduce(
+        lambda inner, wrapper: functools.partial(wrapper, inner),
+        reversed(connection.execute_wrappers),  # the first installed runs outermost, as Django's
+        execute,
+    )
+    started = time.monotonic()
+    try:
+        return executor(sql, params, False, {"connection": connection, "cursor": None})
+    finally:
+        if connection.queries_logged:
+            connection.queries_log.append(
+                {"sql": sql, "time": f"{time.monotonic() - started:.3f}", "prepared": prepare}
+            )

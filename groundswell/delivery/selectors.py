@@ -4,13 +4,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.models import Campaign, TimelineEntry, TimelineKind
+from groundswell.campaigns.timeline import timeline_public
 from groundswell.delivery.models import (
     PACKAGE_CLAIM_TIMEOUT,
     Delivery,
@@ -127,6 +129,19 @@ def live_counts_by_country(*, campaign: Campaign, tree_size: int) -> list[Countr
 
 
 # Deliveries and packages -----------------------------------------------------------------------
+
+
+def timeline_shown(*, campaign: Campaign) -> QuerySet[TimelineEntry]:
+    """The campaign's public timeline without the entries of deliveries made private since
+    (the admin may change `is_public`): one query."""
+    public_keys = (
+        Delivery.objects.filter(campaign=campaign, is_public=True)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return timeline_public(campaign=campaign).exclude(
+        Q(kind=TimelineKind.DELIVERY) & ~Q(key__in=public_keys)
+    )
 
 
 def deliveries_public(*, campaign: Campaign, limit: int = 20) -> QuerySet[Delivery]:

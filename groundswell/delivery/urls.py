@@ -6,4 +6,5 @@ app_name = "delivery"
 
 urlpatterns = [
     path("p/<slug:slug>/deliveries/<int:delivery_id>/", public.delivery_detail, name="delivery"),
+    path("p/<slug:slug>/timeline.json", public.petition_timeline_json, name="timeline_json"),
 ]

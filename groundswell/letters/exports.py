@@ -11,9 +11,9 @@ from groundswell.letters.selectors import (
     letter_categories,
     letter_counted_only_count,
     public_signatory_values,
+    signatories_contactable,
     verification_label,
 )
-from groundswell.letters.services.notices import NOTIFIED_STATUSES
 
 DELIVERY_HEADER = ["category", "name", "title_or_role", "affiliation", "verification"]
 CONTACTS_HEADER = [
@@ -58,12 +58,8 @@ def letter_contact_rows(*, letter: Letter, batch_size: int = 2000) -> Iterator[l
 
     The name is included only for signatories who chose to be named publicly.
     """
-    signatories = (
-        Signatory.objects.filter(
-            letter=letter, status__in=NOTIFIED_STATUSES, personal_email_confirmed_at__isnull=False
-        )
-        .exclude(personal_email="")
-        .order_by("category__position", "category_id", "pk")
+    signatories = signatories_contactable(letter=letter).order_by(
+        "category__position", "category_id", "pk"
     )
     rows = public_signatory_values(signatories).values(  # type: ignore[misc]
         "category_name",

@@ -27,6 +27,7 @@ from groundswell.letters.models import (
     SignatoryStatus,
 )
 from groundswell.letters.search import prefix_upper_bound, search_query_words
+from groundswell.letters.services.notices import NOTIFIED_STATUSES
 
 PUBLIC_PAGE_SIZE = 50
 MODERATION_PAGE_SIZE = 100
@@ -330,3 +331,11 @@ def letter_counted_only_count(*, category: LetterCategory) -> int:
     return Signatory.objects.filter(
         category=category, status=SignatoryStatus.APPROVED, display=DisplayChoice.COUNT_ONLY
     ).count()
+
+
+def signatories_contactable(*, letter: Letter) -> QuerySet[Signatory]:
+    """Signatories who gave a personal e-mail for updates and confirmed it from its inbox (the
+    consent to the letter's organizers): whom the contacts export lists and updates reach."""
+    return Signatory.objects.filter(
+        letter=letter, status__in=NOTIFIED_STATUSES, personal_email_confirmed_at__isnull=False
+    ).exclude(personal_email="")

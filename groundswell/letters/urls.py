@@ -6,6 +6,7 @@ app_name = "letters"
 urlpatterns = [
     path("letters/<slug:slug>/", views.letter, name="letter"),
     path("letters/<slug:slug>.json", views.letter_json, name="letter_json"),
+    path("letters/<slug:slug>/share.png", views.share_image, name="share_image"),
     path("letters/<slug:slug>/history/", views.history, name="history"),
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/thanks/", views.thanks, name="thanks"),

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -15,6 +17,9 @@ from django.views.decorators.http import require_http_methods
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, query_integer
 from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
+from groundswell.core.sharing import share_url
+from groundswell.core.templatetags.numbers import number_display
 from groundswell.letters.forms import LETTER_FORM, LetterSignForm
 from groundswell.letters.models import Letter, LetterCategory, LetterVersion, Signatory
 from groundswell.letters.selectors import (
@@ -76,8 +81,44 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
         "filtered": filtered,
         "previous_url": _list_url(params, page.number - 1) if page.number > 1 else "",
         "next_url": _list_url(params, page.number + 1) if page.has_next else "",
+        "share_url": share_url(page_url=request.build_absolute_uri(letter.get_absolute_url())),
+        "share_image_url": request.build_absolute_uri(
+            reverse("letters:share_image", args=[letter.slug])
+        ),
     }
     return render(request, "letters/letter.html", context)
+
+
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The link-preview picture (og:image): title, live count, the host's logo."""
+    letter = letter_public_get(slug=slug)
+    count = letter.signatory_count
+
+    def build() -> ShareImage:
+        logos = []
+        if letter.organization.logo:
+            try:
+                with letter.organization.logo.open("rb") as file:
+                    logos.append(file.read())
+            except OSError:
+                pass
+        return ShareImage(
+            title=letter.title,
+            count_line=ngettext("%(count)s signatory", "%(count)s signatories", count)
+            % {"count": number_display(count)},
+            subtitle=_("An open letter to %(addressee)s") % {"addressee": letter.addressee},
+            logos=logos,
+        )
+
+    png = share_image_cached(
+        key=f"letter:{letter.pk}:{get_language()}",
+        fingerprint=f"{count}:{letter.updated_at.isoformat()}",
+        build=build,
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = share_image_etag(png)
+    patch_cache_control(response, public=True, max_age=max(settings.SHARE_IMAGE_SECONDS, 1))
+    return response
 
 
 def _list_url(params: dict[str, str], page: int) -> str:

@@ -5,8 +5,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.milestones import MAX_THRESHOLDS
+from groundswell.campaigns.models import Campaign, CampaignStatus, TargetResponse
+from groundswell.campaigns.responses import RESPONSE_FIELDS
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
+from groundswell.campaigns.what_next import what_next_choices
 from groundswell.core.text import multi_line_text, reject_markup
 
 
@@ -76,3 +79,73 @@ class NewCampaignForm(CampaignForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["change_note"]  # nobody has signed a campaign that does not exist yet
+
+
+class TargetResponseForm(forms.ModelForm):
+    class Meta:
+        model = TargetResponse
+        fields = RESPONSE_FIELDS
+        widgets = {
+            "responded_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "quote": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(CampaignStatus.WON, _("Won")), (CampaignStatus.LOST, _("Lost"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What happened"),
+        max_length=5000,
+        validators=[multi_line_text],
+        help_text=_("Shown on the petition page and in its timeline."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class MilestonesForm(forms.Form):
+    thresholds = forms.CharField(
+        label=_("Milestones"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Signature counts to be told about, separated by commas (for example 1000, 10000, "
+            "100000). Empty: those three. The goal is always one."
+        ),
+    )
+    goal_auto_raise = forms.BooleanField(
+        label=_("Raise the goal to the next round figure when it is reached"), required=False
+    )
+
+    def clean_thresholds(self) -> list[int]:
+        text = self.cleaned_data["thresholds"].replace(" ", "").replace("_", "")
+        if not text:
+            return []
+        try:
+            values = [int(part) for part in text.split(",") if part]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give whole numbers separated by commas."), code="invalid"
+            ) from None
+        if any(value <= 0 for value in values) or len(values) > MAX_THRESHOLDS:
+            raise forms.ValidationError(
+                _("Give up to %(max)s positive whole numbers.") % {"max": MAX_THRESHOLDS},
+                code="invalid",
+            )
+        return values
+
+
+class WhatNextForm(forms.Form):
+    what_next = forms.MultipleChoiceField(
+        label=_("Offered after a signer confirms"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A step is shown only when it applies (an open letter, a partner's site)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["what_next"]).choices = what_next_choices()

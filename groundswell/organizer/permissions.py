@@ -20,6 +20,7 @@ from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.events.models import Event
 from groundswell.letters.models import Letter
+from groundswell.updates.models import Update
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,24 @@ def organization_for_member(
         user=user, organization_id=organization.pk, roles=roles, missing="No such organization"
     )
     return organization, access.role
+
+
+def update_for_member(*, user: User, update_id: int, roles: frozenset[str]) -> tuple[Update, str]:
+    """An update, for a member of the organization that sends it (the host's staff never see a
+    partner's updates, nor the other way round), and the person's role there."""
+    update = (
+        Update.objects.select_related("organization", "campaign", "letter")
+        .filter(pk=update_id)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if update is None:
+        raise Http404("No such update")
+    access = member_access(
+        user=user, organization_id=update.organization_id, roles=roles, missing="No such update"
+    )
+    return update, access.role
 
 
 @dataclass(frozen=True)

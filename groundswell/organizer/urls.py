@@ -7,23 +7,46 @@ from django.urls import path, register_converter
 
 from groundswell.core.url_converters import slug_except
 from groundswell.organizer.views import (
+    api_keys,
     campaigns,
     coalitions,
+    comments,
     delivery,
     events,
     letters,
     members,
+    sharing,
+    story,
     transparency,
+    updates,
 )
 
 register_converter(slug_except({"new"}), "name")
 # The words of a campaign's and a letter's other pages, which a transition's name never is.
 register_converter(
-    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    slug_except(
+        {
+            "edit",
+            "preview",
+            "version-notices",
+            "partners",
+            "contribution",
+            "delivery",
+            "responses",
+            "outcome",
+            "milestones",
+            "comments",
+            "updates",
+            "referrals",
+            "charts",
+            "qr",
+            "what-next",
+        }
+    ),
     "campaign_action",
 )
 register_converter(
-    slug_except({"edit", "categories", "signatories", "notify-signers", "recount"}),
+    slug_except({"edit", "categories", "signatories", "notify-signers", "recount", "updates"}),
     "letter_action",
 )
 
@@ -50,6 +73,16 @@ urlpatterns = [
         name="organization_profile",
     ),
     path(
+        "organizations/<slug:slug>/api-keys/",
+        api_keys.organization_api_keys,
+        name="organization_api_keys",
+    ),
+    path(
+        "organizations/<slug:slug>/api-keys/<int:key_id>/revoke/",
+        api_keys.organization_api_key_revoke,
+        name="organization_api_key_revoke",
+    ),
+    path(
         "organizations/<slug:slug>/members/<int:member_id>/",
         members.organization_member_change,
         name="organization_member_change",
@@ -66,6 +99,26 @@ urlpatterns = [
         name="campaign_version_notices",
     ),
     path(f"{CAMPAIGN}<campaign_action:action>/", campaigns.campaign_action, name="campaign_action"),
+    # A campaign's story: the target's responses, the outcome, milestones, public comments.
+    path(f"{CAMPAIGN}responses/", story.responses, name="campaign_responses"),
+    path(
+        f"{CAMPAIGN}responses/<int:response_id>/",
+        story.response_edit,
+        name="campaign_response_edit",
+    ),
+    path(
+        f"{CAMPAIGN}responses/<int:response_id>/delete/",
+        story.response_delete,
+        name="campaign_response_delete",
+    ),
+    path(f"{CAMPAIGN}outcome/", story.outcome, name="campaign_outcome"),
+    path(f"{CAMPAIGN}milestones/", story.milestones, name="campaign_milestones"),
+    path(f"{CAMPAIGN}comments/", comments.comments, name="campaign_comments"),
+    path(
+        f"{CAMPAIGN}comments/<str:public_id>/",
+        comments.comment_moderate,
+        name="campaign_comment_moderate",
+    ),
     # A campaign's coalition.
     path(f"{CAMPAIGN}partners/", coalitions.campaign_partners, name="campaign_partners"),
     path(
@@ -81,6 +134,25 @@ urlpatterns = [
         coalitions.campaign_supporters_export,
         name="campaign_supporters_export",
     ),
+    # Updates to signers (and to a letter's signatories).
+    path(f"{CAMPAIGN}updates/", updates.campaign_updates, name="campaign_updates"),
+    path(f"{CAMPAIGN}updates/new/", updates.campaign_update_new, name="campaign_update_new"),
+    path(f"{LETTER}updates/", updates.letter_updates, name="letter_updates"),
+    path(f"{LETTER}updates/new/", updates.letter_update_new, name="letter_update_new"),
+    path("updates/<int:update_id>/", updates.update_detail, name="update"),
+    path("updates/<int:update_id>/edit/", updates.update_change, name="update_edit"),
+    path("updates/<int:update_id>/test/", updates.update_test, name="update_test"),
+    path("updates/<int:update_id>/schedule/", updates.update_schedule_view, name="update_schedule"),
+    path("updates/<int:update_id>/send/", updates.update_send, name="update_send"),
+    path("updates/<int:update_id>/cancel/", updates.update_cancel_view, name="update_cancel"),
+    path(
+        "updates/<int:update_id>/progress.json",
+        updates.update_progress_json,
+        name="update_progress",
+    ),
+    # How a campaign spreads.
+    path(f"{CAMPAIGN}referrals/", sharing.campaign_referrals, name="campaign_referrals"),
+    path(f"{CAMPAIGN}what-next/", sharing.campaign_what_next, name="campaign_what_next"),
     # Delivery and the transparency log.
     path(DELIVERY, delivery.overview, name="delivery_overview"),
     path(

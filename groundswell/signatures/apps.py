@@ -8,4 +8,10 @@ class SignaturesConfig(AppConfig):
     def ready(self) -> None:
         # Registration only (system checks, Celery tasks by name): Django's app loading is the
         # one place that imports an app's own modules from inside a function.
+        from django.utils.translation import gettext_lazy as _
+
+        from groundswell.campaigns.what_next import what_next_register
         from groundswell.signatures import tasks  # noqa: F401
+        from groundswell.signatures.next_steps import share_the_petition
+
+        what_next_register("share", _("Share the petition"), share_the_petition, order=50)

@@ -54,6 +54,16 @@ def clean_source_code(raw: str | None) -> str:
     return raw if SOURCE_CODE.match(raw) else ""
 
 
+# A `?r=` referral code as `new_referral_code` makes them (URL-safe base64).
+REFERRAL_CODE = re.compile(r"\A[-_a-zA-Z0-9]{4,16}\Z")
+
+
+def clean_referral_code(raw: str | None) -> str:
+    """A `?r=` code, or "" when absent or malformed (never an error: a bad link still signs)."""
+    raw = (raw or "").strip()
+    return raw if REFERRAL_CODE.match(raw) else ""
+
+
 class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
@@ -84,11 +94,17 @@ class SignatureForm(forms.Form):
         validators=[multi_line_text, reject_markup],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Never pre-ticked: a comment is shown only if its author asks.
+    comment_public = forms.BooleanField(
+        label=_("Show my comment publicly on the petition page"), required=False, initial=False
+    )
     show_name = forms.BooleanField(
         label=_("Show my name on the list of signers"), required=False, initial=False
     )
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     partner = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The referral code of the signer whose share link brought this one (`?r=`).
+    referral = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     embed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The text version shown with the form, so a text changed while someone read it is caught.
     text_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -133,6 +149,9 @@ class SignatureForm(forms.Form):
     def clean_source(self) -> str:
         return clean_source_code(self.cleaned_data.get("source"))
 
+    def clean_referral(self) -> str:
+        return clean_referral_code(self.cleaned_data.get("referral"))
+
 
 def name_clean(value: str) -> str:
     name = person_text_clean(value)
@@ -167,6 +186,7 @@ FIELD_CLEANERS: dict[str, Callable[[Any], object]] = {
     "postal_code": postal_code_clean,
     "comment": str.strip,
     "source": clean_source_code,
+    "referral": clean_referral_code,
 }
 CONSENT_FIELD = forms.BooleanField(required=False)
 

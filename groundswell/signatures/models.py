@@ -15,9 +15,29 @@ from groundswell.core.text import multi_line_text, single_line_text
 WITHDRAWAL_REASONS = frozenset({"withdrawn", "erased", "invalidated"})
 
 
+class SignatureChannel(models.TextChoices):
+    """How a signature reached us. Online signers confirm from their inbox; the other channels
+    are counted separately in the petition's breakdown (`channel_breakdown`)."""
+
+    ONLINE = "online", _("Online form")
+    API = "api", _("Partner site or tool (API)")
+    PAPER = "paper", _("Paper")
+    PARTNER_TOOL = "partner_tool", _("Partner's organizing tool")
+
+
+# Who vouched for a signature that was not confirmed from the signer's inbox.
+CONFIRMED_BY_ORGANIZER = "organizer"
+
+
 def new_public_id() -> str:
     """An unguessable id used in links and receipts, so database ids never leave the server."""
     return secrets.token_urlsafe(16)
+
+
+def new_referral_code() -> str:
+    """The short code a signer's share links carry (`?r=`): 64 random bits, so a collision
+    among millions of signers is out of reach (the unique constraint would refuse it)."""
+    return secrets.token_urlsafe(8)
 
 
 class Signature(models.Model):
@@ -39,6 +59,12 @@ class Signature(models.Model):
         _("comment"), max_length=500, blank=True, validators=[multi_line_text]
     )
     show_name = models.BooleanField(_("show my name publicly"), default=False)
+    # "Why I'm signing": shown on the petition page only if the signer ticked this (never
+    # pre-ticked), once confirmed, unless organizers hid it (`comment_hidden_at`).
+    comment_public = models.BooleanField(
+        _("show my comment publicly"), default=False, db_default=False
+    )
+    comment_hidden_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=64, blank=True)
     # The partner whose link or embed brought this signer first; None when no partner did.
     partner = models.ForeignKey(
@@ -61,6 +87,32 @@ class Signature(models.Model):
     # kept here so that confirming needs no extra query to count them.
     referral_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     gave_consent = models.BooleanField(default=False, db_default=False)
+    channel = models.CharField(
+        max_length=16,
+        choices=SignatureChannel.choices,
+        default=SignatureChannel.ONLINE,
+        db_default=SignatureChannel.ONLINE,
+    )
+    # "organizer" when the host organization vouched for the signer (paper, the API's
+    # confirmed_by mode) instead of the signer confirming from their inbox; "" otherwise.
+    confirmed_by = models.CharField(max_length=16, blank=True, default="", db_default="")
+    # The label of the paper batch (or import) the signature came in; "" for everything else.
+    batch = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # In the signer's own share links (`?r=`); made in Python before the INSERT, so signing stays
+    # one statement. NULL (not "": the code is unique) for signatures taken before sharing existed.
+    referral_code = models.CharField(  # noqa: DJ001
+        max_length=16, null=True, blank=True, default=new_referral_code, editable=False
+    )
+    # The signer whose share link brought this one (a `?r=` code of the same campaign). Erasing
+    # that signer clears it.
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -68,12 +120,27 @@ class Signature(models.Model):
                 fields=["campaign", "email_key"], name="one_signature_per_person"
             ),
             models.UniqueConstraint(fields=["public_id"], name="signature_public_id_unique"),
+            models.UniqueConstraint(
+                fields=["referral_code"], name="signature_referral_code_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "confirmed_at"], name="signature_confirmed_idx"),
             # Most signers come without a partner: only the others are indexed.
             models.Index(
                 fields=["partner"], condition=Q(partner__isnull=False), name="signature_partner_idx"
+            ),
+            # The breakdown by channel counts the few signatures not taken online.
+            models.Index(
+                fields=["campaign", "channel"],
+                condition=~Q(channel="online"),
+                name="signature_offline_channel_idx",
+            ),
+            # Only signers someone else's link brought: "your link brought N people".
+            models.Index(
+                fields=["referred_by", "confirmed_at"],
+                condition=Q(referred_by__isnull=False),
+                name="signature_referred_by_idx",
             ),
         ]
         verbose_name = _("signature")
@@ -118,6 +185,24 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"tally {self.campaign_id}/{self.partner_key}/{self.day}/{self.shard}"
+
+
+class HourlyCount(models.Model):
+    """The published count at the last publication within each hour (counts_publish writes it
+    when the count moved): the hourly history reads a few dozen of these rows, whatever the
+    number of signatures. Daily history comes from the tallies."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    confirmed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "hour"], name="one_hourly_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"count of {self.campaign_id} at {self.hour:%Y-%m-%d %H}:00"
 
 
 # The rows below are about a signature or the count, so they belong here; they were the

@@ -2,12 +2,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.core.databases import reporting_database
-from groundswell.signatures.models import CoalitionTally, Consent, Signature
+from groundswell.signatures.models import (
+    CONFIRMED_BY_ORGANIZER,
+    CoalitionTally,
+    Consent,
+    Signature,
+    SignatureChannel,
+)
 from groundswell.signatures.tallies import tally_daily_confirmed, tally_totals
 
 
@@ -30,6 +36,36 @@ def daily_confirmed_counts(
     return tally_daily_confirmed(campaign=campaign, days=days, today=today)
 
 
+def channel_breakdown(*, campaign: Campaign) -> dict[str, int]:
+    """The published count split by channel: how many came online, through the API, on paper
+    or from a partner's tool, and how many of all those the host vouched for
+    (`confirmed_by_organizer`) rather than the signer confirming from their inbox.
+
+    Only the few signatures not taken online are counted (a partial index holds them); the
+    online figure is the published count minus those, so it is as fresh as the count.
+    """
+    offline = dict(
+        Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
+        .exclude(channel=SignatureChannel.ONLINE)
+        .values_list("channel")
+        .annotate(count=Count("id"))
+        .values_list("channel", "count")
+    )
+    vouched = (
+        Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
+        .exclude(channel=SignatureChannel.ONLINE)
+        .filter(confirmed_by=CONFIRMED_BY_ORGANIZER)
+        .count()
+    )
+    breakdown = {
+        channel: offline.get(channel, 0)
+        for channel in SignatureChannel.values
+        if channel != SignatureChannel.ONLINE
+    }
+    online = max(campaign.signature_count - sum(breakdown.values()), 0)
+    return {"online": online, **breakdown, "confirmed_by_organizer": vouched}
+
+
 EXPORT_COLUMNS = [
     "public_id", "name", "email", "country", "postal_code", "comment", "show_name", "source",
     "created_at", "confirmed_at", "contact_consent",
@@ -39,22 +75,32 @@ EXPORT_COLUMNS = [
 CONTACT_COLUMNS = frozenset({"email", "postal_code"})
 
 
-def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
-    """The campaign's confirmed signatures as CSV rows, read in batches so memory stays flat.
+def signatures_confirmed_for_host(*, campaign: Campaign) -> QuerySet[Signature]:
+    """The campaign's confirmed signatures, each annotated `contact_consent`: whether the signer
+    confirmed that the host may contact them (only then may the host see CONTACT_COLUMNS).
 
-    Unconfirmed signatures are left out (anyone may have typed the address). The contact
-    columns are filled only for signers who confirmed consent to the host organization.
+    Unconfirmed signatures are left out (anyone may have typed the address). The CSV export and
+    the API both read through this.
     """
     consent = Consent.objects.filter(
         signature=OuterRef("pk"),
         organization_id=campaign.organization_id,
         confirmed_at__isnull=False,
     )
+    return Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False).annotate(
+        contact_consent=Exists(consent)
+    )
+
+
+def signatures_for_export(*, campaign: Campaign, batch_size: int = 2000) -> Iterator[list[object]]:
+    """The campaign's confirmed signatures as CSV rows, read in batches so memory stays flat.
+
+    The contact columns are filled only for signers who confirmed consent to the host.
+    """
     fields = EXPORT_COLUMNS[:-1]
     queryset = (
-        Signature.objects.using(reporting_database())
-        .filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
-        .annotate(contact_consent=Exists(consent))
+        signatures_confirmed_for_host(campaign=campaign)
+        .using(reporting_database())
         .order_by("pk")
         .values_list(*fields, "contact_consent")
     )
@@ -90,18 +136,29 @@ def source_counts(signatures: QuerySet[Signature]) -> list[tuple[str, int, int]]
 CRM_COLUMNS = ["first_name", "last_name", "email", "postal_code", "country", "created", "source"]
 
 
+def consenting_supporters(
+    *, organization_id: int, campaign: Campaign | None = None
+) -> QuerySet[Signature]:
+    """Confirmed signers who confirmed consent to this organization (of one campaign, or of
+    every campaign): the only people whose contact details it may see, and whom its updates
+    reach. The CRM export, the API and the updates' audiences all read through this."""
+    queryset = Signature.objects.filter(
+        confirmed_at__isnull=False,
+        consents__organization_id=organization_id,
+        consents__confirmed_at__isnull=False,
+    )
+    if campaign is not None:
+        queryset = queryset.filter(campaign_id=campaign.pk)
+    return queryset
+
+
 def consenting_supporters_for_export(
     *, campaign: Campaign, organization_id: int, batch_size: int = 2000
 ) -> Iterator[list[object]]:
     """Confirmed signers who confirmed consent to this organization, in CRM import columns."""
     queryset = (
-        Signature.objects.using(reporting_database())
-        .filter(
-            campaign_id=campaign.pk,
-            confirmed_at__isnull=False,
-            consents__organization_id=organization_id,
-            consents__confirmed_at__isnull=False,
-        )
+        consenting_supporters(organization_id=organization_id, campaign=campaign)
+        .using(reporting_database())
         .order_by("pk")
         .values_list("name", "email", "postal_code", "country", "created_at", "source")
     )
@@ -168,3 +225,81 @@ def coalition_figures(*, campaign: Campaign) -> CoalitionFigures:
         multi_partner_count=tally.multi_partner_count,
         referral_count=tally.referral_count,
     )
+
+
+# Sharing: the signer's own link and what it brought.
+
+
+@dataclass(frozen=True)
+class SignerSharing:
+    referral_code: str
+    partner_id: int | None
+    partner_slug: str
+    # Confirmed signers this signer's link brought.
+    brought: int
+
+
+def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | None:
+    """What a signer's share links carry and how many people they brought: one query."""
+    brought = (
+        Signature.objects.filter(referred_by=OuterRef("pk"), confirmed_at__isnull=False)
+        .order_by()
+        .values("referred_by")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Signature.objects.filter(campaign=campaign, public_id=public_id)
+        .annotate(brought=Subquery(brought))
+        .values_list("referral_code", "partner_id", "partner__slug", "brought")
+        .first()
+    )
+    if row is None:
+        return None
+    code, partner_id, partner_slug, count = row
+    return SignerSharing(
+        referral_code=code or "",
+        partner_id=partner_id,
+        partner_slug=partner_slug or "",
+        brought=count or 0,
+    )
+
+
+@dataclass(frozen=True)
+class Referrer:
+    public_id: str
+    # Only for signers who confirmed consent to the organization looking (None otherwise).
+    first_name: str | None
+    brought: int
+
+
+def top_referrers(
+    *, campaign: Campaign, organization_id: int, partner_id: int | None = None, limit: int = 50
+) -> list[Referrer]:
+    """Signers whose links brought the most confirmed signers, most first.
+
+    `partner_id`: only signers that partner brought (a partner's staff see their own
+    supporters only). A first name is shown only to an organization the signer confirmed
+    consent to, as the supporter exports do; everyone else sees the public id and the count.
+    """
+    referrers = Signature.objects.filter(
+        campaign=campaign, confirmed_at__isnull=False, referred__confirmed_at__isnull=False
+    )
+    if partner_id is not None:
+        referrers = referrers.filter(partner_id=partner_id)
+    consent = Consent.objects.filter(
+        signature=OuterRef("pk"), organization_id=organization_id, confirmed_at__isnull=False
+    )
+    rows = (
+        referrers.values("pk", "public_id", "name")
+        .annotate(brought=Count("referred"), consenting=Exists(consent))
+        .order_by("-brought", "pk")[:limit]
+    )
+    return [
+        Referrer(
+            public_id=row["public_id"],
+            first_name=row["name"].partition(" ")[0] if row["consenting"] else None,
+            brought=row["brought"],
+        )
+        for row in rows
+    ]

@@ -25,8 +25,8 @@ from groundswell.signatures.models import Consent, PartnerReferral, Signature, T
 # the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
 SIGNATURE_FIELDS = (
     "campaign", "public_id", "name", "email", "email_key", "country", "postal_code", "comment",
-    "show_name", "source", "partner", "referral_count", "gave_consent", "text_version",
-    "told_of_version", "created_at", "notified_at",
+    "comment_public", "show_name", "source", "partner", "referral_count", "gave_consent",
+    "text_version", "told_of_version", "created_at", "notified_at", "channel", "referral_code",
 )  # fmt: skip
 
 
@@ -35,15 +35,24 @@ def _table(model: type[Model]) -> str:
 
 
 @cache
-def _insert_sql(*, with_partner: bool, consents: int) -> str:
+def _insert_sql(*, with_partner: bool, consents: int, with_referrer: bool = False) -> str:
     """The signing statement for one shape of signature; built once per process and shape."""
+    names = [*SIGNATURE_FIELDS, "referred_by"] if with_referrer else list(SIGNATURE_FIELDS)
     columns = ", ".join(
         connection.ops.quote_name(cast(Field, Signature._meta.get_field(name)).column)
-        for name in SIGNATURE_FIELDS
+        for name in names
     )
+    placeholders = ["%s"] * len(SIGNATURE_FIELDS)
+    if with_referrer:
+        # The `?r=` code is looked up inside the statement: an unknown code (or another
+        # campaign's) is simply no referrer, and signing stays one round trip.
+        placeholders.append(
+            f"(SELECT id FROM {_table(Signature)} WHERE referral_code = %s "  # noqa: S608
+            "AND campaign_id = %s)"
+        )
     parts = [
         f"WITH new AS (INSERT INTO {_table(Signature)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(SIGNATURE_FIELDS))}) "
+        f"VALUES ({', '.join(placeholders)}) "
         "ON CONFLICT (campaign_id, email_key) DO NOTHING RETURNING id)"
     ]
     if with_partner:
@@ -85,9 +94,12 @@ def insert_signature(
     now: datetime,
     day: date,
     shard: int,
+    referrer_code: str = "",
 ) -> tuple[int, int] | None:
     """(signature id, outbox e-mail id) for a new signature; None when the person had signed."""
     params = [values[name] for name in SIGNATURE_FIELDS]
+    if referrer_code:
+        params += [referrer_code, values["campaign"]]
     if partner_id is not None:
         params += [partner_id, now]
     if consents:
@@ -99,7 +111,11 @@ def insert_signature(
         mail["to"], mail["subject"], mail["template"], json.dumps(mail["context"]),
         mail["language"], mail["kind"], mail["campaign_id"], now,
     ]  # fmt: skip
-    sql = _insert_sql(with_partner=partner_id is not None, consents=len(consents))
+    sql = _insert_sql(
+        with_partner=partner_id is not None,
+        consents=len(consents),
+        with_referrer=bool(referrer_code),
+    )
     row = fetchone_prepared(sql, params)
     return (row[0], row[1]) if row else None
 

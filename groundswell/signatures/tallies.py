@@ -24,9 +24,16 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from groundswell.campaigns.milestones import milestones_detect
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.coalitions.models import Partner
-from groundswell.signatures.models import CoalitionTally, PartnerReferral, Signature, Tally
+from groundswell.signatures.models import (
+    CoalitionTally,
+    HourlyCount,
+    PartnerReferral,
+    Signature,
+    Tally,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +139,15 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
     with transaction.atomic():
         if campaign.signature_count != total:
             changes["signature_count"] = (campaign.signature_count, total)
+            now = timezone.now()
             Campaign.objects.filter(pk=campaign_id).update(
-                signature_count=total, last_signed_at=timezone.now()
+                signature_count=total, last_signed_at=now
+            )
+            # The hourly history: one row per hour, the count at its last publication.
+            HourlyCount.objects.update_or_create(
+                campaign_id=campaign_id,
+                hour=now.replace(minute=0, second=0, microsecond=0),
+                defaults={"confirmed": total},
             )
         for partner in Partner.objects.filter(campaign_id=campaign_id):
             actual = by_partner.get(partner.pk, Totals()).confirmed
@@ -151,7 +165,17 @@ def counts_publish(*, campaign_id: int) -> dict[str, tuple[int, int]]:
                 changes[field] = (getattr(tally, field), actual)
         if any(field in changes for field in figures):
             CoalitionTally.objects.filter(pk=campaign_id).update(**figures)
+    if "signature_count" in changes:
+        _milestones_detect(campaign_id, *changes["signature_count"])
     return changes
+
+
+def _milestones_detect(campaign_id: int, was: int, now: int) -> None:
+    """Milestones follow the published count; a failure there must not undo or block it."""
+    try:
+        milestones_detect(campaign_id=campaign_id, was=was, now=now)
+    except Exception:
+        logger.exception("milestones of campaign %s not detected", campaign_id)
 
 
 def counts_publish_soon(*, campaign_id: int) -> None:

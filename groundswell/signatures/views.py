@@ -1,18 +1,23 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
+from groundswell.campaigns.services import campaign_close_if_due
+from groundswell.campaigns.what_next import what_next_steps
 from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
 from groundswell.core.ratelimit import rate_limit_exceeded
+from groundswell.core.sharing import share_block, share_url
 from groundswell.signatures.forms import (
     SIGNING_FORM,
     SignatureForm,
@@ -23,6 +28,7 @@ from groundswell.signatures.forms import (
 from groundswell.signatures.links import receipt_path
 from groundswell.signatures.models import Signature
 from groundswell.signatures.petition_views import render_petition
+from groundswell.signatures.selectors import signer_sharing
 from groundswell.signatures.services import (
     CampaignNotSigning,
     SigningError,
@@ -85,9 +91,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             country=data["country"],
             postal_code=data["postal_code"],
             comment=data["comment"],
+            comment_public=data["comment_public"],
             show_name=data["show_name"],
             source=data["source"],
             partner=partner,
+            referrer_code=data["referral"],
             consents=consents_from(
                 data,
                 host=campaign.organization,
@@ -95,6 +103,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     except CampaignNotSigning as error:
+        # Past its closing time: close it now rather than wait for the periodic task.
+        campaign_close_if_due(campaign_id=campaign.pk)
         return render_petition(
             request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )
@@ -143,10 +153,32 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def _confirmed_page(
     request: HttpRequest, campaign: Campaign, *, public_id: str, newly_confirmed: bool
 ) -> HttpResponse:
+    sharing = signer_sharing(campaign=campaign, public_id=public_id)
+    link = share_url(
+        page_url=request.build_absolute_uri(campaign.get_absolute_url()),
+        partner_slug=sharing.partner_slug if sharing else "",
+        referral_code=sharing.referral_code if sharing else "",
+    )
+    brought = sharing.brought if sharing else 0
     holes = {
         "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
         "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
-        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+        # Rendered for this signer: safe HTML, put in as it is.
+        "share_block": share_block(url=link, text=campaign.title),
+        "what_next_block": render_to_string(
+            "signatures/_what_next.html",
+            {
+                "steps": what_next_steps(
+                    campaign=campaign, partner_id=sharing.partner_id if sharing else None
+                )
+            },
+        ),
+        "brought_line": ngettext(
+            "Your link has brought %(count)s person so far.",
+            "Your link has brought %(count)s people so far.",
+            brought,
+        )
+        % {"count": brought},
     }
     context = {"campaign": campaign, "newly_confirmed": newly_confirmed}
     return render_with_holes(

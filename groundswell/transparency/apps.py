@@ -9,6 +9,7 @@ class TransparencyConfig(AppConfig):
         # Registration only (system checks, Celery tasks by name, domain event subscribers):
         # Django's app loading is the one place that imports an app's own modules from inside a
         # function.
-        from groundswell.transparency import checks, subscribers, tasks  # noqa: F401
+        from groundswell.transparency import checks, petition, subscribers, tasks  # noqa: F401
 
         subscribers.subscribe()
+        petition.register()

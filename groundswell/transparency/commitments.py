@@ -51,14 +51,34 @@ def signature_leaf(
         raise ValueError("a signature leaf needs the campaign slug")
     if len(salt) != SALT_SIZE:
         raise ValueError(f"the salt must be {SALT_SIZE} bytes, got {len(salt)}")
-    commitment = hashlib.sha256(
+    commitment = signature_commitment(
+        public_id=public_id, campaign_slug=campaign_slug, confirmed_at=confirmed_at, salt=salt
+    )
+    return signature_leaf_of(commitment)
+
+
+def signature_leaf_of(commitment: bytes) -> bytes:
+    """Today's signature leaf around a commitment."""
+    return _field(SIGNATURE_TAG) + _field(commitment)
+
+
+def signature_commitment(
+    *, public_id: str, campaign_slug: str, confirmed_at: datetime, salt: bytes
+) -> bytes:
+    """The salted commitment to a signature: what both today's leaves and version 1 entries hold."""
+    if not public_id:
+        raise ValueError("a signature leaf needs the signature's public id")
+    if not campaign_slug:
+        raise ValueError("a signature leaf needs the campaign slug")
+    if len(salt) != SALT_SIZE:
+        raise ValueError(f"the salt must be {SALT_SIZE} bytes, got {len(salt)}")
+    return hashlib.sha256(
         _field(COMMITMENT_TAG)
         + _field(campaign_slug.encode())
         + _field(public_id.encode())
         + _field(canonical_time(confirmed_at).encode())
         + _field(salt)
     ).digest()
-    return _field(SIGNATURE_TAG) + _field(commitment)
 
 
 def tombstone_leaf(

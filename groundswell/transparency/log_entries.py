@@ -3,9 +3,11 @@
 An entry says nothing about a person. It is one of two binary strings, with every integer
 big-endian:
 
-    signature entry (34 bytes)
+    signature entry (35 bytes)
         0x01                    format version
         0x01                    kind: signature
+        channel[1]              how it was collected: 0x01 online, 0x02 on paper (typed in by
+                                the organizer), 0x03 through a partner's tool (the API)
         commitment[32]          the signature's salted commitment
 
     tombstone entry (43 bytes)
@@ -69,7 +71,7 @@ from groundswell.transparency.merkle import HASH_SIZE, leaf_hash
 
 ENTRY_FORMAT_VERSION = 0x01
 COMMITMENT_SIZE = HASH_SIZE
-SIGNATURE_ENTRY_SIZE = 2 + COMMITMENT_SIZE
+SIGNATURE_ENTRY_SIZE = 3 + COMMITMENT_SIZE
 TOMBSTONE_ENTRY_SIZE = 2 + 8 + 1 + COMMITMENT_SIZE
 MAX_INDEX = 2**64 - 1
 
@@ -79,11 +81,25 @@ class EntryKind(enum.IntEnum):
     TOMBSTONE = 0x02
 
 
+class Channel(enum.IntEnum):
+    """How a signature was collected; published so that a reader can count each channel."""
+
+    ONLINE = 0x01
+    PAPER = 0x02
+    PARTNER_TOOL = 0x03
+
+
 class TombstoneReason(enum.IntEnum):
     # The names are the reason texts of today's tombstones (commitments.TOMBSTONE_REASONS).
     WITHDRAWN = 0x01
     ERASED = 0x02
     INVALIDATED = 0x03
+
+
+# Today's reason texts (commitments.TOMBSTONE_REASONS, TombstoneReason in models) to their codes.
+ENTRY_REASONS: dict[str, TombstoneReason] = {
+    reason.name.lower(): reason for reason in TombstoneReason
+}
 
 
 class EntryError(ValueError):
@@ -97,12 +113,15 @@ class RecountError(ValueError):
 @dataclass(frozen=True)
 class SignatureEntry:
     commitment: bytes
+    channel: Channel = Channel.ONLINE
 
     def __post_init__(self) -> None:
         _check_commitment(self.commitment)
+        if not isinstance(self.channel, Channel):
+            raise EntryError(f"a signature's channel is a Channel, got {self.channel!r}")
 
     def to_bytes(self) -> bytes:
-        return bytes([ENTRY_FORMAT_VERSION, EntryKind.SIGNATURE]) + self.commitment
+        return bytes([ENTRY_FORMAT_VERSION, EntryKind.SIGNATURE, self.channel]) + self.commitment
 
 
 @dataclass(frozen=True)
@@ -145,7 +164,11 @@ def parse_entry(data: bytes) -> Entry:
     if kind == EntryKind.SIGNATURE:
         if len(data) != SIGNATURE_ENTRY_SIZE:
             raise EntryError(f"a signature entry is {SIGNATURE_ENTRY_SIZE} bytes, got {len(data)}")
-        return SignatureEntry(data[2:])
+        try:
+            channel = Channel(data[2])
+        except ValueError:
+            raise EntryError(f"unknown signature channel code {data[2]:#04x}") from None
+        return SignatureEntry(data[3:], channel)
     if kind == EntryKind.TOMBSTONE:
         if len(data) != TOMBSTONE_ENTRY_SIZE:
             raise EntryError(f"a tombstone entry is {TOMBSTONE_ENTRY_SIZE} bytes, got {len(data)}")

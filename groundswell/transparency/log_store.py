@@ -11,9 +11,11 @@ from typing import cast
 from django.db import connection, models
 
 from groundswell.transparency.merkle import HASH_SIZE, NodeStore, node_hash
-from groundswell.transparency.models import LogNode
+from groundswell.transparency.models import EntryNode, LogNode
 
 NodeKey = tuple[int, int]
+# LogNode: the tree of today's leaves; EntryNode: that of the published version 1 entries.
+NodeModel = type[LogNode] | type[EntryNode]
 
 
 class DatabaseNodeStore:
@@ -24,8 +26,9 @@ class DatabaseNodeStore:
     all in one query; the real computation then reads from memory.
     """
 
-    def __init__(self, *, campaign_id: int) -> None:
+    def __init__(self, *, campaign_id: int, model: NodeModel = LogNode) -> None:
         self.campaign_id = campaign_id
+        self.model = model
         self._nodes: dict[NodeKey, bytes] = {}
         self.queries = 0
 
@@ -49,7 +52,9 @@ class DatabaseNodeStore:
         if not wanted:
             return
         self.queries += 1
-        rows = LogNode.objects.filter(pk__in=wanted).values_list("level", "index", "hash")
+        rows = self.model._default_manager.filter(pk__in=wanted).values_list(
+            "level", "index", "hash"
+        )
         for level, index, node in rows:
             self._nodes[(level, index)] = bytes(node)
 
@@ -81,23 +86,31 @@ class NodeAppender:
     still waiting for its right sibling), which is all an append needs to hash new parents.
     """
 
-    def __init__(self, *, campaign_id: int, size: int, frontier: dict[int, bytes]) -> None:
+    def __init__(
+        self,
+        *,
+        campaign_id: int,
+        size: int,
+        frontier: dict[int, bytes],
+        model: NodeModel = LogNode,
+    ) -> None:
         missing = [level for level, _index in frontier_keys(size) if level not in frontier]
         if missing:
             raise ValueError(f"the log's frontier is missing nodes at levels {missing}")
         self.campaign_id = campaign_id
+        self.model = model
         self.size = size
         self._frontier = dict(frontier)
         # (campaign_id, level, index, hash): the columns of LogNode, for `rows_insert`.
         self.new_nodes: list[tuple[int, int, int, bytes]] = []
 
     @classmethod
-    def load(cls, *, campaign_id: int, size: int) -> "NodeAppender":
-        store = DatabaseNodeStore(campaign_id=campaign_id)
+    def load(cls, *, campaign_id: int, size: int, model: NodeModel = LogNode) -> "NodeAppender":
+        store = DatabaseNodeStore(campaign_id=campaign_id, model=model)
         keys = frontier_keys(size)
         store.prefetch(lambda recorder: [recorder.get(*key) for key in keys])
         frontier = {level: store.get(level, index) for level, index in keys}
-        return cls(campaign_id=campaign_id, size=size, frontier=frontier)
+        return cls(campaign_id=campaign_id, size=size, frontier=frontier, model=model)
 
     def append(self, leaf_hash: bytes) -> int:
         leaf_index = self.size
@@ -116,7 +129,7 @@ class NodeAppender:
         self.new_nodes.append((self.campaign_id, level, index, node))
 
     def save(self) -> None:
-        rows_insert(LogNode, ["campaign", "level", "index", "hash"], self.new_nodes)
+        rows_insert(self.model, ["campaign", "level", "index", "hash"], self.new_nodes)
         self.new_nodes = []
 
 

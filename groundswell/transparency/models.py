@@ -45,6 +45,9 @@ class LogHead(models.Model):
     # next scan starts from the earlier of the two (see transparency_log_extend).
     appended_through = models.DateTimeField(null=True, blank=True)
     scanned_at = models.DateTimeField(null=True, blank=True)
+    # Every full tile (hashes and entry bundles) covering the first `tiled_size` entries is
+    # written to the `transparency_tiles` storage (see services/tiles.py).
+    tiled_size = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -83,6 +86,9 @@ class LogEntry(models.Model):
     revoked_index = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=16, choices=TombstoneReason.choices, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The published version 1 entry (groundswell.transparency.log_entries): what the tiles hold.
+    # Its leaf hash is in EntryNode; `leaf_hash` above is today's leaf, in LogNode.
+    entry = models.BinaryField(max_length=64, null=True, blank=True)
 
     class Meta:
         # Moved from the delivery app (issue 13): the table keeps its name.
@@ -120,6 +126,57 @@ class LogNode(models.Model):
 
     def __str__(self) -> str:
         return f"node {self.level}/{self.index}"
+
+
+class EntryNode(models.Model):
+    """The tree of the version 1 entries (the tiled log): a NodeStore like LogNode.
+
+    The log keeps two trees over the same indexes (see docs/transparency.md, "Two trees"):
+    LogNode over today's leaves, which the JSON proofs of receipts already handed out need, and
+    this one over the published entries, which the tiles and C2SP checkpoints are about.
+    """
+
+    pk = models.CompositePrimaryKey("campaign", "level", "index")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"entry node {self.level}/{self.index}"
+
+
+class SignedCheckpoint(models.Model):
+    """A C2SP checkpoint of the tiled log: the signed note, with the witnesses' cosignatures.
+
+    `note` is exactly what is served at .../log/checkpoint; the other columns repeat its text
+    for queries. Cosignature lines are appended to `note` as witnesses answer.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="signed_checkpoints"
+    )
+    origin = models.CharField(max_length=255)
+    tree_size = models.PositiveBigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    live_count = models.PositiveBigIntegerField()
+    timestamp = models.DateTimeField()
+    note = models.BinaryField()
+    key_name = models.CharField(max_length=255)
+    witnessed_by = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "tree_size"], name="one_signed_checkpoint_per_size"
+            )
+        ]
+        ordering = ["tree_size"]
+        verbose_name = _("signed checkpoint")
+        verbose_name_plural = _("signed checkpoints")
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.origin}@{self.tree_size}"
 
 
 class Checkpoint(models.Model):

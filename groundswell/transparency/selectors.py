@@ -10,10 +10,17 @@ from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
 from groundswell.signatures.models import Signature
+from groundswell.transparency.audit_sample import SAMPLE_FORMAT, Opening, sample_indexes
 from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
 from groundswell.transparency.log_store import DatabaseNodeStore
 from groundswell.transparency.merkle import consistency_proof, inclusion_proof
-from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
+from groundswell.transparency.models import (
+    Checkpoint,
+    LeafKind,
+    LogEntry,
+    LogHead,
+    SignedCheckpoint,
+)
 from groundswell.transparency.proof_documents import (
     ConsistencyProof,
     InclusionProof,
@@ -198,3 +205,86 @@ def receipt_state_get(*, campaign: Campaign, public_id: str) -> ReceiptState | N
     return ReceiptState(
         entry=None, tombstone=None, pending=True, log_name=head.log_name if head else ""
     )
+
+
+# The tiled log -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TiledLog:
+    log_name: str
+    checkpoint: SignedCheckpoint
+
+
+def tiled_log_get(*, campaign: Campaign) -> TiledLog | None:
+    """The campaign's log as published: its latest signed checkpoint (None before the first)."""
+    latest = SignedCheckpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
+    if latest is None:
+        return None
+    head = log_head_get(campaign=campaign)
+    return TiledLog(log_name=head.log_name if head else campaign.slug, checkpoint=latest)
+
+
+# Anti-fabrication sampling -----------------------------------------------------------------------
+
+
+class AuditSampleError(Exception):
+    """No checkpoint to sample from, or a sample size that makes no sense."""
+
+
+def audit_sample_document(
+    *, campaign: Campaign, tree_size: int | None = None, sample_size: int = 50
+) -> dict[str, object]:
+    """The openings of the signatures sampled by a signed checkpoint's root (audit_sample).
+
+    Holds personal data (names, e-mail addresses): for the organizer to hand to an auditor only.
+    Tombstoned entries are never sampled, so an erased signer's data is never asked for.
+    """
+    if sample_size < 1:
+        raise AuditSampleError("the sample size is at least 1")
+    checkpoints = SignedCheckpoint.objects.filter(campaign=campaign)
+    if tree_size is not None:
+        checkpoints = checkpoints.filter(tree_size=tree_size)
+    checkpoint = checkpoints.order_by("-tree_size").first()
+    if checkpoint is None:
+        raise AuditSampleError(
+            "this log has no signed checkpoint"
+            + ("" if tree_size is None else f" at size {tree_size}")
+        )
+    size = checkpoint.tree_size
+    within = LogEntry.objects.filter(campaign=campaign, index__lt=size)
+    signatures = set(within.filter(kind=LeafKind.SIGNATURE).values_list("index", flat=True))
+    revoked = set(within.filter(kind=LeafKind.TOMBSTONE).values_list("revoked_index", flat=True))
+    live = signatures - revoked
+    indexes = sample_indexes(
+        root_hash=bytes(checkpoint.root_hash),
+        tree_size=size,
+        count=sample_size,
+        is_live=live.__contains__,
+    )
+    rows = {
+        entry.index: entry for entry in within.filter(index__in=indexes).select_related("signature")
+    }
+    openings = []
+    for index in indexes:
+        entry = rows[index]
+        signature = entry.signature
+        openings.append(
+            Opening(
+                index=index,
+                public_id=entry.public_id,
+                confirmed_at=cast(datetime, entry.confirmed_at),
+                salt=bytes(cast(bytes, entry.salt)),
+                # Erased after this checkpoint (its tombstone comes later): nobody to contact.
+                name=signature.name if signature is not None else "",
+                email=signature.email if signature is not None else "",
+            ).to_json()
+        )
+    head = log_head_get(campaign=campaign)
+    return {
+        "format": SAMPLE_FORMAT,
+        "log_name": head.log_name if head else campaign.slug,
+        "checkpoint": bytes(checkpoint.note).decode(),
+        "sample_size": sample_size,
+        "openings": openings,
+    }

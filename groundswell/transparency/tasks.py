@@ -5,9 +5,16 @@ from celery import shared_task
 from django.conf import settings
 
 from groundswell.core.outbox import outbound_email_send
+from groundswell.transparency.models import SignedCheckpoint
 from groundswell.transparency.selectors import campaign_ids_with_pending_leaves
 from groundswell.transparency.services.log import transparency_log_extend_all
 from groundswell.transparency.services.receipts import receipt_email_ids_unsent
+from groundswell.transparency.services.signed_checkpoints import (
+    signed_checkpoint_create,
+    signed_checkpoint_witness,
+    signed_checkpoints_due,
+)
+from groundswell.transparency.services.tiles import log_tiles_write, log_tiles_write_all
 
 
 def _slice_deadline() -> float:
@@ -49,3 +56,25 @@ def receipt_emails_send_task(first_id: int, last_id: int) -> int:
     so ranges that overlap, or the outbox sweep, never send one twice."""
     ids = receipt_email_ids_unsent(first_id=first_id, last_id=last_id)
     return sum(outbound_email_send(email_id=email_id) for email_id in ids)
+
+
+@shared_task(name="groundswell.transparency.tasks.signed_checkpoints_create_task")
+def signed_checkpoints_create_task() -> int:
+    """Started by the scheduler every TRANSPARENCY_CHECKPOINT_SECONDS: sign every log that grew
+    (after appending what is waiting), then, as the sweep, write any full tiles still missing."""
+    signed = 0
+    for campaign_id in signed_checkpoints_due():
+        if signed_checkpoint_create(campaign_id=campaign_id) is not None:
+            signed += 1
+    log_tiles_write_all()
+    return signed
+
+
+@shared_task(name="groundswell.transparency.tasks.signed_checkpoint_publish_task")
+def signed_checkpoint_publish_task(checkpoint_id: int) -> int:
+    """After a checkpoint is signed: write the full tiles it covers, then ask the witnesses."""
+    campaign_id = SignedCheckpoint.objects.values_list("campaign_id", flat=True).get(
+        pk=checkpoint_id
+    )
+    log_tiles_write(campaign_id=campaign_id)
+    return len(signed_checkpoint_witness(checkpoint_id=checkpoint_id))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.transparency.views import proofs, public
+from groundswell.transparency.views import proofs, public, tiles
 
 app_name = "transparency"
 
@@ -22,4 +22,12 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/log/inclusion.json", proofs.inclusion, name="inclusion"),
     path("p/<slug:slug>/log/consistency.json", proofs.consistency, name="consistency"),
+    # The log as C2SP tiles (c2sp.org/tlog-tiles), its checkpoint a signed note.
+    path("p/<slug:slug>/log/checkpoint", tiles.checkpoint, name="tlog_checkpoint"),
+    path("p/<slug:slug>/log/tile/<path:tile_path>", tiles.tile, name="tlog_tile"),
+    path(
+        ".well-known/groundswell/transparency-keys",
+        tiles.transparency_keys,
+        name="transparency_keys",
+    ),
 ]

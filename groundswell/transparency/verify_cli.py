@@ -7,6 +7,13 @@ Anyone holding the instance's public key can check, with nothing but this packag
         --receipt RECEIPT.json --proof PROOF.json
     groundswell verify consistency --key PUBLIC_KEY.pem OLD.json NEW.json --proof PROOF.json
 
+and, from the published C2SP tiles (``groundswell.transparency.verify_tlog``):
+
+    groundswell verify recount LOG --key VKEY [--witness VKEY ... --witnesses-needed K]
+    groundswell verify receipt --log LOG --key VKEY --receipt RECEIPT.json
+    groundswell verify mirror URL DIRECTORY --key VKEY [--interval SECONDS]
+    groundswell verify audit-sample --log LOG --key VKEY OPENINGS.json
+
 Each passed check prints an ``OK: ...`` line. The exit status is 0 only when every check passed;
 1 when one failed, with ``FAILED: <reason>`` on standard error; 2 when an input cannot be used at
 all (unreadable, not JSON, a missing or mistyped field, not an Ed25519 PEM key).
@@ -50,6 +57,13 @@ from groundswell.transparency.proof_documents import (
     inclusion_proof_from_json,
     receipt_from_json,
 )
+from groundswell.transparency.verify_tlog import (
+    LOG_FAILURES,
+    UnusableLocation,
+    add_parsers,
+    add_trust_arguments,
+    tile_receipt_checks,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -72,10 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for passed in arguments.checks(arguments):
             print(f"OK: {passed}")
-    except UnusableInputError as error:
+    except (UnusableInputError, UnusableLocation) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_UNUSABLE_INPUT
-    except (VerificationError, ProofError) as error:
+    except (VerificationError, ProofError, *LOG_FAILURES) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -95,13 +109,20 @@ def _build_parser() -> argparse.ArgumentParser:
     checkpoint.set_defaults(checks=_checkpoint_checks)
 
     receipt = commands.add_parser(
-        "receipt", help="check that a signature receipt is counted in a checkpoint"
+        "receipt",
+        help="check that a signature receipt is counted: from the log's tiles (--log), or from "
+        "a JSON checkpoint and proof",
     )
-    receipt.add_argument("--key", required=True, help="the instance's public key (PEM)")
-    receipt.add_argument("--checkpoint", required=True, help="the signed checkpoint (JSON)")
+    receipt.add_argument(
+        "--log", help="the log's URL (.../p/<slug>/log) or mirror directory: check from the tiles"
+    )
+    add_trust_arguments(receipt)
+    receipt.add_argument("--checkpoint", help="without --log: the signed checkpoint (JSON)")
     receipt.add_argument("--receipt", required=True, help="the signer's receipt (JSON)")
-    receipt.add_argument("--proof", required=True, help="the inclusion proof (JSON)")
-    receipt.set_defaults(checks=_receipt_checks)
+    receipt.add_argument("--proof", help="without --log: the inclusion proof (JSON)")
+    receipt.set_defaults(checks=_receipt_dispatch)
+
+    add_parsers(commands)
 
     consistency = commands.add_parser(
         "consistency", help="check that a newer checkpoint extends an older one"
@@ -120,8 +141,20 @@ def _checkpoint_checks(arguments: argparse.Namespace) -> Iterator[str]:
     yield _verified_checkpoint(checkpoint, signature, public_key, label="checkpoint")
 
 
+def _receipt_dispatch(arguments: argparse.Namespace) -> Iterator[str]:
+    """From the tiles with --log (the whole log: no tombstone can be hidden or made up); else
+    today's JSON proof, whose tombstone list only the server vouches for."""
+    if arguments.log:
+        return tile_receipt_checks(arguments)
+    if not arguments.checkpoint or not arguments.proof or len(arguments.key) != 1:
+        raise UnusableInputError(
+            "without --log, a receipt is checked with one --key (PEM), --checkpoint and --proof"
+        )
+    return _receipt_checks(arguments)
+
+
 def _receipt_checks(arguments: argparse.Namespace) -> Iterator[str]:
-    public_key = _read_public_key(arguments.key)
+    public_key = _read_public_key(arguments.key[0])
     checkpoint, signature = _read_document(arguments.checkpoint, "checkpoint", checkpoint_from_json)
     receipt = _read_document(arguments.receipt, "receipt", receipt_from_json)
     proof = _read_document(arguments.proof, "inclusion proof", inclusion_proof_from_json)
@@ -171,7 +204,8 @@ def _receipt_checks(arguments: argparse.Namespace) -> Iterator[str]:
     count = len(proof.tombstones)
     yield (
         f"the proof lists {count} tombstone{'' if count == 1 else 's'}, none revoking "
-        f"leaf {receipt.leaf_index}: the signature counts as live"
+        f"leaf {receipt.leaf_index}: the signature counts as live, unless the server left a "
+        "tombstone out (only `verify receipt --log`, from the tiles, can rule that out)"
     )
 
 

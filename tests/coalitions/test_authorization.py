@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from groundswell.accounts.models import Membership, Role, User
+from groundswell.api.api import api
+from groundswell.api.keys import api_key_create, api_key_revoke
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
 from groundswell.events.models import Rsvp
+from groundswell.updates.services import update_draft_create
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
 from tests.events.conftest import make_event  # noqa: F401
@@ -58,6 +64,7 @@ class Row:
 
 HOST_ORG = {"slug": "host"}
 LETTER = {"slug": "letter"}
+UPDATE = {"update_id": "update"}
 EVENT = {"slug": "event"}
 NONE: dict[str, object] = {}
 
@@ -75,6 +82,12 @@ TABLE = [
         {"name": "Just Tech Coalition"}),
     Row("organizer:organization_member_change", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
         {"slug": "host", "member_id": "viewer_membership"}, {"role": Role.ORGANIZER}),
+    # API keys: owners and admins only.
+    Row("organizer:organization_api_keys", GET,  (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG),
+    Row("organizer:organization_api_keys", POST, (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG,
+        {"name": "CRM", "scope": "read"}),
+    Row("organizer:organization_api_key_revoke", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
+        {"slug": "host", "key_id": "api_key"}),
     # A campaign's back office.
     Row("organizer:campaign", GET,                 (LOGIN, 200, 200, 200, 302, 404, 404)),
     Row("organizer:campaign_edit", GET,            (LOGIN, 403, 200, 200, 404, 404, 404)),
@@ -91,7 +104,47 @@ TABLE = [
         {"slug": "campaign", "partner_slug": "partner_slug"}),
     Row("organizer:campaign_contribution", GET,    (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
+    # A campaign's story: the target's responses, outcome, milestones, public comments.
+    Row("organizer:campaign_responses", GET,       (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_responses", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"responder_name": "Dana Whitfield", "stance": "refused",
+                               "responded_at": "2026-03-02T10:00"}),
+    Row("organizer:campaign_response_edit", GET,   (LOGIN, 403, 200, 200, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"}),
+    Row("organizer:campaign_response_edit", POST,  (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"},
+        {"responder_name": "Dana Whitfield", "stance": "acknowledged",
+         "responded_at": "2026-03-02T10:00"}),
+    Row("organizer:campaign_response_delete", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"}),
+    Row("organizer:campaign_outcome", GET,         (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_outcome", POST,        (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"outcome": "won", "note": "The contract was cancelled."}),
+    Row("organizer:campaign_milestones", GET,      (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_milestones", POST,     (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"thresholds": "500, 5000"}),
+    Row("organizer:campaign_comments", GET,        (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_comment_moderate", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign", "public_id": "comment"}, {"hidden": "1"}),
+    # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
+    Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_what_next", GET,       (LOGIN, 200, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_what_next", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "campaign"}, {"what_next": ["share"]}),
     # Delivery and the transparency log.
+    # Updates: the sending organization's members only (a partner writes as itself).
+    Row("organizer:campaign_updates", GET,         (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_update_new", GET,      (LOGIN, 403, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_update_new", POST,     (LOGIN, 403, 400, 400, 400, 404, 404)),
+    Row("organizer:letter_updates", GET,           (LOGIN, 200, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:letter_update_new", GET,        (LOGIN, 403, 200, 200, 404, 404, 404), LETTER),
+    Row("organizer:update", GET,                   (LOGIN, 200, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_progress", GET,          (LOGIN, 200, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_edit", GET,              (LOGIN, 403, 200, 200, 404, 404, 404), UPDATE),
+    Row("organizer:update_test", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_schedule", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_send", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_cancel", POST,           (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
     Row("organizer:delivery_package_new", POST,    (LOGIN, 403, 302, 302, 404, 404, 404)),
@@ -159,7 +212,14 @@ TABLE = [
 PUBLIC_URLS = {
     # Public petition pages, their JSON and embed: drafts answer 404 (tests/campaigns).
     "campaigns:home", "campaigns:petition", "campaigns:petition_json",
+    "delivery:timeline_json", "campaigns:petition_comments",
     "campaigns:petition_history", "campaigns:petition_embed", "campaigns:petition_embed_thanks",
+    # Share images of public petitions and letters (drafts 404, tests/sharing).
+    "campaigns:petition_share_image", "letters:share_image",
+    # QR codes and printable posters of public petitions (tests/sharing/test_qr_codes.py).
+    "campaigns:petition_qr", "campaigns:petition_poster",
+    # The count's public history (tests/sharing/test_count_history.py).
+    "campaigns:petition_history_json",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",
@@ -167,12 +227,18 @@ PUBLIC_URLS = {
     "transparency:receipt", "transparency:receipt_download", "delivery:delivery",
     "transparency:public_key", "transparency:checkpoints", "transparency:checkpoint",
     "transparency:inclusion", "transparency:consistency",
+    # The log as C2SP tiles and its signed checkpoint, and the log's keys: published for anyone
+    # to recount (entries hold commitments only; nothing beyond the latest checkpoint is served).
+    "transparency:tlog_checkpoint", "transparency:tlog_tile", "transparency:transparency_keys",
     # Open letters' public pages and signing; the verification link is a signed token.
     "letters:letter", "letters:letter_json", "letters:history", "letters:sign", "letters:thanks",
     "letters:verify",
     # Links e-mailed to a signatory's work or personal address: a signed token is their only
     # authority, and the paths name no letter (tests/letters/test_withdrawal.py).
     "letters:address_verify", "letters:address_cancel", "letters:updates_confirm",
+    # The personal unsubscribe link of every update: its signed token is its only authority,
+    # for one organization only (tests/updates/test_unsubscribe.py).
+    "updates:unsubscribe",
     # Events' public pages, JSON and calendar file (drafts answer 404, tests/events), RSVPing,
     # and the links e-mailed to people who RSVP'd: a signed token is their only authority.
     "events:event", "events:event_json", "events:event_calendar", "events:rsvp_thanks",
@@ -183,6 +249,9 @@ PUBLIC_URLS = {
     "password_reset_complete",
     # The language switcher: it sets only the visitor's own language cookie (tests/core).
     "set_language",
+    # The API's description and docs (what it offers, nobody's data); every API operation has
+    # a row in API_TABLE instead (keys, not sessions, are its authority).
+    "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root",
     # Probes for the load balancer, and public uploads (logos, delivery photos).
     "healthz", "readyz", r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$",
 }  # fmt: skip
@@ -207,7 +276,7 @@ def url_patterns(patterns=None, namespace: str = "") -> list[str]:
 
 
 def test_every_url_has_a_row_or_is_public():
-    rows = {row.name for row in TABLE}
+    rows = {row.name for row in TABLE} | {row.name for row in API_TABLE}
     missing = sorted(
         {
             name
@@ -228,6 +297,7 @@ def test_the_tables_name_only_urls_that_exist():
     names = set(url_patterns())
 
     assert {row.name for row in TABLE} - names == set()
+    assert {row.name for row in API_TABLE} - names == set()
     assert PUBLIC_URLS - names == set()
 
 
@@ -263,7 +333,13 @@ def world(
     make_event,  # noqa: F811
 ):
     """What the table's URL arguments name."""
-    signed(email="someone@example.org")
+    commenter = signed(email="someone@example.org", comment="Because.", comment_public=True)
+    response = target_response_record(
+        campaign=campaign,
+        responder_name="Dana Whitfield",
+        responded_at=timezone.now(),
+        stance=ResponseStance.ACKNOWLEDGED,
+    )
     package = DeliveryPackage.objects.create(campaign=campaign, directory="authorization")
     delivery_package_build(package_id=package.pk)
     faith = make_org("Faith Communities United", slug="faith-united")
@@ -274,22 +350,33 @@ def world(
     _invitation, member_token = member_invitation_create(
         organization=host, created_by=visitors["host_owner"], role=Role.VIEWER
     )
+    update = update_draft_create(
+        organization=campaign.organization,
+        campaign=campaign,
+        subject="News",
+        body_markdown="News.",
+        audience="host_signers",
+    )
     event = make_event(co_hosts=[partner_a.organization])
     rsvp = Rsvp.objects.create(event=event, name="Rae Vee", email="rae@example.org",
                                email_key="rae@example.org", status="waitlisted",
                                waitlist_position=1)  # fmt: skip
     return {
         "campaign": campaign.slug,
+        "update": update.pk,
         "event": event.slug,
         "rsvp": rsvp.pk,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,
         "package": package.pk,
+        "response": response.pk,
+        "comment": commenter.public_id,
         "viewer_membership": Membership.objects.get(user=visitors["host_viewer"]).pk,
         "signatory": sign_letter(letter).public_id,
         "partner_token": partner_token,
         "member_token": member_token,
+        "api_key": api_key_create(organization=host, name="CRM", scope="read").api_key.pk,
     }
 
 
@@ -441,3 +528,108 @@ def test_only_host_editors_can_remove_partners(client, campaign, visitors, partn
 
     partner_a.refresh_from_db()
     assert partner_a.removed_at is not None
+
+
+# The API: an API key is the only authority. Its organization sees what its staff may export.
+KEY_VISITORS = (
+    "no_key",
+    "host_read",
+    "host_write",
+    "partner_read",  # a read key of a partner organization of the campaign
+    "partner_write",
+    "outsider_read",  # a read key of an unrelated organization
+    "revoked",  # a revoked write key of the host
+)
+
+
+@dataclass(frozen=True)
+class ApiRow:
+    name: str
+    method: str
+    expected: tuple[int, ...]  # one per KEY_VISITORS entry
+    kwargs: dict[str, object] = field(default_factory=lambda: {"slug": "campaign"})
+    json: dict[str, object] | None = None
+
+
+# fmt: off
+API_TABLE = [
+    #      URL name, method,                   (no key, host r, host w, partner r, partner w,
+    #                                             outsider, revoked)
+    ApiRow("api-v1:petitions", GET,            (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:petition", GET,             (401, 200, 200, 200, 200, 404, 401)),
+    ApiRow("api-v1:petition_signatures", GET,  (401, 200, 200, 200, 200, 404, 401)),
+    # Recording: write keys only; confirmed_by only for the host's.
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 202, 403, 202, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]}}),
+    ApiRow("api-v1:petition_signatures", POST, (401, 403, 201, 403, 403, 403, 401),
+        json={"person": {"given_name": "Ada", "family_name": "Lovelace",
+                         "email_addresses": [{"address": "ada@example.org"}],
+                         "postal_addresses": [{"country": "GB"}]},
+              "confirmed_by": "organizer"}),
+    ApiRow("api-v1:people", GET,               (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:letters", GET,              (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:letter", GET,               (401, 200, 200, 404, 404, 404, 401), LETTER),
+    ApiRow("api-v1:letter_signatories", GET,   (401, 200, 200, 404, 404, 404, 401), LETTER),
+]
+# fmt: on
+
+
+def api_operations() -> set[tuple[str, str]]:
+    """(URL name, method) of every operation of the NinjaAPI, walked through its routers."""
+    found = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.add((f"api-v1:{operation.url_name}", method.lower()))
+    return found
+
+
+def test_every_api_operation_has_a_row():
+    rows = {(row.name, row.method) for row in API_TABLE}
+
+    assert api_operations() - rows == set(), "add an ApiRow to API_TABLE"
+    assert rows - api_operations() == set()
+
+
+@pytest.fixture
+def keys(campaign, partner_a, make_org) -> dict[str, str | None]:
+    def key(organization, scope):
+        return api_key_create(organization=organization, name="tool", scope=scope)
+
+    revoked = key(campaign.organization, "write")
+    api_key_revoke(api_key=revoked.api_key)
+    return {
+        "no_key": None,
+        "host_read": key(campaign.organization, "read").secret,
+        "host_write": key(campaign.organization, "write").secret,
+        "partner_read": key(partner_a.organization, "read").secret,
+        "partner_write": key(partner_a.organization, "write").secret,
+        "outsider_read": key(make_org("Unrelated group"), "read").secret,
+        "revoked": revoked.secret,
+    }
+
+
+@pytest.mark.parametrize("row", API_TABLE, ids=lambda row: f"{row.method} {row.name}")
+def test_the_api_authorization_table(client, keys, world, row, settings):
+    settings.API_RATE_LIMIT = 0
+    url = reverse(row.name, kwargs={key: _resolved(v, world) for key, v in row.kwargs.items()})
+    answers = []
+    for visitor in KEY_VISITORS:
+        headers = {} if keys[visitor] is None else {"HTTP_AUTHORIZATION": f"Bearer {keys[visitor]}"}
+        with transaction.atomic():
+            if row.json is None:
+                response = getattr(client, row.method)(url, **headers)
+            else:
+                response = getattr(client, row.method)(
+                    url, row.json, content_type="application/json", **headers
+                )
+            answers.append(response.status_code)
+            assert response["Content-Type"].startswith("application/json"), (visitor, response)
+            transaction.set_rollback(True)
+
+    assert dict(zip(KEY_VISITORS, answers, strict=True)) == dict(
+        zip(KEY_VISITORS, row.expected, strict=True)
+    )

@@ -22,6 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from groundswell.accounts.models import Role
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
@@ -33,6 +35,9 @@ from groundswell.letters.services.signing import NextStep, verification_token_ma
 from groundswell.signatures.links import receipt_token_make
 from groundswell.signatures.models import PendingChange
 from groundswell.signatures.services import change_url, confirmation_token_make, withdrawal_url
+from groundswell.updates.addresses import address_hash
+from groundswell.updates.messages import unsubscribe_url
+from groundswell.updates.services import update_draft_create
 from tests.conftest import sign_data
 from tests.events.conftest import confirmation_token as rsvp_confirmation_token
 from tests.events.conftest import (  # noqa: F401 (fixtures)
@@ -122,7 +127,16 @@ def world(request, campaign, owner, make_org, make_user, settings):
     partner = Partner.objects.create(
         campaign=campaign, organization=make_org("Faith United"), slug="faith-united"
     )
-    signers = confirm_signers(3, show_name=True, comment="Because.")
+    signers = confirm_signers(3, show_name=True, comment="Because.", comment_public=True)
+    response = target_response_record(
+        campaign=campaign,
+        responder_name="Dana Whitfield",
+        responder_title="CEO",
+        responded_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+        quote="We will keep the contract.",
+        source_url="https://example.com/post",
+        stance=ResponseStance.REFUSED,
+    )
     delivery = delivery_record(
         campaign=campaign,
         user=owner,
@@ -166,6 +180,7 @@ def world(request, campaign, owner, make_org, make_user, settings):
         "signer": signers[0],
         "leaving_signer": leaving_signer,
         "delivery": delivery,
+        "response": response,
         "package": package,
         "letter": the_letter,
         "signatory": signatory,
@@ -177,6 +192,14 @@ def world(request, campaign, owner, make_org, make_user, settings):
         "owner": owner,
         "membership": member.memberships.get(),
         "resetter": resetter,
+        "update": update_draft_create(
+            organization=campaign.organization,
+            campaign=campaign,
+            subject="News",
+            body_markdown="**News.**",
+            audience="host_signers",
+            created_by=owner,
+        ),
     }
 
 
@@ -209,6 +232,15 @@ def visits(world) -> dict[str, list[Visit]]:
         personal_email_confirmation_url(public_id=world["updates_signatory"].public_id)
     )
 
+    update = world["update"]
+    unsubscribe = local(
+        unsubscribe_url(
+            organization_id=world["campaign"].organization_id,
+            organization_slug=org,
+            address_hash=address_hash("someone@example.org"),
+        )
+    )
+
     def both(path, status=200):
         return [Visit(path, status), Visit(path, status, who=OWNER)]
 
@@ -224,6 +256,43 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
         ],
         "campaigns:petition_json": [Visit(url("campaigns:petition_json", slug))],
+        "delivery:timeline_json": [Visit(url("delivery:timeline_json", slug))],
+        "campaigns:petition_comments": [
+            *both(url("campaigns:petition_comments", slug)),
+            Visit(url("campaigns:petition_comments", slug) + "?page=9"),
+        ],
+        "organizer:campaign_responses": [
+            *organizer(url("organizer:campaign_responses", slug)),
+            *organizer(
+                url("organizer:campaign_responses", slug), 400, "post", {"source_url": "ftp://x"}
+            ),
+        ],
+        "organizer:campaign_response_edit": organizer(
+            url("organizer:campaign_response_edit", slug, world["response"].pk)
+        ),
+        "organizer:campaign_response_delete": organizer(
+            url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
+        ),
+        "organizer:campaign_outcome": organizer(url("organizer:campaign_outcome", slug)),
+        "organizer:campaign_milestones": organizer(url("organizer:campaign_milestones", slug)),
+        "organizer:campaign_comments": organizer(url("organizer:campaign_comments", slug)),
+        "organizer:campaign_comment_moderate": organizer(
+            url("organizer:campaign_comment_moderate", slug, signer.public_id),
+            302,
+            "post",
+            {"hidden": "1"},
+        ),
+        "campaigns:petition_share_image": [Visit(url("campaigns:petition_share_image", slug))],
+        "letters:share_image": [Visit(url("letters:share_image", open_letter))],
+        "campaigns:petition_qr": [
+            Visit(url("campaigns:petition_qr", slug) + "?partner=faith-united"),
+            Visit(url("campaigns:petition_qr", slug) + "?partner=nobody", 404),
+        ],
+        "campaigns:petition_poster": both(url("campaigns:petition_poster", slug)),
+        "campaigns:petition_history_json": [
+            Visit(url("campaigns:petition_history_json", slug)),
+            Visit(url("campaigns:petition_history_json", slug) + "?days=0", 400),
+        ],
         "campaigns:petition_history": both(url("campaigns:petition_history", slug)),
         "campaigns:petition_embed": [
             Visit(url("campaigns:petition_embed", slug) + "?partner=faith-united")
@@ -288,9 +357,38 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("transparency:inclusion", slug) + "?leaf_index=0"),
             Visit(url("transparency:inclusion", slug) + "?leaf_index=²", 400),
         ],
+        "transparency:tlog_checkpoint": [Visit(url("transparency:tlog_checkpoint", slug))],
+        "transparency:tlog_tile": [
+            Visit(url("transparency:tlog_tile", slug, "0/000.p/1")),
+            Visit(url("transparency:tlog_tile", slug, "0/0"), 404),
+        ],
+        "transparency:transparency_keys": [Visit(url("transparency:transparency_keys"))],
         "transparency:consistency": [
             Visit(url("transparency:consistency", slug) + "?old=1&new=3", 400)
         ],
+        "updates:unsubscribe": [
+            Visit(unsubscribe),
+            Visit(unsubscribe, method="post"),
+            Visit(url("updates:unsubscribe", org, "not-a-token"), 400),
+        ],
+        "organizer:campaign_updates": organizer(url("organizer:campaign_updates", slug)),
+        "organizer:campaign_update_new": [
+            *organizer(url("organizer:campaign_update_new", slug)),
+            *organizer(url("organizer:campaign_update_new", slug), 400, "post", {"subject": ""}),
+        ],
+        "organizer:letter_updates": organizer(url("organizer:letter_updates", open_letter)),
+        "organizer:letter_update_new": organizer(url("organizer:letter_update_new", open_letter)),
+        "organizer:update": organizer(url("organizer:update", update.pk)),
+        "organizer:update_edit": organizer(url("organizer:update_edit", update.pk)),
+        "organizer:update_progress": organizer(url("organizer:update_progress", update.pk)),
+        "organizer:update_test": organizer(url("organizer:update_test", update.pk), 302, "post"),
+        "organizer:update_schedule": organizer(
+            url("organizer:update_schedule", update.pk), 302, "post"
+        ),
+        "organizer:update_send": organizer(url("organizer:update_send", update.pk), 302, "post"),
+        "organizer:update_cancel": organizer(
+            url("organizer:update_cancel", update.pk), 302, "post"
+        ),
         "organizer:delivery_overview": organizer(url("organizer:delivery_overview", slug)),
         "organizer:delivery_checkpoint_new": organizer(
             url("organizer:delivery_checkpoint_new", slug), 302, "post"
@@ -320,6 +418,18 @@ def visits(world) -> dict[str, list[Visit]]:
             *organizer(url("organizer:campaign_new"), 200, "post", {"title": ""}),
         ],
         "organizer:organization_members": organizer(url("organizer:organization_members", org)),
+        "organizer:organization_api_keys": [
+            *organizer(url("organizer:organization_api_keys", org)),
+            *organizer(
+                url("organizer:organization_api_keys", org),
+                200,
+                "post",
+                {"name": "CRM", "scope": "read"},
+            ),
+        ],
+        "organizer:organization_api_key_revoke": organizer(
+            url("organizer:organization_api_key_revoke", org, 999_999), 404, "post"
+        ),
         "organizer:organization_profile": organizer(
             url("organizer:organization_profile", org), 302, "post", {"name": ""}
         ),
@@ -340,6 +450,11 @@ def visits(world) -> dict[str, list[Visit]]:
             url("organizer:campaign_version_notices", slug), 302, "post"
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
+        "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
+        "organizer:campaign_what_next": [
+            *organizer(url("organizer:campaign_what_next", slug)),
+            *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),
+        ],
         "organizer:campaign_partner_remove": organizer(
             url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
         ),
@@ -432,6 +547,17 @@ def visits(world) -> dict[str, list[Visit]]:
             Visit(url("set_language"), 302, "post", {"language": "en", "next": url("login")})
         ],
         **event_visits(world, url, both, organizer),
+        # The API answers JSON; without a key, a JSON 401 (tests/api).
+        "api-v1:api-root": [Visit("/api/v1/", 404)],
+        "api-v1:openapi-json": [Visit(url("api-v1:openapi-json"))],
+        "api-v1:openapi-view": [Visit(url("api-v1:openapi-view"))],
+        "api-v1:petitions": [Visit(url("api-v1:petitions"), 401)],
+        "api-v1:petition": [Visit(url("api-v1:petition", slug), 401)],
+        "api-v1:petition_signatures": [Visit(url("api-v1:petition_signatures", slug), 401)],
+        "api-v1:people": [Visit(url("api-v1:people"), 401)],
+        "api-v1:letters": [Visit(url("api-v1:letters"), 401)],
+        "api-v1:letter": [Visit(url("api-v1:letter", open_letter), 401)],
+        "api-v1:letter_signatories": [Visit(url("api-v1:letter_signatories", open_letter), 401)],
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [

@@ -20,10 +20,12 @@ def sign_as(served, campaign, client, number):
 
 
 def within_one_window(attempt):
-    """Run `attempt` until it runs inside one rate-limit minute (the limit's window)."""
-    for _try in range(3):
+    """Run `attempt(try_number)` until it runs inside one rate-limit minute (the limit's
+    window). Each try uses its own client addresses: a try cut by a minute boundary has
+    already used the next minute's buckets of its own."""
+    for try_number in range(3):
         started = int(time.time()) // 60
-        outcome = attempt()
+        outcome = attempt(try_number)
         if int(time.time()) // 60 == started:
             return outcome
     raise AssertionError("three minute boundaries in a row")
@@ -33,9 +35,9 @@ def test_without_trusted_proxies_every_client_behind_the_proxy_shares_one_limit(
     with groundswell_serve(tmp_path, SIGNING_RATE_LIMIT_PER_MINUTE="1") as served:
         counter = iter(range(100))
 
-        def two_clients():
-            first = sign_as(served, campaign, "198.51.100.1", next(counter))
-            second = sign_as(served, campaign, "198.51.100.2", next(counter))
+        def two_clients(try_number):
+            first = sign_as(served, campaign, f"198.51.10{try_number}.1", next(counter))
+            second = sign_as(served, campaign, f"198.51.10{try_number}.2", next(counter))
             return first, second
 
         first, second = within_one_window(two_clients)
@@ -51,14 +53,15 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit_and_cannot_spoof_a
     with groundswell_serve(tmp_path, **environment) as served:
         counter = iter(range(100))
 
-        def clients_and_a_spoofer():
+        def clients_and_a_spoofer(try_number):
+            one, two = f"198.51.10{try_number}.1", f"198.51.10{try_number}.2"
             return [
-                sign_as(served, campaign, "198.51.100.1", next(counter)),
-                sign_as(served, campaign, "198.51.100.2", next(counter)),
-                # 198.51.100.1 again, claiming to be someone else by writing the header
+                sign_as(served, campaign, one, next(counter)),
+                sign_as(served, campaign, two, next(counter)),
+                # The first client again, claiming to be someone else by writing the header
                 # itself; nginx appends the address it really came from.
-                sign_as(served, campaign, "203.0.113.50, 198.51.100.1", next(counter)),
-                sign_as(served, campaign, "198.51.100.2", next(counter)),
+                sign_as(served, campaign, f"203.0.113.50, {one}", next(counter)),
+                sign_as(served, campaign, two, next(counter)),
             ]
 
         outcomes = within_one_window(clients_and_a_spoofer)

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,10 +91,38 @@ def watch_policy_violations(page: Any) -> list[str]:
     return violations
 
 
-SCREENSHOTS = Path(os.environ.get("GROUNDSWELL_SCREENSHOTS", "var/screenshots"))
+def screenshot_dir() -> Path:
+    """GROUNDSWELL_SCREENSHOTS_DIR (CI keeps it as an artifact), else a temporary folder."""
+    named = os.environ.get("GROUNDSWELL_SCREENSHOTS_DIR") or os.environ.get(
+        "GROUNDSWELL_SCREENSHOTS"
+    )
+    return Path(named) if named else Path(tempfile.gettempdir()) / "groundswell-screenshots"
 
 
 def shot(page: Any, name: str) -> None:
     """Keep a full-page screenshot for people to look at (not asserted on)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    folder = screenshot_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+# WCAG 2.1 levels A and AA: what the pages promise (issue 15).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations on `page` as it stands, one line per rule and element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    found = []
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {node['target']} — "
+                f"{node.get('failureSummary', '').splitlines()[-1:]}"
+            )
+    return found

@@ -6,7 +6,12 @@ import pytest
 from django.core import mail
 
 from groundswell.campaigns.models import Campaign
-from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
+from tests.e2e.conftest import (
+    axe_violations,
+    shot,
+    take_the_time_a_person_would,
+    watch_policy_violations,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +28,7 @@ def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     page.get_by_role("button", name="Sign").click()
     assert page.get_by_text("Please correct the errors below.").is_visible()
     assert page.get_by_text("Please remove HTML tags").is_visible()
+    assert axe_violations(page) == []
 
     page.get_by_label("Full name").fill("Suzie Quatro")
     page.get_by_role("textbox", name="E-mail").fill("suzie@example.org")
@@ -41,6 +47,7 @@ def test_suzie_signs_a_petition(live_server, phone, campaign, settings):
     link = re.search(r"(http://\S+/confirm/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     shot(page, "confirm-phone")
+    assert axe_violations(page) == []
     campaign.refresh_from_db()
     assert campaign.signature_count == 0
 

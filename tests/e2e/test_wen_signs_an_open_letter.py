@@ -7,7 +7,12 @@ import pytest
 from django.core import mail
 
 from groundswell.letters.models import Signatory
-from tests.e2e.conftest import shot, take_the_time_a_person_would, watch_policy_violations
+from tests.e2e.conftest import (
+    axe_violations,
+    shot,
+    take_the_time_a_person_would,
+    watch_policy_violations,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +36,7 @@ def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, let
     page.get_by_role("textbox", name="Work e-mail").fill("wen@gmail.com")
     page.get_by_role("button", name="Sign", exact=True).click()
     assert page.get_by_text("Please correct the errors below.").is_visible()
+    assert axe_violations(page) == []
 
     page.get_by_role("textbox", name="Work e-mail").fill("wen.okafor@northwind.example")
     assert page.locator("input[name=website]").is_hidden()
@@ -38,11 +44,13 @@ def test_wen_signs_an_open_letter_with_her_name_withheld(live_server, phone, let
     page.get_by_role("button", name="Sign", exact=True).click()
     page.wait_for_load_state()
     shot(page, "letter-thanks-phone")
+    assert axe_violations(page) == []
     verify = mail.outbox[-1]
     assert "Okafor" not in verify.body
     link = re.search(r"(http://\S+/verify/\S+/)", verify.body).group(1)
 
     page.goto(link)
+    assert axe_violations(page) == []
     assert Signatory.objects.get().work_verified_at is None
     page.get_by_role("button", name="Confirm", exact=True).click()
     page.wait_for_load_state()

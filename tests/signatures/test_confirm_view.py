@@ -163,7 +163,9 @@ def test_each_signer_sees_their_own_links_on_the_page_kept_for_everyone(
         assert not any(link in page for link in other_links)
         assert "Stop &quot;the &lt;contract&gt;&quot;" in page
         assert "hole" not in page
-        assert f'value="http://testserver{campaign.get_absolute_url()}"' in page
+        # The share link carries the signer's own referral code (tests/sharing).
+        share = f"http://testserver{campaign.get_absolute_url()}?r={signature.referral_code}"
+        assert f'value="{share}"' in page
 
     # An organizer who is logged in gets the page rendered for them, with their own menu.
     client.force_login(owner)

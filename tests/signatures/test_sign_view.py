@@ -139,7 +139,7 @@ def test_a_closed_campaign_refuses_signatures(client, make_campaign, status):
     response = client.post(sign_url(closed), sign_data())
 
     assert response.status_code == 409
-    assert "not accepting signatures" in response.content.decode()
+    assert "no longer takes signatures" in response.content.decode()
     assert Signature.objects.count() == 0
 
 

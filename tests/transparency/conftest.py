@@ -23,6 +23,15 @@ def _delivery_isolated(settings: Any, tmp_path: Path, checkpoint_key_file: Path)
     """Checkpoints signed with a test key, packages and photos written to a temporary folder."""
     settings.CHECKPOINT_SIGNING_KEY_FILE = str(checkpoint_key_file)
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "transparency_tiles": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "tiles")},
+        },
+    }
+    settings.TRANSPARENCY_ORIGIN_HOST = "sign.example.org"
+    settings.TRANSPARENCY_KEY_NAME = "sign.example.org"
 
 
 @pytest.fixture

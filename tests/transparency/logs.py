@@ -35,7 +35,7 @@ def signature_entries(count: int, *, start: int = 0) -> list[bytes]:
 
 def tombstone(entries: Sequence[bytes], revoked_index: int) -> bytes:
     revoked = entries[revoked_index]
-    return TombstoneEntry(revoked_index, TombstoneReason.WITHDRAWN, revoked[2:]).to_bytes()
+    return TombstoneEntry(revoked_index, TombstoneReason.WITHDRAWN, revoked[3:]).to_bytes()
 
 
 @dataclass

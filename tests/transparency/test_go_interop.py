@@ -183,3 +183,60 @@ def test_go_signs_with_our_signer_key_and_we_verify_it(tlogcheck: Path, tmp_path
     note = completed.stdout.encode()
     assert open_note(note, [signer.verifier]).text == text
     assert note == text + b"\n" + signer.sign(text).line().encode()
+
+
+@pytest.mark.django_db
+def test_go_verifies_the_checkpoint_and_tiles_the_running_log_serves(
+    tlogcheck: Path, tmp_path: Path, client, campaign, run_on_commit
+) -> None:
+    # Django-side imports here keep the module's pure tests free of the database fixtures.
+    from groundswell.signatures.models import Signature
+    from groundswell.transparency.log_store import DatabaseNodeStore
+    from groundswell.transparency.models import EntryNode
+    from groundswell.transparency.note_keys import log_signer
+    from groundswell.transparency.services.log import transparency_signature_withdrawn
+    from groundswell.transparency.services.signed_checkpoints import signed_checkpoint_create
+    from groundswell.transparency.tlog_tiles import entry_bundles_to_publish, tree_tiles
+    from tests.transparency.test_tiled_log import ClientTiles, confirmed_in_bulk, origin
+
+    confirmed_in_bulk(campaign, 300)
+    for signature_id in Signature.objects.order_by("pk").values_list("pk", flat=True)[:3]:
+        transparency_signature_withdrawn(
+            signature_id=signature_id, campaign_id=campaign.pk, reason="withdrawn"
+        )
+    with run_on_commit():
+        checkpoint = signed_checkpoint_create(campaign_id=campaign.pk)
+    size = checkpoint.tree_size
+    directory = tmp_path / "served"
+    mirror = DirectoryTiles(directory)
+    served = ClientTiles(client, campaign.slug)
+    mirror.write("checkpoint", served.read("checkpoint"))
+    for tile in [*tree_tiles(size), *entry_bundles_to_publish(old_size=0, new_size=size)]:
+        mirror.write(tile.path, served.read(tile.path))
+    store = DatabaseNodeStore(campaign_id=campaign.pk, model=EntryNode)
+    proofs = {
+        "inclusion": [
+            {"index": index, "proof": b64(inclusion_proof(store, index=index, tree_size=size))}
+            for index in (0, 255, 256, size - 1)
+        ],
+        "consistency": [
+            {
+                "old_size": old_size,
+                "old_root": base64.b64encode(root_hash(store, tree_size=old_size)).decode(),
+                "proof": b64(consistency_proof(store, old_size=old_size, new_size=size)),
+            }
+            for old_size in (1, 256, size - 1)
+        ],
+    }
+    proofs_file = tmp_path / "proofs.json"
+    proofs_file.write_text(json.dumps(proofs))
+
+    completed = run(
+        tlogcheck, "verify", "-vkey", log_signer().vkey, "-origin", origin(campaign),
+        "-dir", str(directory), "-proofs", str(proofs_file),
+    )  # fmt: skip
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert f"OK: the {size} entries rebuild the checkpoint's root" in completed.stdout
+    assert "published tiles equal tlog.ReadTileData of Go's tree" in completed.stdout
+    assert "inclusion proofs pass tlog.CheckRecord" in completed.stdout

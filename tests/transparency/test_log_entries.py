@@ -7,6 +7,7 @@ import pytest
 
 from groundswell.transparency.commitments import TOMBSTONE_REASONS, signature_leaf, tombstone_leaf
 from groundswell.transparency.log_entries import (
+    Channel,
     EntryError,
     LiveCount,
     RecountError,
@@ -21,10 +22,20 @@ from tests.transparency.logs import commitment, signature_entries, tombstone
 COMMITMENT = bytes(range(32))
 
 
-def test_a_signature_entry_is_version_kind_commitment() -> None:
+def test_a_signature_entry_is_version_kind_channel_commitment() -> None:
     entry = SignatureEntry(COMMITMENT)
 
-    assert entry.to_bytes() == bytes.fromhex("0101") + COMMITMENT
+    assert entry.to_bytes() == bytes.fromhex("010101") + COMMITMENT
+    assert parse_entry(entry.to_bytes()) == entry
+
+
+@pytest.mark.parametrize(
+    ("channel", "code"), [(Channel.ONLINE, 1), (Channel.PAPER, 2), (Channel.PARTNER_TOOL, 3)]
+)
+def test_a_signature_entry_carries_its_channel(channel: Channel, code: int) -> None:
+    entry = SignatureEntry(COMMITMENT, channel)
+
+    assert entry.to_bytes()[2] == code
     assert parse_entry(entry.to_bytes()) == entry
 
 
@@ -73,10 +84,12 @@ def test_todays_commitment_becomes_the_entry_commitment() -> None:
     [
         (b"", "at least"),
         (b"\x01", "at least"),
-        (b"\x02\x01" + COMMITMENT, "version"),
-        (b"\x01\x03" + COMMITMENT, "kind"),
-        (b"\x01\x01" + COMMITMENT[:31], "34 bytes"),
-        (b"\x01\x01" + COMMITMENT + b"\x00", "34 bytes"),
+        (b"\x02\x01\x01" + COMMITMENT, "version"),
+        (b"\x01\x03\x01" + COMMITMENT, "kind"),
+        (b"\x01\x01\x01" + COMMITMENT[:31], "35 bytes"),
+        (b"\x01\x01\x01" + COMMITMENT + b"\x00", "35 bytes"),
+        (b"\x01\x01\x04" + COMMITMENT, "channel"),
+        (b"\x01\x01\x00" + COMMITMENT, "channel"),
         (b"\x01\x02" + bytes(8) + b"\x01" + COMMITMENT[:31], "43 bytes"),
         (b"\x01\x02" + bytes(8) + b"\x04" + COMMITMENT, "reason"),
         (b"\x01\x02" + bytes(8) + b"\x00" + COMMITMENT, "reason"),

@@ -13,6 +13,10 @@ MODULES = [
     "groundswell.transparency.log_entries",
     "groundswell.transparency.witness",
     "groundswell.transparency.recount",
+    "groundswell.transparency.verify_tlog",
+    "groundswell.transparency.verify_cli",
+    "groundswell.transparency.witness_server",
+    "groundswell.transparency.audit_sample",
 ]
 
 

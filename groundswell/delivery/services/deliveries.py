@@ -7,10 +7,12 @@ from io import BytesIO
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from PIL import Image, ImageOps
 
 from groundswell.accounts.models import User
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.models import Campaign, TimelineKind
+from groundswell.campaigns.timeline import timeline_entry_add
 from groundswell.delivery.models import Delivery, DeliveryPhoto
 from groundswell.transparency.services.log import checkpoint_create
 
@@ -47,6 +49,15 @@ def delivery_record(
             photo = DeliveryPhoto(delivery=delivery, position=position)
             photo.image.save(content.name, content, save=False)
             photo.save()
+        if is_public:
+            timeline_entry_add(
+                campaign=campaign,
+                kind=TimelineKind.DELIVERY,
+                key=str(delivery.pk),
+                at=delivered_at,
+                title=f"{received_by}, {place}",
+                url=reverse("delivery:delivery", args=[campaign.slug, delivery.pk]),
+            )
     return delivery
 
 

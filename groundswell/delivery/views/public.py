@@ -1,12 +1,15 @@
-"""The public page of a delivery."""
+"""The public page of a delivery, and the campaign's timeline as JSON (here because a delivery
+made private must leave it)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
-from groundswell.delivery.selectors import delivery_public_get
+from groundswell.campaigns.timeline import timeline_entry_json
+from groundswell.core.page_cache import cached_public_page
+from groundswell.delivery.selectors import delivery_public_get, timeline_shown
 from groundswell.transparency.checkpoints import key_id
 from groundswell.transparency.selectors import checkpoints_for_campaign
 from groundswell.transparency.signing_key import checkpoint_public_key
@@ -41,3 +44,20 @@ def delivery_detail(request: HttpRequest, slug: str, delivery_id: int) -> HttpRe
         "public_key_url": request.build_absolute_uri(reverse("transparency:public_key")),
     }
     return render(request, "delivery/delivery_public.html", context)
+
+
+@require_GET
+@cached_public_page
+def petition_timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """The campaign's story, oldest first, cached like the petition's JSON."""
+    campaign = campaign_public_get(slug=slug)
+    response = JsonResponse(
+        {
+            "slug": campaign.slug,
+            "status": campaign.shown_status,
+            "outcome_note": campaign.outcome_note if campaign.has_outcome else "",
+            "entries": [timeline_entry_json(entry) for entry in timeline_shown(campaign=campaign)],
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

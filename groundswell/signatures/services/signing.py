@@ -25,7 +25,13 @@ from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.errors import CampaignNotSigning
 from groundswell.signatures.links import change_url, confirmation_url
-from groundswell.signatures.models import PendingChange, Signature, new_public_id
+from groundswell.signatures.models import (
+    PendingChange,
+    Signature,
+    SignatureChannel,
+    new_public_id,
+    new_referral_code,
+)
 from groundswell.signatures.services.consents import (
     asked_consent_wordings,
     coalition_change_request,
@@ -76,7 +82,10 @@ def signature_create(
     source: str = "",
     partner: Partner | None = None,
     consents: Sequence[ConsentGiven] = (),
+    channel: str = SignatureChannel.ONLINE,
+    referrer_code: str = "",
     now: datetime | None = None,
+    comment_public: bool = False,
 ) -> SigningOutcome:
     """Take a signature (pending until confirmed) and store the e-mail that goes with it.
 
@@ -90,7 +99,7 @@ def signature_create(
     single_line_text(postal_code)
     multi_line_text(comment)
     if not campaign.accepts_signatures(now):
-        raise CampaignNotSigning(_("This petition is not accepting signatures."))
+        raise CampaignNotSigning(campaign.signing_closed_message(now))
     consents = list(consents)
     public_id = new_public_id()
     values: dict[str, Any] = {
@@ -102,6 +111,8 @@ def signature_create(
         "country": country,
         "postal_code": postal_code,
         "comment": comment,
+        # Nothing to show without a comment.
+        "comment_public": comment_public and bool(comment),
         "show_name": show_name,
         "source": source,
         "partner": partner.pk if partner else None,
@@ -111,15 +122,23 @@ def signature_create(
         "told_of_version": campaign.text_version,
         "created_at": now,
         "notified_at": now,
+        "channel": channel,
+        "referral_code": new_referral_code(),
     }
     mail = _confirmation_email(campaign=campaign, name=name, to=email, public_id=public_id)
     day, shard = local_day(now), random.randrange(SHARDS)
     if connection.vendor == "postgresql":
         inserted = signing_statements.insert_signature(
             values=values, partner_id=partner.pk if partner else None, consents=consents,
-            mail=mail, now=now, day=day, shard=shard,
+            mail=mail, now=now, day=day, shard=shard, referrer_code=referrer_code,
         )  # fmt: skip
     else:
+        if referrer_code:
+            values["referred_by"] = (
+                Signature.objects.filter(referral_code=referrer_code, campaign=campaign)
+                .values_list("pk", flat=True)
+                .first()
+            )
         inserted = _insert_signature_in_steps(
             values=values, partner=partner, consents=consents, mail=mail, now=now, day=day
         )
@@ -136,7 +155,8 @@ def signature_create(
         return signature_create(
             campaign=campaign, name=name, email=email, country=country, postal_code=postal_code,
             comment=comment, show_name=show_name, source=source, partner=partner,
-            consents=consents, now=now,
+            consents=consents, channel=channel, referrer_code=referrer_code, now=now,
+            comment_public=comment_public,
         )  # fmt: skip
 
 

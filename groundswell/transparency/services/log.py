@@ -24,15 +24,28 @@ from groundswell.signatures.models import Signature
 from groundswell.transparency.checkpoints import Checkpoint as CheckpointStatement
 from groundswell.transparency.checkpoints import key_id, sign_checkpoint
 from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
-from groundswell.transparency.commitments import new_salt, signature_leaf, tombstone_leaf
+from groundswell.transparency.commitments import (
+    new_salt,
+    signature_commitment,
+    signature_leaf_of,
+    tombstone_leaf,
+)
+from groundswell.transparency.log_entries import (
+    ENTRY_REASONS,
+    Channel,
+    SignatureEntry,
+    TombstoneEntry,
+    parse_entry,
+)
 from groundswell.transparency.log_store import DatabaseNodeStore, NodeAppender, rows_insert
 from groundswell.transparency.merkle import leaf_hash, root_hash
-from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry, LogHead
+from groundswell.transparency.models import Checkpoint, EntryNode, LeafKind, LogEntry, LogHead
 from groundswell.transparency.services.receipts import (
     AppendedSignature,
     ReceiptRecipient,
     receipt_emails_queue,
 )
+from groundswell.transparency.services.signed_checkpoints import signed_checkpoint_create
 from groundswell.transparency.signing_key import checkpoint_signing_key
 
 logger = logging.getLogger(__name__)
@@ -40,13 +53,37 @@ logger = logging.getLogger(__name__)
 EXTEND_BATCH_SIZE = 5000
 SIGNATURE_ENTRY_FIELDS = [
     "campaign", "index", "kind", "leaf_hash", "appended_at", "signature", "public_id", "salt",
-    "confirmed_at", "reason",
+    "confirmed_at", "reason", "entry",
 ]  # fmt: skip
+# Signature.channel comes with the API's partner tools; until then every signature is online.
+SIGNATURE_HAS_CHANNEL = any(field.name == "channel" for field in Signature._meta.get_fields())
+CHANNELS = {
+    "online": Channel.ONLINE,
+    "paper": Channel.PAPER,
+    "partner_tool": Channel.PARTNER_TOOL,
+}
 # A scan for new leaves looks back this long before the previous scan began: a confirmation that
 # was not yet committed then is found now, if its transaction took less than this (plus any clock
 # difference between web servers and workers). Later stragglers are found by a full scan, which
 # the sweep and every checkpoint run.
 RESCAN_WINDOW = timedelta(seconds=30)
+
+
+def entry_channel_for(signature: Signature) -> Channel:
+    """The channel byte of a signature's version 1 entry: how the signature was collected.
+
+    Reads `Signature.channel` ("online", "paper", "partner_tool") when the model has it; anything
+    else, or no such field, is online.
+    """
+    return CHANNELS.get(str(getattr(signature, "channel", "online")), Channel.ONLINE)
+
+
+def _channel_carrier(channel: object) -> Signature:
+    # An unsaved Signature holding only the channel: what entry_channel_for reads.
+    return Signature(**{"channel": channel}) if SIGNATURE_HAS_CHANNEL else _NO_CHANNEL
+
+
+_NO_CHANNEL = Signature()
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:
@@ -89,35 +126,41 @@ def transparency_log_extend(
             pending = pending.filter(confirmed_at__gte=since)
         scan_started = timezone.now()
         # Confirmed signatures: confirmed_at is set.
+        columns = ["pk", "public_id", "confirmed_at", "name", "email"]
+        if SIGNATURE_HAS_CHANNEL:
+            columns.append("channel")
         rows = cast(
-            list[tuple[int, str, datetime, str, str]],
-            list(
-                pending.order_by("confirmed_at", "pk").values_list(
-                    "pk", "public_id", "confirmed_at", "name", "email"
-                )[:batch_size]
-            ),
+            list[tuple[int, str, datetime, str, str, object]],
+            [
+                (*row, "online")[:6]
+                for row in pending.order_by("confirmed_at", "pk").values_list(*columns)[:batch_size]
+            ],
         )
         if not rows:
             LogHead.objects.filter(pk=campaign_id).update(scanned_at=scan_started)
             return 0
         appender = NodeAppender.load(campaign_id=campaign_id, size=head.size)
+        entry_appender = NodeAppender.load(campaign_id=campaign_id, size=head.size, model=EntryNode)
         entry_rows = []
         recipients = []
-        for signature_id, public_id, confirmed_at, name, email in rows:
+        for signature_id, public_id, confirmed_at, name, email, channel in rows:
             salt = new_salt()
-            leaf = signature_leaf(
+            commitment = signature_commitment(
                 public_id=public_id,
                 campaign_slug=head.log_name,
                 confirmed_at=confirmed_at,
                 salt=salt,
             )
-            digest = leaf_hash(leaf)
+            digest = leaf_hash(signature_leaf_of(commitment))
             index = appender.append(digest)
+            entry = SignatureEntry(commitment, entry_channel_for(_channel_carrier(channel)))
+            entry_bytes = entry.to_bytes()
+            entry_appender.append(leaf_hash(entry_bytes))
             # The columns of SIGNATURE_ENTRY_FIELDS; plain tuples, since model instances would
             # cost a third of the batch.
             entry_rows.append(
                 (campaign_id, index, LeafKind.SIGNATURE.value, digest, now, signature_id,
-                 public_id, salt, confirmed_at, "")
+                 public_id, salt, confirmed_at, "", entry_bytes)
             )  # fmt: skip
             recipients.append(
                 ReceiptRecipient(
@@ -131,6 +174,7 @@ def transparency_log_extend(
             )
         rows_insert(LogEntry, SIGNATURE_ENTRY_FIELDS, entry_rows)
         appender.save()
+        entry_appender.save()
         latest = max(row[2] for row in rows)
         if head.appended_through is not None:
             latest = max(latest, head.appended_through)
@@ -203,6 +247,21 @@ def transparency_signature_withdrawn(
 
 def _tombstone_append(*, head: LogHead, revoked_index: int, reason: str, now: datetime) -> LogEntry:
     appender = NodeAppender.load(campaign_id=head.campaign_id, size=head.size)
+    entry_appender = NodeAppender.load(
+        campaign_id=head.campaign_id, size=head.size, model=EntryNode
+    )
+    revoked_entry = bytes(
+        cast(
+            bytes,
+            LogEntry.objects.filter(campaign_id=head.campaign_id, index=revoked_index)
+            .values_list("entry", flat=True)
+            .get(),
+        )
+    )
+    entry_bytes = TombstoneEntry(
+        revoked_index, ENTRY_REASONS[reason], parse_entry(revoked_entry).commitment
+    ).to_bytes()
+    entry_appender.append(leaf_hash(entry_bytes))
     leaf = tombstone_leaf(
         leaf_index=revoked_index,
         campaign_slug=head.log_name,
@@ -219,8 +278,10 @@ def _tombstone_append(*, head: LogHead, revoked_index: int, reason: str, now: da
         revoked_index=revoked_index,
         reason=reason,
         revoked_at=now,
+        entry=entry_bytes,
     )
     appender.save()
+    entry_appender.save()
     LogHead.objects.filter(pk=head.campaign_id).update(
         size=appender.size, live_count=head.live_count - 1, updated_at=now
     )
@@ -262,4 +323,6 @@ def checkpoint_create(*, campaign: Campaign, now: datetime | None = None) -> Che
             key_id=key_id(private_key.public_key()).hex(),
         )
     logger.info("checkpoint of campaign %s at tree size %s", campaign.pk, checkpoint.tree_size)
+    # The C2SP checkpoint of the same size, over the published entries.
+    signed_checkpoint_create(campaign_id=campaign.pk, now=now)
     return checkpoint

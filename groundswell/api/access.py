@@ -1,0 +1,42 @@
+"""What a key's organization may reach: the campaigns it hosts or co-sponsors (as its staff do in
+the back office), and, in each, what `organizer.permissions` would let its staff see."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from groundswell.api.errors import ApiError
+from groundswell.api.models import ApiKey
+from groundswell.campaigns.models import Campaign
+from groundswell.coalitions.models import Partner
+
+
+@dataclass(frozen=True)
+class CampaignAccess:
+    campaign: Campaign
+    # None for the host; the key's partnership otherwise.
+    partner: Partner | None
+
+    @property
+    def is_host(self) -> bool:
+        return self.partner is None
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, "not_found", _("No such %(what)s for this API key.") % {"what": what})
+
+
+def campaign_for_key(*, api_key: ApiKey, slug: str) -> CampaignAccess:
+    """The campaign, if the key's organization hosts or co-sponsors it; 404 otherwise, so that
+    a key never learns whether another organization's draft exists."""
+    campaign = Campaign.objects.select_related("organization").filter(slug=slug).first()
+    if campaign is None:
+        raise not_found(_("petition"))
+    if campaign.organization_id == api_key.organization_id:
+        return CampaignAccess(campaign=campaign, partner=None)
+    partner = Partner.objects.filter(
+        campaign=campaign, organization_id=api_key.organization_id
+    ).first()
+    if partner is None:
+        raise not_found(_("petition"))
+    return CampaignAccess(campaign=campaign, partner=partner)

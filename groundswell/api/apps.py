@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "groundswell.api"
+    label = "api"
+
+    def ready(self) -> None:
+        # Registration only (Celery tasks by name, domain event subscribers).
+        from groundswell.api import tasks  # noqa: F401

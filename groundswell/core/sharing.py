@@ -1,0 +1,60 @@
+"""Share links that need no third-party script: each is a plain address the platform opens.
+
+The link shared is the page's address plus, when known, the partner who brought the visitor
+(`?partner=`, so the partner keeps the credit down the chain) and the sharer's own referral code
+(`?r=`, so "your link brought N people" can be counted).
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    key: str
+    label: str | Promise
+    href: str
+
+
+def share_url(*, page_url: str, partner_slug: str = "", referral_code: str = "") -> str:
+    """`page_url` with the partner and referral parameters (any query it had is replaced)."""
+    parts = urlsplit(page_url)
+    params = [(name, value) for name, value in (("partner", partner_slug), ("r", referral_code))]
+    query = urlencode([(name, value) for name, value in params if value])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def share_links(*, url: str, text: str) -> list[ShareLink]:
+    """WhatsApp, Facebook, X, Bluesky and e-mail links sharing `url` with `text`."""
+    message = f"{text} {url}"
+    return [
+        ShareLink("whatsapp", "WhatsApp", "https://wa.me/?" + urlencode({"text": message})),
+        ShareLink(
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        ),
+        ShareLink(
+            "x", "X", "https://twitter.com/intent/tweet?" + urlencode({"text": text, "url": url})
+        ),
+        ShareLink(
+            "bluesky", "Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": message})
+        ),
+        ShareLink(
+            "email",
+            _("E-mail"),
+            # Mail programs read "+" literally: spaces must be %20 in a mailto: address.
+            "mailto:?" + urlencode({"subject": text, "body": message}, quote_via=quote),
+        ),
+    ]
+
+
+def share_block(*, url: str, text: str, heading: str = "") -> SafeString:
+    """The share buttons' HTML (templates/_share_buttons.html), for pages rendered with holes."""
+    context = {"share_url": url, "links": share_links(url=url, text=text), "heading": heading}
+    return mark_safe(render_to_string("_share_buttons.html", context))  # noqa: S308 (a template)

@@ -1,0 +1,80 @@
+"""An update as an e-mail: the text rendered once per update, then per recipient only the
+personal unsubscribe link, and the headers mail providers require of bulk mail (RFC 8058)."""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from groundswell.core.signed_links import SignedLink, absolute_url
+from groundswell.core.text import one_line
+from groundswell.updates.models import Update
+
+# Never expires: a link in an e-mail from years ago must still unsubscribe. It names the
+# organization and the keyed hash of the address, not the address or any row.
+UNSUBSCRIBE_LINKS = SignedLink(purpose="groundswell.updates.unsubscribe", timestamped=False)
+UNSUBSCRIBE_LINK = "List-Unsubscribe"
+# Where the personal link goes in the rendered text; it cannot occur in a rendered template.
+LINK_HOLE = "\x00unsubscribe\x00"
+
+
+def unsubscribe_url(*, organization_id: int, organization_slug: str, address_hash: str) -> str:
+    token = UNSUBSCRIBE_LINKS.make(f"{organization_id}:{address_hash}")
+    return absolute_url(
+        reverse("updates:unsubscribe", kwargs={"organization": organization_slug, "token": token})
+    )
+
+
+class RenderedUpdate:
+    """What every recipient's e-mail shares, rendered once."""
+
+    def __init__(self, update: Update, *, subject_prefix: str = "") -> None:
+        about = update.campaign or update.letter
+        context = {
+            "update": update,
+            "organization": update.organization,
+            "about": about,
+            "about_url": absolute_url(about.get_absolute_url()) if about else "",
+            "unsubscribe_url": LINK_HOLE,
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            self.text = render_to_string("updates/email/update.txt", context)
+            self.html = render_to_string("updates/email/update.html", context)
+        self.subject = one_line(f"{subject_prefix}{update.subject}")
+        _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        self.from_email = formataddr((one_line(update.organization.name), address))
+        domain = address.rpartition("@")[2] or "groundswell.invalid"
+        self.message_id_domain = domain
+        self.update_id = update.pk
+
+    def message(
+        self, *, to: str, unsubscribe_url: str, message_id: str | None, connection: object = None
+    ) -> EmailMultiAlternatives:
+        headers = {
+            UNSUBSCRIBE_LINK: f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        }
+        if message_id:
+            headers["Message-ID"] = f"<{message_id}@{self.message_id_domain}>"
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.text.replace(LINK_HOLE, unsubscribe_url),
+            from_email=self.from_email,
+            to=[to],
+            headers=headers,
+            connection=connection,
+        )
+        message.attach_alternative(self.html.replace(LINK_HOLE, unsubscribe_url), "text/html")
+        return message
+
+
+def update_message(
+    *, update: Update, to: str, unsubscribe_url: str, subject_prefix: str, message_id: str | None
+) -> EmailMultiAlternatives:
+    return RenderedUpdate(update, subject_prefix=subject_prefix).message(
+        to=to, unsubscribe_url=unsubscribe_url, message_id=message_id
+    )

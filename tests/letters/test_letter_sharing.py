@@ -1,0 +1,37 @@
+"""An open letter's page has share buttons and a link-preview picture with its count."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from groundswell.letters.models import Letter, LetterStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_letter_page_has_share_buttons_and_preview_tags(client, letter):
+    html = client.get(letter.get_absolute_url()).content.decode()
+
+    assert f'content="http://testserver/letters/{letter.slug}/share.png"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert "https://wa.me/?text=" in html
+
+
+def test_its_picture_is_1200_by_630_and_follows_the_count(client, letter, settings):
+    settings.SHARE_IMAGE_SECONDS = 0
+    url = reverse("letters:share_image", args=[letter.slug])
+    before = client.get(url).content
+    Letter.objects.filter(pk=letter.pk).update(signatory_count=4321)
+
+    after = client.get(url).content
+
+    assert Image.open(io.BytesIO(after)).size == (1200, 630)
+    assert before != after
+
+
+def test_a_draft_letter_has_no_picture(client, make_letter):
+    draft = make_letter(status=LetterStatus.DRAFT)
+
+    assert client.get(reverse("letters:share_image", args=[draft.slug])).status_code == 404

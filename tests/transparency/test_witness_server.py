@@ -1,0 +1,167 @@
+"""`groundswell witness serve` on loopback, cosigning the checkpoints the running log submits, and
+refusing a split view, a rollback and a fork."""
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groundswell.transparency.merkle import EMPTY_ROOT
+from groundswell.transparency.models import SignedCheckpoint
+from groundswell.transparency.note_keys import log_signer
+from groundswell.transparency.recount import recount_log
+from groundswell.transparency.services.signed_checkpoints import signed_checkpoint_create
+from groundswell.transparency.signed_note import CosignatureSigner
+from groundswell.transparency.tlog_checkpoint import CountedCheckpoint, sign_checkpoint
+from groundswell.transparency.witness import WitnessPolicy, build_add_checkpoint_request
+from groundswell.transparency.witness_server import (
+    WitnessState,
+    main,
+    make_witness_server,
+)
+from tests.transparency.test_tiled_log import ClientTiles, origin
+
+WITNESS = CosignatureSigner.generate("witness.example.net/w1")
+
+
+@pytest.fixture
+def witness(tmp_path: Path, settings: Any, campaign: Any) -> Iterator[tuple[str, WitnessState]]:
+    """A witness for the campaign's log on loopback, configured as the log's only witness."""
+    state = WitnessState(tmp_path / "witness.sqlite3")
+    server = make_witness_server(
+        "127.0.0.1",
+        0,
+        state=state,
+        log_keys={origin(campaign): [log_signer().verifier]},
+        signers=[WITNESS],
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/add-checkpoint"
+    settings.TRANSPARENCY_WITNESSES = [f"{url} {WITNESS.vkey}"]
+    try:
+        yield url, state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def post(url: str, body: bytes) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def checkpoint_now(campaign: Any, run_on_commit: Any) -> SignedCheckpoint:
+    with run_on_commit():
+        checkpoint = signed_checkpoint_create(campaign_id=campaign.pk)
+    checkpoint.refresh_from_db()
+    return checkpoint
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_log_gets_each_checkpoint_cosigned_and_serves_the_cosignature(
+    client, campaign, confirm_many, run_on_commit, witness
+):
+    _url, state = witness
+    confirm_many(3)
+    first = checkpoint_now(campaign, run_on_commit)
+    confirm_many(2, prefix="more")
+    second = checkpoint_now(campaign, run_on_commit)
+
+    assert first.witnessed_by == second.witnessed_by == [WITNESS.vkey]
+    assert state.get(origin(campaign)).size == 5
+    policy = WitnessPolicy((WITNESS.verifier,), 1)
+    recount = recount_log(
+        ClientTiles(client, campaign.slug),
+        origin=origin(campaign),
+        log_verifiers=[log_signer().verifier],
+        policy=policy,
+        now=int(time.time()),
+    )
+    assert recount.live == 5
+
+
+def test_the_witness_refuses_a_split_view(campaign, confirm_many, run_on_commit, witness):
+    url, _ = witness
+    confirm_many(2)
+    honest = checkpoint_now(campaign, run_on_commit)
+    # The same log key signs another tree of the same size: what a log would show to a victim.
+    split = CountedCheckpoint(
+        origin(campaign), honest.tree_size, bytes(32), honest.live_count, honest.timestamp
+    )
+    note = sign_checkpoint(split, [log_signer()])
+
+    status, body = post(
+        url, build_add_checkpoint_request(old_size=honest.tree_size, proof=[], checkpoint=note)
+    )
+
+    assert status == 422
+    assert b"split view" in body
+
+
+def test_the_witness_refuses_a_rollback_and_a_fork(campaign, confirm_many, run_on_commit, witness):
+    url, _ = witness
+    confirm_many(3)
+    checkpoint_now(campaign, run_on_commit)
+    smaller = sign_checkpoint(
+        CountedCheckpoint(origin(campaign), 0, EMPTY_ROOT, 0, honest_time()), [log_signer()]
+    )
+    forked = sign_checkpoint(
+        CountedCheckpoint(origin(campaign), 4, bytes(32), 4, honest_time()), [log_signer()]
+    )
+
+    rollback = post(url, build_add_checkpoint_request(old_size=0, proof=[], checkpoint=smaller))
+    fork = post(
+        url, build_add_checkpoint_request(old_size=3, proof=[bytes(32)] * 2, checkpoint=forked)
+    )
+
+    assert rollback == (409, b"3\n")
+    assert fork[0] == 422
+
+
+def honest_time() -> datetime:
+    return datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_checkpoint_is_published_without_a_witness_that_is_down(
+    campaign, confirm_many, run_on_commit, settings
+):
+    settings.TRANSPARENCY_WITNESSES = [f"http://127.0.0.1:9/add-checkpoint {WITNESS.vkey}"]
+    settings.TRANSPARENCY_WITNESS_TIMEOUT_SECONDS = 1
+    confirm_many(1)
+
+    checkpoint = checkpoint_now(campaign, run_on_commit)
+
+    assert checkpoint.witnessed_by == []
+
+
+def test_witness_keygen_writes_a_cosigning_key_once(tmp_path, capsys):
+    key_file = tmp_path / "witness.key"
+
+    assert main(["keygen", "witness.example.org", "--key-file", str(key_file)]) == 0
+    vkey = capsys.readouterr().out.strip()
+    assert vkey.startswith("witness.example.org+")
+    assert key_file.read_text().startswith("PRIVATE+KEY+witness.example.org+")
+    assert main(["keygen", "witness.example.org", "--key-file", str(key_file)]) == 2
+
+
+def test_witness_serve_refuses_to_start_without_a_log(tmp_path, capsys):
+    key_file = tmp_path / "witness.key"
+    key_file.write_text(WITNESS.skey)
+
+    status = main(["serve", "--key-file", str(key_file), "--state", str(tmp_path / "s.db")])
+
+    assert status == 2
+    assert "--log" in capsys.readouterr().err
