@@ -18,13 +18,13 @@ pytestmark = pytest.mark.django_db
 
 EXTENSIONS = [
     "section target_response in count: groundswell.delivery.petition.target_stance_section",
+    "section events in main: groundswell.events.petition.events_section",
+    "section checkpoint in count: groundswell.transparency.petition.checkpoint_section",
     "section deliveries in main: groundswell.delivery.petition.deliveries_section",
     "section timeline in main: groundswell.delivery.petition.timeline_section",
-    "json target_response: groundswell.delivery.petition.target_response_json",
-    "section events in main: groundswell.events.petition.events_section",
-    "json events: groundswell.events.petition.events_json",
-    "section checkpoint in count: groundswell.transparency.petition.checkpoint_section",
     "json checkpoint: groundswell.transparency.petition.checkpoint_json",
+    "json target_response: groundswell.delivery.petition.target_response_json",
+    "json events: groundswell.events.petition.events_json",
 ]
 
 

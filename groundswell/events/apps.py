@@ -6,8 +6,8 @@ class EventsConfig(AppConfig):
     label = "events"
 
     def ready(self) -> None:
-        # Registration only (Celery tasks by name, petition sections): Django's app loading is
-        # the one place that imports an app's own modules from inside a function.
-        from groundswell.events import petition, tasks  # noqa: F401
+        # Registration only (system checks, Celery tasks by name, petition sections): Django's
+        # app loading is the one place that imports an app's own modules from inside a function.
+        from groundswell.events import checks, petition, tasks  # noqa: F401
 
         petition.register()

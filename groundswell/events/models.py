@@ -166,8 +166,8 @@ class RsvpStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for e-mail confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("On the waitlist")
-    # Cancelling through the link erases the RSVP (the row is deleted); the status remains for
-    # RSVPs an organizer cancels while keeping them listed.
+    # Set by organizers (`rsvp_cancel_by_organizers`): the RSVP stays listed, without a place.
+    # The person's own cancel link erases the RSVP instead (the row is deleted).
     CANCELLED = "cancelled", _("Cancelled")
 
 

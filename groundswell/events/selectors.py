@@ -1,5 +1,6 @@
 """Reads of events and RSVPs for pages, JSON, the door and other apps."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.core.databases import reporting_database
 from groundswell.events.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Rsvp, RsvpStatus
 
 
@@ -141,12 +143,16 @@ RSVP_EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-def rsvps_for_export(*, event: Event, organization_id: int) -> list[list[object]]:
+def rsvps_for_export(
+    *, event: Event, organization_id: int, batch_size: int = 2000
+) -> Iterator[list[object]]:
     """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
-    people an organization's export lists, like its supporters export of a campaign."""
+    people an organization's export lists, like its supporters export of a campaign. Read from
+    the reporting database (the replica, when there is one), in batches."""
     rows = (
-        Rsvp.objects.filter(
-            event=event,
+        Rsvp.objects.using(reporting_database())
+        .filter(
+            event_id=event.pk,
             status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
             consents__organization_id=organization_id,
             consents__confirmed_at__isnull=False,
@@ -164,8 +170,6 @@ def rsvps_for_export(*, event: Event, organization_id: int) -> list[list[object]
             "created_at",
         )
     )
-    exported = []
-    for name, *rest in rows:
+    for name, *rest in rows.iterator(chunk_size=batch_size):
         first_name, _space, last_name = name.partition(" ")
-        exported.append([first_name, last_name, *rest])
-    return exported
+        yield [first_name, last_name, *rest]

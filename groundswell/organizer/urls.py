@@ -51,7 +51,7 @@ register_converter(
 )
 
 # The words of an event's other pages.
-register_converter(slug_except({"edit", "delivery", "checkin"}), "event_action")
+register_converter(slug_except({"edit", "delivery", "checkin", "rsvps"}), "event_action")
 
 CAMPAIGN = "campaigns/<slug:slug>/"
 DELIVERY = f"{CAMPAIGN}delivery/"
@@ -203,6 +203,11 @@ urlpatterns = [
     path(f"{EVENT}edit/", events.event_edit, name="event_edit"),
     path(f"{EVENT}delivery/", events.event_delivery, name="event_delivery"),
     path(f"{EVENT}rsvps.csv", events.event_rsvps_export, name="event_rsvps_export"),
+    path(
+        f"{EVENT}rsvps/<int:rsvp_id>/cancel/",
+        events.event_rsvp_cancel,
+        name="event_rsvp_cancel",
+    ),
     path(f"{EVENT}checkin/", events.event_checkin, name="event_checkin"),
     path(f"{EVENT}checkin/counts.json", events.event_checkin_counts, name="event_checkin_counts"),
     path(f"{EVENT}checkin/walk-in/", events.event_walk_in, name="event_walk_in"),

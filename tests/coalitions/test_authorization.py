@@ -27,6 +27,7 @@ from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
 from groundswell.delivery.models import DeliveryPackage
 from groundswell.delivery.services.packages import delivery_package_build
+from groundswell.events.models import Rsvp
 from groundswell.updates.services import update_draft_create
 from tests.coalitions.conftest import sign_through
 from tests.conftest import confirmation_link_from_outbox
@@ -183,6 +184,8 @@ TABLE = [
     Row("organizer:event_action", POST,           (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "event", "action": "finish"}),
     Row("organizer:event_delivery", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), EVENT),
+    Row("organizer:event_rsvp_cancel", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
+        {"slug": "event", "rsvp_id": "rsvp"}),
     Row("organizer:event_rsvps_export", GET,      (LOGIN, 403, 200, 200, 200, 404, 404), EVENT),
     Row("organizer:event_checkin", GET,           (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
     Row("organizer:event_checkin", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
@@ -355,10 +358,14 @@ def world(
         audience="host_signers",
     )
     event = make_event(co_hosts=[partner_a.organization])
+    rsvp = Rsvp.objects.create(event=event, name="Rae Vee", email="rae@example.org",
+                               email_key="rae@example.org", status="waitlisted",
+                               waitlist_position=1)  # fmt: skip
     return {
         "campaign": campaign.slug,
         "update": update.pk,
         "event": event.slug,
+        "rsvp": rsvp.pk,
         "host": host.slug,
         "letter": letter.slug,
         "partner_slug": partner_a.slug,

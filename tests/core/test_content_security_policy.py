@@ -605,6 +605,9 @@ def event_visits(world, url, both, organizer) -> dict[str, list[Visit]]:
         ],
         "organizer:event_delivery": organizer(url("organizer:event_delivery", event), 302, "post"),
         "organizer:event_rsvps_export": organizer(url("organizer:event_rsvps_export", event)),
+        "organizer:event_rsvp_cancel": organizer(
+            url("organizer:event_rsvp_cancel", event, world["pending_rsvp"].pk), 302, "post"
+        ),
         "organizer:event_checkin": [
             *organizer(door),
             *organizer(door + "?q=Person"),

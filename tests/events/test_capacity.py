@@ -194,3 +194,58 @@ def test_erasing_the_signature_keeps_the_rsvp_without_the_link(event, rsvped, si
 
     rsvp.refresh_from_db()
     assert rsvp.signature_id is None
+
+
+def test_nothing_of_a_cancelled_rsvp_is_left_anywhere(event, rsvped, run_on_commit):
+    from tests.traces import traces_of
+
+    rsvp = rsvped(
+        event,
+        name="Zebulon Quetzal",
+        email="zebulon.quetzal@example.org",
+        phone="+34 600 111 222",
+        consent_organization_ids={event.organization_id},
+    )
+    assert traces_of("Zebulon", "zebulon.quetzal", "600 111 222")
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(rsvp), slug=event.slug)
+
+    assert traces_of("Zebulon", "zebulon.quetzal", "600 111 222", rsvp.public_id) == []
+
+
+def test_organizers_cancelling_an_rsvp_keep_it_listed_and_move_the_waitlist_up(
+    make_event, rsvped, run_on_commit
+):
+    from groundswell.events.services.rsvps import rsvp_cancel_by_organizers
+
+    event = make_event(capacity=1)
+    coming = rsvped(event, email="coming@example.org")
+    waiting = rsvped(event)
+    mail.outbox.clear()
+
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=coming.pk)
+
+    assert Rsvp.objects.get(pk=coming.pk).status == RsvpStatus.CANCELLED
+    assert Rsvp.objects.get(pk=waiting.pk).status == RsvpStatus.CONFIRMED
+    assert sorted(message.subject.split(":")[0] for message in mail.outbox) == [
+        "A place opened up for you",
+        "Your RSVP was cancelled",
+    ]
+    event.refresh_from_db()
+    assert event.places_taken == 1
+
+
+def test_someone_cancelled_by_the_organizers_can_rsvp_again(make_event, rsvped, run_on_commit):
+    from groundswell.events.services.rsvps import rsvp_cancel_by_organizers
+
+    event = make_event()
+    rsvp = rsvped(event, email="back@example.org")
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=rsvp.pk)
+
+    again = rsvped(event, email="back@example.org")
+
+    assert again.pk == rsvp.pk
+    assert again.status == RsvpStatus.CONFIRMED

@@ -105,7 +105,9 @@ def test_publishing_cancelling_and_finishing(client, owner, make_event, rsvped):
     assert "Cancelled:" in mail.outbox[-1].subject
 
     response = client.post(f"/organizer/events/{event.slug}/finish/", follow=True)
-    assert "cannot be finish" in response.content.decode()
+    assert "Not possible from the event&#x27;s current status (Cancelled): finish." in (
+        response.content.decode()
+    )
 
 
 def test_finishing_publishes_event_finished(client, owner, event, monkeypatch):

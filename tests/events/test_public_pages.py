@@ -179,3 +179,14 @@ def test_the_petition_page_lists_the_campaigns_events(client, event, campaign):
 
     assert event.get_absolute_url() in page
     assert data["events"][0]["slug"] == event.slug
+
+
+def test_the_public_pages_take_a_bounded_number_of_queries(
+    client, event, rsvped, django_assert_max_num_queries
+):
+    for _ in range(5):
+        rsvped(event)
+
+    for url in (event.get_absolute_url(), f"/e/{event.slug}.json", f"/e/{event.slug}.ics"):
+        with django_assert_max_num_queries(6):
+            assert client.get(url).status_code == 200

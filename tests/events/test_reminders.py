@@ -115,3 +115,12 @@ def test_two_workers_claiming_at_once_send_one_reminder(soon, rsvped, run_on_com
         ]
 
     assert sent == [1, 0]
+
+
+def test_reminders_set_the_wrong_way_round_are_warned_of(settings):
+    from groundswell.events.checks import reminders_come_in_order
+
+    settings.EVENT_REMINDER_DAY_BEFORE_HOURS = 2
+    settings.EVENT_REMINDER_SHORTLY_BEFORE_HOURS = 24
+
+    assert [warning.id for warning in reminders_come_in_order(None)] == ["events.W001"]

@@ -131,7 +131,8 @@ def event_transition(*, event: Event, action: str, now: datetime | None = None) 
             action=action,
             unknown=lambda: EventError(_("Unknown action.")),
             refused=lambda: EventError(
-                _("This event cannot be %(action)s from its current status.") % {"action": action}
+                _("Not possible from the event's current status (%(status)s): %(action)s.")
+                % {"status": event.get_status_display(), "action": action}
             ),
         )
         event.refresh_from_db()

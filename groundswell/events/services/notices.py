@@ -26,6 +26,7 @@ class EmailKind:
     REMINDER = "event-reminder"
     CHANGED = "event-changed"
     CANCELLED = "event-cancelled"
+    RSVP_CANCELLED = "event-rsvp-cancelled"
 
 
 def event_when(event: Event) -> str:
@@ -54,6 +55,7 @@ def _subject(kind: str, event: Event) -> str:
         EmailKind.REMINDER: _("Reminder: %(title)s"),
         EmailKind.CHANGED: _("Changed: %(title)s"),
         EmailKind.CANCELLED: _("Cancelled: %(title)s"),
+        EmailKind.RSVP_CANCELLED: _("Your RSVP was cancelled: %(title)s"),
     }
     return subjects[kind] % {"title": event.title}
 

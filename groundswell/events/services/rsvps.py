@@ -121,6 +121,12 @@ def rsvp_create(
 
 def _rsvp_repeat(*, event: Event, key: str, now: datetime) -> Rsvp:
     rsvp = Rsvp.objects.get(event=event, email_key=key)
+    if rsvp.status == RsvpStatus.CANCELLED:
+        # Cancelled by the organizers: pending again, until the address's owner confirms.
+        Rsvp.objects.filter(pk=rsvp.pk).update(
+            status=RsvpStatus.PENDING, confirmed_at=None, notified_at=None
+        )
+        rsvp.refresh_from_db()
     claimed = (
         Rsvp.objects.filter(pk=rsvp.pk, notified_at__lt=now - REPEAT_EMAIL_INTERVAL).update(
             notified_at=now
@@ -270,6 +276,30 @@ def rsvp_cancel(*, token: str, slug: str, now: datetime | None = None) -> None:
             Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
             if event.status == EventStatus.PUBLISHED:
                 waitlist_promote(event=event, now=now)
+
+
+def rsvp_cancel_by_organizers(*, event: Event, rsvp_id: int, now: datetime | None = None) -> Rsvp:
+    """Organizers cancel someone's RSVP (they said so by phone, say): it stays listed as
+    cancelled, its places go to the waitlist in this transaction, and the person is told. Their
+    own cancel link still erases it."""
+    with transaction.atomic():
+        locked_event = Event.objects.select_for_update().get(pk=event.pk)
+        rsvp = Rsvp.objects.select_for_update().filter(event=locked_event, pk=rsvp_id).first()
+        if rsvp is None:
+            raise RsvpError(_("No such RSVP for this event."))
+        if rsvp.status == RsvpStatus.CANCELLED:
+            return rsvp
+        freed = rsvp.places if rsvp.status == RsvpStatus.CONFIRMED and not rsvp.walk_in else 0
+        rsvp.status = RsvpStatus.CANCELLED
+        rsvp.waitlist_position = None
+        rsvp.save(update_fields=["status", "waitlist_position"])
+        rsvp_email_queue(rsvp=rsvp, event=locked_event, kind=EmailKind.RSVP_CANCELLED)
+        if freed:
+            locked_event.places_taken -= freed
+            Event.objects.filter(pk=locked_event.pk).update(places_taken=locked_event.places_taken)
+            if locked_event.status == EventStatus.PUBLISHED:
+                waitlist_promote(event=locked_event, now=now)
+    return rsvp
 
 
 def rsvps_unconfirmed_purge(*, older_than: timedelta, now: datetime | None = None) -> int:

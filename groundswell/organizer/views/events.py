@@ -9,6 +9,7 @@ Who may do what:
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -56,6 +57,8 @@ from groundswell.events.services.notices import event_when
 from groundswell.events.services.rsvps import (
     CheckinOutcome,
     CheckinRefused,
+    RsvpError,
+    rsvp_cancel_by_organizers,
     rsvp_check_in,
     rsvp_check_in_by_code,
     rsvp_consent_organizations,
@@ -250,6 +253,21 @@ def event_rsvps_export(request: MemberRequest, slug: str) -> StreamingHttpRespon
     )
 
 
+@login_required
+@require_POST
+def event_rsvp_cancel(request: MemberRequest, slug: str, rsvp_id: int) -> HttpResponse:
+    event = event_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).event
+    try:
+        rsvp = rsvp_cancel_by_organizers(event=event, rsvp_id=rsvp_id)
+    except RsvpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The RSVP of %(name)s is cancelled; they were told.") % {"name": rsvp.name}
+        )
+    return redirect("organizer:event", slug=event.slug)
+
+
 # The door.
 
 
@@ -287,8 +305,8 @@ def event_checkin(request: MemberRequest, slug: str) -> HttpResponse:
             if _wants_json(request):
                 return JsonResponse({"ok": True, "message": message})
             messages.success(request, message)
-        query = request.POST.get("q", "")
-        target = f"?q={query}" if query else ""
+        query = " ".join(request.POST.get("q", "").split())[:100]
+        target = f"?{urlencode({'q': query})}" if query else ""
         return redirect(f"{request.path}{target}")
     query = " ".join(request.GET.get("q", "").split())[:100]
     organizations = rsvp_consent_organizations(event=event)
