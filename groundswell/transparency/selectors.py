@@ -221,8 +221,8 @@ def tiled_log_get(*, campaign: Campaign) -> TiledLog | None:
     latest = SignedCheckpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
     if latest is None:
         return None
-    head = log_head_get(campaign=campaign)
-    return TiledLog(log_name=head.log_name if head else campaign.slug, checkpoint=latest)
+    # The origin is <host>/p/<log name>: one query, the petition page runs this on every render.
+    return TiledLog(log_name=latest.origin.rsplit("/p/", 1)[1], checkpoint=latest)
 
 
 # Anti-fabrication sampling -----------------------------------------------------------------------
