@@ -76,7 +76,7 @@ def main() -> int:
         print(setup.stdout, end="")
         slug, vkey = re.findall(r"^slug (\S+) vkey (\S+)$", setup.stdout, re.M)[0]
         port = 8765
-        server = subprocess.Popen(  # noqa: S603 - our own server
+        server = subprocess.Popen(
             [*groundswell, "serve", "--bind", f"127.0.0.1:{port}", "--workers",
              str(arguments.workers)],
             env=environment, stdout=subprocess.DEVNULL,
@@ -128,7 +128,7 @@ def _wait_for(url: str) -> None:
 
     for _ in range(100):
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.2)
