@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from groundswell.__main__ import main as groundswell
 from groundswell.transparency.merkle import EMPTY_ROOT
 from groundswell.transparency.models import SignedCheckpoint
 from groundswell.transparency.note_keys import log_signer
@@ -165,3 +166,16 @@ def test_witness_serve_refuses_to_start_without_a_log(tmp_path, capsys):
 
     assert status == 2
     assert "--log" in capsys.readouterr().err
+
+
+def test_the_console_script_runs_the_witness_and_the_sample_command(
+    tmp_path, capsys, campaign, confirm_many
+):
+    assert groundswell(["groundswell", "witness", "keygen", "w.example", "--key-file",
+                        str(tmp_path / "k")]) == 0  # fmt: skip
+    confirm_many(2)
+    signed_checkpoint_create(campaign_id=campaign.pk)
+    groundswell(["groundswell", "audit-sample", campaign.slug, "--skip-checks", "--size", "1", "--output",
+                 str(tmp_path / "sample.json")])  # fmt: skip
+
+    assert '"sample_size": 1' in (tmp_path / "sample.json").read_text()
