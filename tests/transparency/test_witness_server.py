@@ -175,7 +175,7 @@ def test_the_console_script_runs_the_witness_and_the_sample_command(
                         str(tmp_path / "k")]) == 0  # fmt: skip
     confirm_many(2)
     signed_checkpoint_create(campaign_id=campaign.pk)
-    groundswell(["groundswell", "audit-sample", campaign.slug, "--skip-checks", "--size", "1", "--output",
-                 str(tmp_path / "sample.json")])  # fmt: skip
+    groundswell(["groundswell", "audit-sample", campaign.slug, "--skip-checks", "--size", "1",
+                 "--output", str(tmp_path / "sample.json")])  # fmt: skip
 
     assert '"sample_size": 1' in (tmp_path / "sample.json").read_text()
