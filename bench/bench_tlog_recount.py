@@ -6,7 +6,9 @@ a fresh child process so that its peak memory is its own:
 
 - root: every hash tile read and checked up to the checkpoint's root (``verify_tiles``);
 - recount: the checkpoint's signature, every tile, every entry bundle and the live count
-  (``recount_log``, what ``groundswell verify recount`` will run on a mirror).
+  (``recount_log``);
+- cli: ``groundswell verify recount DIR --key VKEY`` itself, what a reader runs on a mirror
+  (it also keeps every tombstone, for receipts).
 
 Each prints its time and its own peak RSS (VmHWM).
 
@@ -40,6 +42,7 @@ from groundswell.transparency.tlog_checkpoint import (
     sign_checkpoint,
 )
 from groundswell.transparency.tlog_tiles import DirectoryTiles, publish_tiles, verify_tiles
+from groundswell.transparency.verify_cli import main as verify_main
 
 ORIGIN = "bench.example.org/p/a-million"
 SIGNER = Ed25519Signer.from_seed(ORIGIN, hashlib.sha256(b"bench log key").digest())
@@ -50,7 +53,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--directory", type=Path, help="where the log is written (kept)")
-    parser.add_argument("--child", choices=["write", "root", "recount"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["write", "root", "recount", "cli"], help=argparse.SUPPRESS
+    )
     arguments = parser.parse_args()
     if arguments.child == "write":
         write_log(arguments.directory, arguments.entries)
@@ -65,7 +70,7 @@ def main() -> int:
     # Every step runs in its own child: Linux carries a process's peak RSS across fork and
     # exec, so a parent that had built the log would inflate the readers' figures.
     try:
-        for step in ("write", "root", "recount"):
+        for step in ("write", "root", "recount", "cli"):
             started = time.perf_counter()
             completed = subprocess.run(
                 [
@@ -141,6 +146,11 @@ def child(step: str, directory: Path) -> int:
             tiles, tree_size=opened.checkpoint.size, root=opened.checkpoint.root_hash
         )
         detail = f"{walk.hash_tiles} hash tiles"
+    elif step == "cli":
+        status = verify_main(["recount", str(directory), "--key", SIGNER.vkey])
+        if status:
+            return status
+        detail = "groundswell verify recount"
     else:
         recount = recount_log(tiles, origin=ORIGIN, log_verifiers=[SIGNER.verifier])
         detail = (

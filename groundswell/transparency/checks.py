@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 from groundswell.transparency.checkpoints import load_private_key_pem
+from groundswell.transparency.note_keys import (
+    configured_witnesses,
+    log_signer,
+    previous_log_keys,
+)
 from groundswell.transparency.signing_key import signing_key_is_configured, signing_key_path
 
 
@@ -40,3 +46,26 @@ def checkpoint_signing_key_is_usable(app_configs: object, **kwargs: object) -> l
             id="delivery.W001",
         )
     ]
+
+
+@register()
+def transparency_keys_are_usable(app_configs: object, **kwargs: object) -> list[CheckMessage]:
+    """The C2SP log key, the earlier keys and the witnesses are read at start-up, so that a bad
+    value stops the instance rather than the first checkpoint (transparency.E001)."""
+    errors: list[CheckMessage] = []
+    explicit = settings.TRANSPARENCY_SIGNING_KEY or settings.TRANSPARENCY_SIGNING_KEY_FILE
+    readers = [previous_log_keys, configured_witnesses]
+    if explicit:
+        readers.insert(0, log_signer)
+    for reader in readers:
+        try:
+            reader()
+        except ImproperlyConfigured as error:
+            errors.append(
+                Error(
+                    str(error),
+                    hint="See docs/deployment.md, 'The transparency log: keys, tiles, witnesses'.",
+                    id="transparency.E001",
+                )
+            )
+    return errors

@@ -199,7 +199,10 @@ class LiveCount:
         self._commitments = bytearray()
         self._kinds = bytearray()
         self._revoked = bytearray()
+        self._channels = bytearray()
         self._seen: set[bytes] = set()
+        # Live signatures per channel.
+        self.live_by_channel: dict[Channel, int] = dict.fromkeys(Channel, 0)
 
     @property
     def size(self) -> int:
@@ -225,11 +228,15 @@ class LiveCount:
             self._seen.add(entry.commitment)
             self._commitments += entry.commitment
             self.signatures += 1
+            self._channels.append(entry.channel)
+            self.live_by_channel[entry.channel] += 1
         else:
             self._check_tombstone(index, entry)
             self._revoked[entry.revoked_index] = 1
             self._commitments += bytes(COMMITMENT_SIZE)
             self.tombstones += 1
+            self._channels.append(0)
+            self.live_by_channel[Channel(self._channels[entry.revoked_index])] -= 1
         self._kinds.append(entry_kind(entry))
         self._revoked.append(0)
         return entry

@@ -221,8 +221,8 @@ def tiled_log_get(*, campaign: Campaign) -> TiledLog | None:
     latest = SignedCheckpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
     if latest is None:
         return None
-    head = log_head_get(campaign=campaign)
-    return TiledLog(log_name=head.log_name if head else campaign.slug, checkpoint=latest)
+    # The origin is <host>/p/<log name>: one query, the petition page runs this on every render.
+    return TiledLog(log_name=latest.origin.rsplit("/p/", 1)[1], checkpoint=latest)
 
 
 # Anti-fabrication sampling -----------------------------------------------------------------------
@@ -232,14 +232,11 @@ class AuditSampleError(Exception):
     """No checkpoint to sample from, or a sample size that makes no sense."""
 
 
-def audit_sample_document(
+def audit_sample_indexes(
     *, campaign: Campaign, tree_size: int | None = None, sample_size: int = 50
-) -> dict[str, object]:
-    """The openings of the signatures sampled by a signed checkpoint's root (audit_sample).
-
-    Holds personal data (names, e-mail addresses): for the organizer to hand to an auditor only.
-    Tombstoned entries are never sampled, so an erased signer's data is never asked for.
-    """
+) -> tuple[SignedCheckpoint, list[int]]:
+    """The signed checkpoint (the latest, or the one of `tree_size`) and the entry indexes its
+    root samples (audit_sample). No personal data: what a delivery may print for the record."""
     if sample_size < 1:
         raise AuditSampleError("the sample size is at least 1")
     checkpoints = SignedCheckpoint.objects.filter(campaign=campaign)
@@ -262,6 +259,21 @@ def audit_sample_document(
         count=sample_size,
         is_live=live.__contains__,
     )
+    return checkpoint, indexes
+
+
+def audit_sample_document(
+    *, campaign: Campaign, tree_size: int | None = None, sample_size: int = 50
+) -> dict[str, object]:
+    """The openings of the signatures sampled by a signed checkpoint's root (audit_sample).
+
+    Holds personal data (names, e-mail addresses): for the organizer to hand to an auditor only.
+    Tombstoned entries are never sampled, so an erased signer's data is never asked for.
+    """
+    checkpoint, indexes = audit_sample_indexes(
+        campaign=campaign, tree_size=tree_size, sample_size=sample_size
+    )
+    within = LogEntry.objects.filter(campaign=campaign, index__lt=checkpoint.tree_size)
     rows = {
         entry.index: entry for entry in within.filter(index__in=indexes).select_related("signature")
     }

@@ -277,6 +277,9 @@ def recount_checks(arguments: argparse.Namespace) -> Iterator[str]:
         f"recount: {result.count.signatures} signatures - {result.count.tombstones} tombstones "
         f"= {result.count.live} live, as the checkpoint says"
     )
+    yield "live by channel: " + ", ".join(
+        f"{channel.name.lower()} {count}" for channel, count in result.count.live_by_channel.items()
+    )
 
 
 def tile_receipt_checks(arguments: argparse.Namespace) -> Iterator[str]:

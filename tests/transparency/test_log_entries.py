@@ -164,3 +164,20 @@ def test_entries_refuse_impossible_values() -> None:
         TombstoneEntry(2**64, TombstoneReason.WITHDRAWN, COMMITMENT)
     with pytest.raises(EntryError):
         TombstoneEntry(1, 1, COMMITMENT)  # type: ignore[arg-type]
+
+
+def test_the_live_count_is_also_kept_per_channel() -> None:
+    entries = [
+        SignatureEntry(commitment(0), Channel.ONLINE).to_bytes(),
+        SignatureEntry(commitment(1), Channel.PAPER).to_bytes(),
+        SignatureEntry(commitment(2), Channel.PAPER).to_bytes(),
+        SignatureEntry(commitment(3), Channel.PARTNER_TOOL).to_bytes(),
+    ]
+    entries.append(tombstone(entries, 1))
+    count = LiveCount()
+
+    count.add_all(entries)
+
+    assert count.live_by_channel == {
+        Channel.ONLINE: 1, Channel.PAPER: 1, Channel.PARTNER_TOOL: 1
+    }  # fmt: skip

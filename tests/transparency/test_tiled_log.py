@@ -16,6 +16,7 @@ from groundswell.campaigns.models import Campaign
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signature_withdraw
 from groundswell.transparency.checkpoints import verify_checkpoint
+from groundswell.transparency.checks import transparency_keys_are_usable
 from groundswell.transparency.commitments import signature_commitment
 from groundswell.transparency.log_entries import (
     Channel,
@@ -331,3 +332,12 @@ def test_the_migration_rebuilds_the_entries_of_existing_logs_and_keeps_todays_tr
         bytes(Checkpoint.objects.get(campaign=campaign).signature),
         checkpoint_public_key(),
     )
+
+
+def test_a_bad_transparency_key_setting_stops_the_instance(settings):
+    settings.TRANSPARENCY_SIGNING_KEY = "PRIVATE+KEY+not-a-key"
+    settings.TRANSPARENCY_WITNESSES = ["ftp://witness.example not-a-key"]
+
+    messages = transparency_keys_are_usable(None)
+
+    assert [message.id for message in messages] == ["transparency.E001"] * 2

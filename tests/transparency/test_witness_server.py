@@ -1,6 +1,9 @@
 """`groundswell witness serve` on loopback, cosigning the checkpoints the running log submits, and
 refusing a split view, a rollback and a fork."""
 
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -12,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from groundswell.__main__ import main as groundswell
 from groundswell.transparency.merkle import EMPTY_ROOT
 from groundswell.transparency.models import SignedCheckpoint
 from groundswell.transparency.note_keys import log_signer
@@ -19,12 +23,17 @@ from groundswell.transparency.recount import recount_log
 from groundswell.transparency.services.signed_checkpoints import signed_checkpoint_create
 from groundswell.transparency.signed_note import CosignatureSigner
 from groundswell.transparency.tlog_checkpoint import CountedCheckpoint, sign_checkpoint
-from groundswell.transparency.witness import WitnessPolicy, build_add_checkpoint_request
+from groundswell.transparency.witness import (
+    WitnessPolicy,
+    build_add_checkpoint_request,
+    parse_cosignature_lines,
+)
 from groundswell.transparency.witness_server import (
     WitnessState,
     main,
     make_witness_server,
 )
+from tests.transparency.logs import ORIGIN, build_log, fixed_signer, signature_entries
 from tests.transparency.test_tiled_log import ClientTiles, origin
 
 WITNESS = CosignatureSigner.generate("witness.example.net/w1")
@@ -165,3 +174,63 @@ def test_witness_serve_refuses_to_start_without_a_log(tmp_path, capsys):
 
     assert status == 2
     assert "--log" in capsys.readouterr().err
+
+
+def test_the_console_script_runs_the_witness_and_the_sample_command(
+    tmp_path, capsys, campaign, confirm_many
+):
+    assert groundswell(["groundswell", "witness", "keygen", "w.example", "--key-file",
+                        str(tmp_path / "k")]) == 0  # fmt: skip
+    confirm_many(2)
+    signed_checkpoint_create(campaign_id=campaign.pk)
+    groundswell(["groundswell", "audit-sample", campaign.slug, "--skip-checks", "--size", "1",
+                 "--output", str(tmp_path / "sample.json")])  # fmt: skip
+
+    assert '"sample_size": 1' in (tmp_path / "sample.json").read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_real_witness_process_refuses_a_split_view(tmp_path):
+    """`groundswell witness serve` as a partner runs it: its own process, key file and state."""
+    log_key = fixed_signer()
+    key_file = tmp_path / "witness.key"
+    key_file.write_text(WITNESS.skey + "\n")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [sys.executable, "-m", "groundswell", "witness", "serve", "--key-file", str(key_file),
+         "--state", str(tmp_path / "state.sqlite3"), "--log", ORIGIN, log_key.vkey,
+         "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/add-checkpoint"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        honest = build_log(signature_entries(2), signer=log_key)
+        split = build_log(signature_entries(2, start=50), signer=log_key)
+
+        first = post(
+            url, build_add_checkpoint_request(old_size=0, proof=[], checkpoint=honest.note)
+        )
+        second = post(
+            url, build_add_checkpoint_request(old_size=2, proof=[], checkpoint=split.note)
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert first[0] == 200
+    assert WITNESS.verifier.verify(
+        honest.checkpoint.text(), parse_cosignature_lines(first[1])[0].signature
+    )
+    assert second[0] == 422
+    assert b"split view" in second[1]

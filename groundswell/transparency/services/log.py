@@ -11,6 +11,7 @@ What must stay true:
   `Campaign.signature_count`.
 """
 
+import functools
 import logging
 import time
 from datetime import datetime, timedelta
@@ -80,10 +81,14 @@ def entry_channel_for(signature: Signature) -> Channel:
 
 def _channel_carrier(channel: object) -> Signature:
     # An unsaved Signature holding only the channel: what entry_channel_for reads.
-    return Signature(**{"channel": channel}) if SIGNATURE_HAS_CHANNEL else _NO_CHANNEL
+    if SIGNATURE_HAS_CHANNEL:
+        return Signature(**{"channel": channel})
+    return _no_channel()
 
 
-_NO_CHANNEL = Signature()
+@functools.cache
+def _no_channel() -> Signature:
+    return Signature()
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:

@@ -14,14 +14,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db.models import F
 
-from groundswell.transparency.log_store import DatabaseNodeStore
+from groundswell.transparency.merkle import HASH_SIZE
 from groundswell.transparency.models import EntryNode, LogEntry, LogHead
 from groundswell.transparency.tlog_tiles import (
+    TILE_HEIGHT,
     TILE_WIDTH,
     Tile,
     encode_entry_bundle,
     entry_bundles_to_publish,
-    tile_data,
     tile_width,
     tiles_to_publish,
 )
@@ -66,9 +66,18 @@ def _tile_from_database(*, campaign_id: int, tile: Tile) -> bytes:
         return encode_entry_bundle(
             [bytes(cast(bytes, entry)) for entry in entries.values_list("entry", flat=True)]
         )
-    store = DatabaseNodeStore(campaign_id=campaign_id, model=EntryNode)
-    store.prefetch(lambda nodes: tile_data(nodes, tile))
-    return tile_data(store, tile)
+    # Hash i of tile N at level L is node (8 L, 256 N + i): one range of stored nodes.
+    first = tile.index * TILE_WIDTH
+    hashes = EntryNode.objects.filter(
+        campaign_id=campaign_id,
+        level=TILE_HEIGHT * tile.level,
+        index__gte=first,
+        index__lt=first + tile.width,
+    ).order_by("index")
+    data = b"".join(bytes(cast(bytes, node)) for node in hashes.values_list("hash", flat=True))
+    if len(data) != tile.width * HASH_SIZE:
+        raise ValueError(f"the entry tree lacks nodes of {tile.path}")
+    return data
 
 
 def log_tiles_write(*, campaign_id: int) -> int:
