@@ -90,6 +90,7 @@ TABLE = [
     Row("organizer:campaign_supporters_export", GET, (LOGIN, 403, 200, 200, 200, 404, 404)),
     # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
     Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_charts", GET,          (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_what_next", GET,       (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_what_next", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "campaign"}, {"what_next": ["share"]}),

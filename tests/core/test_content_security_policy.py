@@ -339,6 +339,7 @@ def visits(world) -> dict[str, list[Visit]]:
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
         "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
+        "organizer:campaign_charts": organizer(url("organizer:campaign_charts", slug)),
         "organizer:campaign_what_next": [
             *organizer(url("organizer:campaign_what_next", slug)),
             *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),
