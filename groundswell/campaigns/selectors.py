@@ -63,3 +63,21 @@ def campaigns_public_open(*, limit: int = 50) -> QuerySet[Campaign]:
     return Campaign.objects.filter(status=CampaignStatus.OPEN).select_related("organization")[
         :limit
     ]
+
+
+def campaigns_public_search(*, query: str = "", limit: int = 500) -> QuerySet[Campaign]:
+    """Open, won and closed campaigns whose title or target contains `query` (any case), open
+    ones first, then by their published count: what the public directory lists."""
+    campaigns = Campaign.objects.filter(
+        status__in=[CampaignStatus.OPEN, CampaignStatus.WON, CampaignStatus.CLOSED]
+    )
+    if query:
+        campaigns = campaigns.filter(
+            Q(title__icontains=query)
+            | Q(target_name__icontains=query)
+            | Q(target_title__icontains=query)
+            | Q(target_organization__icontains=query)
+        )
+    return campaigns.select_related("organization").order_by("-signature_count", "-created_at")[
+        :limit
+    ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "groundswell.transparency",
     "groundswell.delivery",
     "groundswell.letters",
+    "groundswell.directory",
     "groundswell.organizer",
     "groundswell.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("groundswell.delivery.urls")),
     path("organizer/", include("groundswell.organizer.urls")),
     path("", include("groundswell.letters.urls")),
+    path("", include("groundswell.directory.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
     path("admin/", admin.site.urls),
     # The language switcher on every page. CSRF-exempt: its form is on pages served to everyone

@@ -151,6 +151,8 @@ PUBLIC_URLS = {
     "campaigns:petition_qr", "campaigns:petition_poster",
     # The count's public history (tests/sharing/test_count_history.py).
     "campaigns:petition_history_json",
+    # The public directory of published petitions and letters (tests/sharing/test_directory.py).
+    "directory:directory",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

@@ -206,6 +206,11 @@ def visits(world) -> dict[str, list[Visit]]:
     letter_sign = url("letters:sign", open_letter)
     return {
         "campaigns:home": both(url("campaigns:home")),
+        "directory:directory": [
+            *both(url("directory:directory")),
+            Visit(url("directory:directory") + "?q=contract"),
+            Visit(url("directory:directory") + "?page=0", 400),
+        ],
         "campaigns:petition": [
             *both(url("campaigns:petition", slug)),
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
