@@ -77,8 +77,9 @@ def test_rosa_shares_a_petition(live_server, phone, campaign, settings):
     assert violations == []
 
 
-def test_the_share_image_renders_with_the_count(live_server, phone, campaign, settings):
+def test_the_share_image_renders_with_the_count(live_server, phone, campaign, settings, signed):
     settings.SHARE_IMAGE_SECONDS = 0
+    signed()
     page = phone
     url = f"{live_server.url}/p/{campaign.slug}/share.png"
 
@@ -98,3 +99,8 @@ def test_the_share_image_renders_with_the_count(live_server, phone, campaign, se
     assert pictures[0].tobytes() != pictures[1].tobytes()
     page.goto(url)
     shot(page, "share-image")
+    page.goto(f"{live_server.url}{campaign.get_absolute_url()}")
+    page.get_by_role(
+        "img", name="Bar chart: 1 signatures confirmed in the last 30 days."
+    ).wait_for()
+    shot(page, "petition-with-chart-and-share-phone")

@@ -89,6 +89,7 @@ def test_a_column_chart_labels_a_few_times_and_the_value_axis():
 
     assert 3 <= len(chart.time_ticks) <= 5
     assert [tick.label for tick in chart.value_ticks] == ["0", "25", "50"]
+    assert [tick.label for tick in column_chart([("a", 1)]).value_ticks] == ["0", "1"]
     assert chart.total == sum(range(30))
 
 
