@@ -160,7 +160,9 @@ def test_signing_answers_the_same_through_both_chains(campaign, data, language):
 
 
 def own_links_out(page: str) -> str:
-    return re.sub(r"/(receipt|withdraw)/[^/\"]+/", r"/\1/TOKEN/", page)
+    page = re.sub(r"/(receipt|withdraw)/[^/\"]+/", r"/\1/TOKEN/", page)
+    # The signer's own referral code, in the share links (plain and URL-encoded).
+    return re.sub(r"(r=|r%3D)[-_A-Za-z0-9]+", r"\1CODE", page)
 
 
 @pytest.mark.django_db
