@@ -89,3 +89,13 @@ def test_it_pages(client, make_campaign, host):
 @pytest.mark.parametrize("query", ["?page=0", "?page=abc", "?page=99", "?page=²"])
 def test_it_refuses_bad_pages(client, listed, query):
     assert page(client, query).status_code == 400
+
+
+def test_it_costs_one_query_per_provider_however_many_are_listed(
+    client, listed, make_campaign, host, django_assert_max_num_queries
+):
+    for number in range(10):
+        make_campaign(organization=host, title=f"More {number}")
+
+    with django_assert_max_num_queries(2):
+        assert page(client).status_code == 200
