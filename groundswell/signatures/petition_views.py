@@ -30,7 +30,7 @@ from groundswell.core.share_images import ShareImage, share_image_cached, share_
 from groundswell.core.sharing import share_url
 from groundswell.core.svg_charts import column_chart
 from groundswell.signatures.forms import SignatureForm, clean_referral_code, clean_source_code
-from groundswell.signatures.history import MAX_DAYS, MAX_HOURS, count_history
+from groundswell.signatures.history import MAX_DAYS, MAX_HOURS, count_history, daily_history
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import coalition_figures, recent_public_signers
 
@@ -82,7 +82,7 @@ def render_petition(
         )
     context["sections"] = petition_sections_render(campaign=campaign)
     if not preview:
-        daily = count_history(campaign=campaign).daily
+        daily = daily_history(campaign=campaign)
         context["history_chart"] = column_chart(
             [(formats.date_format(day, "M j"), count) for day, count in daily]
         )

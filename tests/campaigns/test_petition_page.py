@@ -57,7 +57,9 @@ def test_the_page_makes_a_bounded_number_of_queries(
     for number in range(20):
         signed(confirm=True, email=f"p{number}@example.org", show_name=True)
 
-    with django_assert_max_num_queries(4):
+    # One of them reads the tallies for the chart under the count (then cached for
+    # COUNT_HISTORY_CACHE_SECONDS, see groundswell.signatures.history).
+    with django_assert_max_num_queries(5):
         client.get(campaign.get_absolute_url())
 
 
