@@ -228,3 +228,28 @@ def test_the_page_after_signing_shares_the_partner_who_brought_the_signer(
     assert response["Location"].endswith(f"/thanks/?partner={partner.slug}")
     link = share_field(client.get(response["Location"]).content.decode())
     assert parse_qs(urlsplit(link).query) == {"partner": [partner.slug]}
+
+
+def test_every_share_link_is_served_from_the_one_cached_page(
+    client, campaign, signed, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    first, second = signed(email="one@example.org"), signed(email="two@example.org")
+    client.get(campaign.get_absolute_url())
+
+    with django_assert_max_num_queries(0):
+        pages = [
+            client.get(f"{campaign.get_absolute_url()}?r={s.referral_code}").content.decode()
+            for s in (first, second)
+        ]
+
+    assert f'name="referral" value="{first.referral_code}"' in pages[0]
+    assert f'name="referral" value="{second.referral_code}"' in pages[1]
+    assert first.referral_code not in pages[1]
+
+
+def test_a_malformed_code_in_the_address_is_left_out_of_the_page(client, campaign):
+    html = client.get(campaign.get_absolute_url() + '?r="><script>').content.decode()
+
+    assert '<input type="hidden" name="referral" id="id_referral">' in html
+    assert '"><script>' not in html
