@@ -97,3 +97,21 @@ def campaigns_public_ended(*, limit: int = 50) -> dict[str, list[Campaign]]:
     for campaign in ended:
         grouped[campaign.status].append(campaign)
     return grouped
+
+
+def campaigns_public_search(*, query: str = "", limit: int = 500) -> QuerySet[Campaign]:
+    """Open, won and closed campaigns whose title or target contains `query` (any case), open
+    ones first, then by their published count: what the public directory lists."""
+    campaigns = Campaign.objects.filter(
+        status__in=[CampaignStatus.OPEN, CampaignStatus.WON, CampaignStatus.CLOSED]
+    )
+    if query:
+        campaigns = campaigns.filter(
+            Q(title__icontains=query)
+            | Q(target_name__icontains=query)
+            | Q(target_title__icontains=query)
+            | Q(target_organization__icontains=query)
+        )
+    return campaigns.select_related("organization").order_by("-signature_count", "-created_at")[
+        :limit
+    ]

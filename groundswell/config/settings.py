@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "groundswell.updates",
     "groundswell.events",
     "groundswell.api",
+    "groundswell.directory",
     "groundswell.organizer",
     "groundswell.demo",
 ]

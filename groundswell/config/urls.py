@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("groundswell.updates.urls")),
     path("", include("groundswell.events.urls")),
     path("", include("groundswell.api.urls")),
+    path("", include("groundswell.directory.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
     path("admin/", admin.site.urls),
     # The language switcher on every page. CSRF-exempt: its form is on pages served to everyone

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 WIDTH = 360
 LEFT = 44  # room for the value axis' labels
+RIGHT = 24  # room for half the last time label
 TOP = 8
 BOTTOM = 30  # room for the time axis' labels
 PLOT_HEIGHT = 140
@@ -39,6 +40,7 @@ class ColumnChart:
     width: int
     height: int
     plot_left: int
+    plot_right: int
     plot_bottom: int
     columns: list[Column]
     value_ticks: list[Tick]
@@ -67,7 +69,7 @@ def _short(number: int) -> str:
 
 def column_chart(values: Sequence[tuple[str, int]], *, time_labels: int = 4) -> ColumnChart:
     """`values`: (label, value) in time order; about `time_labels` of the labels are written."""
-    plot_width = WIDTH - LEFT - 4
+    plot_width = WIDTH - LEFT - RIGHT
     top = _round_maximum(max((value for _label, value in values), default=0))
     slot = plot_width / max(len(values), 1)
     bottom = TOP + PLOT_HEIGHT
@@ -84,11 +86,11 @@ def column_chart(values: Sequence[tuple[str, int]], *, time_labels: int = 4) -> 
                 height=round(height, 1),
             )
         )
+    # 0, the top, and the middle when it is a whole number: never two ticks with one label.
     value_ticks = [
-        Tick(
-            position=round(bottom - PLOT_HEIGHT * fraction, 1), label=_short(round(top * fraction))
-        )
-        for fraction in (0, 0.5, 1)
+        Tick(position=round(bottom - PLOT_HEIGHT * share / 2, 1), label=_short(top * share // 2))
+        for share in (0, 1, 2)
+        if top * share % 2 == 0
     ]
     every = max(math.ceil(len(values) / time_labels), 1)
     time_ticks = [
@@ -100,6 +102,7 @@ def column_chart(values: Sequence[tuple[str, int]], *, time_labels: int = 4) -> 
         width=WIDTH,
         height=TOP + PLOT_HEIGHT + BOTTOM,
         plot_left=LEFT,
+        plot_right=LEFT + plot_width,
         plot_bottom=bottom,
         columns=columns,
         value_ticks=value_ticks,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from groundswell.letters.models import (
     DisplayChoice,
     Letter,
     LetterCategory,
+    LetterStatus,
     LetterVersion,
     Signatory,
     SignatorySearchTerm,
@@ -339,3 +340,14 @@ def signatories_contactable(*, letter: Letter) -> QuerySet[Signatory]:
     return Signatory.objects.filter(
         letter=letter, status__in=NOTIFIED_STATUSES, personal_email_confirmed_at__isnull=False
     ).exclude(personal_email="")
+
+
+def letters_public_open_search(*, query: str = "", limit: int = 500) -> QuerySet[Letter]:
+    """Open letters whose title or addressee contains `query` (any case), most signed first:
+    what the public directory lists."""
+    letters = Letter.objects.filter(status=LetterStatus.OPEN)
+    if query:
+        letters = letters.filter(Q(title__icontains=query) | Q(addressee__icontains=query))
+    return letters.select_related("organization").order_by("-signatory_count", "-created_at")[
+        :limit
+    ]

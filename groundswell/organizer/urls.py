@@ -152,6 +152,7 @@ urlpatterns = [
     ),
     # How a campaign spreads.
     path(f"{CAMPAIGN}referrals/", sharing.campaign_referrals, name="campaign_referrals"),
+    path(f"{CAMPAIGN}charts/", sharing.campaign_charts, name="campaign_charts"),
     path(f"{CAMPAIGN}what-next/", sharing.campaign_what_next, name="campaign_what_next"),
     # Delivery and the transparency log.
     path(DELIVERY, delivery.overview, name="delivery_overview"),

@@ -36,14 +36,13 @@ from groundswell.signatures.comments import (
     public_comments_page,
 )
 from groundswell.signatures.forms import SignatureForm, clean_referral_code, clean_source_code
-from groundswell.signatures.history import MAX_DAYS, MAX_HOURS, count_history
+from groundswell.signatures.history import MAX_DAYS, MAX_HOURS, count_history, daily_history
 from groundswell.signatures.petition_sections import petition_json_fields, petition_sections_render
 from groundswell.signatures.selectors import (
     channel_breakdown,
     coalition_figures,
     recent_public_signers,
 )
-from groundswell.signatures.tallies import tally_daily_confirmed
 
 
 def render_petition(
@@ -98,15 +97,42 @@ def render_petition(
     context["comments"] = comments[:COMMENTS_ON_PETITION_PAGE]
     context["more_comments"] = len(comments) > COMMENTS_ON_PETITION_PAGE
     if not preview:
-        daily = tally_daily_confirmed(campaign=campaign, days=30)
+        daily = daily_history(campaign=campaign)
         context["history_chart"] = column_chart(
             [(formats.date_format(day, "M j"), count) for day, count in daily]
         )
     return render(request, "campaigns/petition.html", context, status=status)
 
 
-@cached_public_page
+# The signing form's referral field as the page without `?r=` renders it.
+EMPTY_REFERRAL_FIELD = b'<input type="hidden" name="referral" id="id_referral">'
+
+
 def petition(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every signer's share link carries its own `?r=` code: each would be a page of its own in
+    the public page cache, and a viral link would miss it on every visit. So the page is the
+    one cached without the code, and the code (checked: URL-safe characters only) is put into
+    the form's hidden field."""
+    raw = request.GET.get("r")
+    if raw is None:
+        return _petition_page(request, slug)
+    code = clean_referral_code(raw)
+    query = request.GET.copy()
+    del query["r"]
+    # The page without the code: a mutable copy stands for the request's own query.
+    request.GET = query  # type: ignore[assignment]
+    request.META["QUERY_STRING"] = query.urlencode()
+    response = _petition_page(request, slug)
+    if code and response.status_code == 200 and not response.streaming:
+        filled = EMPTY_REFERRAL_FIELD.replace(
+            b' id="id_referral"', f' value="{code}" id="id_referral"'.encode()
+        )
+        response.content = response.content.replace(EMPTY_REFERRAL_FIELD, filled, 1)
+    return response
+
+
+@cached_public_page
+def _petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render_petition(request, campaign_public_get(slug=slug))
 
 

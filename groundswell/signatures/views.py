@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -78,11 +80,15 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         form = form_shown({**request.POST.dict(), "text_version": campaign.text_version})
         return render_petition(request, campaign, form=form, status=409, error=message, embed=embed)
     thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
+    # The thanks page's share buttons keep the partner who brought the signer.
+    thanks_url = path_for(thanks_page, slug=campaign.slug) + (
+        f"?{urlencode({'partner': partner.slug})}" if partner and not embed else ""
+    )
     # A bot sees what a signer would see, and nothing is stored or sent.
     if submission_is_automated(request.POST, form=SIGNING_FORM) and campaign.accepts_signatures(
         timezone.now()
     ):
-        return HttpResponseRedirect(path_for(thanks_page, slug=campaign.slug))
+        return HttpResponseRedirect(thanks_url)
     try:
         signature_create(
             campaign=campaign,
@@ -108,13 +114,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render_petition(
             request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
         )
-    return HttpResponseRedirect(path_for(thanks_page, slug=campaign.slug))
+    return HttpResponseRedirect(thanks_url)
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public_get(slug=slug)
-    share_url = request.build_absolute_uri(campaign.get_absolute_url())
-    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": share_url})
+    partner = partner_for_link(campaign=campaign, slug=request.GET.get("partner"))
+    link = share_url(
+        page_url=request.build_absolute_uri(campaign.get_absolute_url()),
+        partner_slug=partner.slug if partner else "",
+    )
+    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": link})
 
 
 # Confirming is CSRF-exempt: the signed token in the link is the only authority it needs, and

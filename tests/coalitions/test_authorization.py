@@ -128,6 +128,7 @@ TABLE = [
         {"slug": "campaign", "public_id": "comment"}, {"hidden": "1"}),
     # How a campaign spreads: partners see their own supporters' part only (tests/sharing).
     Row("organizer:campaign_referrals", GET,       (LOGIN, 200, 200, 200, 200, 404, 404)),
+    Row("organizer:campaign_charts", GET,          (LOGIN, 200, 200, 200, 200, 404, 404)),
     Row("organizer:campaign_what_next", GET,       (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_what_next", POST,      (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "campaign"}, {"what_next": ["share"]}),
@@ -220,6 +221,8 @@ PUBLIC_URLS = {
     "campaigns:petition_qr", "campaigns:petition_poster",
     # The count's public history (tests/sharing/test_count_history.py).
     "campaigns:petition_history_json",
+    # The public directory of published petitions and letters (tests/sharing/test_directory.py).
+    "directory:directory",
     # Signing, and the signer's own links: a signed token is their only authority.
     "signatures:sign", "signatures:thanks", "signatures:confirm", "signatures:withdraw",
     "signatures:change",

@@ -251,6 +251,11 @@ def visits(world) -> dict[str, list[Visit]]:
     letter_sign = url("letters:sign", open_letter)
     return {
         "campaigns:home": both(url("campaigns:home")),
+        "directory:directory": [
+            *both(url("directory:directory")),
+            Visit(url("directory:directory") + "?q=contract"),
+            Visit(url("directory:directory") + "?page=0", 400),
+        ],
         "campaigns:petition": [
             *both(url("campaigns:petition", slug)),
             Visit(url("campaigns:petition", slug) + "?partner=faith-united&source=mail"),
@@ -451,6 +456,7 @@ def visits(world) -> dict[str, list[Visit]]:
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
         "organizer:campaign_referrals": organizer(url("organizer:campaign_referrals", slug)),
+        "organizer:campaign_charts": organizer(url("organizer:campaign_charts", slug)),
         "organizer:campaign_what_next": [
             *organizer(url("organizer:campaign_what_next", slug)),
             *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),

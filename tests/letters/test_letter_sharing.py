@@ -35,3 +35,10 @@ def test_a_draft_letter_has_no_picture(client, make_letter):
     draft = make_letter(status=LetterStatus.DRAFT)
 
     assert client.get(reverse("letters:share_image", args=[draft.slug])).status_code == 404
+
+
+def test_the_page_after_signing_has_share_buttons(client, letter):
+    html = client.get(reverse("letters:thanks", args=[letter.slug])).content.decode()
+
+    assert "https://bsky.app/intent/compose?text=" in html
+    assert f'value="http://testserver/letters/{letter.slug}/"' in html

@@ -89,6 +89,7 @@ def test_a_column_chart_labels_a_few_times_and_the_value_axis():
 
     assert 3 <= len(chart.time_ticks) <= 5
     assert [tick.label for tick in chart.value_ticks] == ["0", "25", "50"]
+    assert [tick.label for tick in column_chart([("a", 1)]).value_ticks] == ["0", "1"]
     assert chart.total == sum(range(30))
 
 
@@ -97,3 +98,13 @@ def test_a_bar_chart_has_a_row_per_category():
 
     assert [bar.value for bar in chart.bars] == [40, 0]
     assert chart.bars[1].width == 0
+
+
+def test_the_history_reads_a_bounded_number_of_rows(
+    client, campaign, signed, django_assert_max_num_queries
+):
+    for number in range(5):
+        signed(email=f"s{number}@example.org")
+
+    with django_assert_max_num_queries(4):
+        assert history(client, campaign, "?days=365&hours=336").status_code == 200

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.accounts.models import Role
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import Consent, Signature
 from groundswell.signatures.services import confirmation_token_make
 from groundswell.signatures.services.erasure import signature_withdraw
 from tests.conftest import confirmation_link_from_outbox, sign_data
@@ -178,6 +179,25 @@ class TestTheReferralsPage:
         assert "<td>2</td>" in html
         assert "Grace" not in html  # no consent to the host
 
+    def test_a_first_name_only_for_signers_who_agreed_to_hear_from_the_viewer(
+        self, client, campaign, signed, owner, viewer
+    ):
+        sharer = signed(email="sharer@example.org", name="Grace Hopper")
+        Consent.objects.create(
+            signature=sharer,
+            organization=campaign.organization,
+            wording="You may contact me",
+            language="en",
+            given_at=timezone.now(),
+            confirmed_at=timezone.now(),
+        )
+        Signature.objects.filter(pk=signed(email="a@example.org").pk).update(referred_by=sharer)
+
+        client.force_login(owner)
+        assert "Grace ·" in client.get(self.url(campaign)).content.decode()
+        client.force_login(viewer)  # a role that sees no personal data
+        assert "Grace" not in client.get(self.url(campaign)).content.decode()
+
     def test_partner_staff_see_only_the_signers_their_partner_brought(
         self, client, campaign, signed, partner, make_user
     ):
@@ -198,3 +218,38 @@ class TestTheReferralsPage:
         client.force_login(outsider)
 
         assert client.get(self.url(campaign)).status_code == 404
+
+
+def test_the_page_after_signing_shares_the_partner_who_brought_the_signer(
+    client, campaign, partner
+):
+    response = client.post(sign_url(campaign), sign_data(partner=partner.slug))
+
+    assert response["Location"].endswith(f"/thanks/?partner={partner.slug}")
+    link = share_field(client.get(response["Location"]).content.decode())
+    assert parse_qs(urlsplit(link).query) == {"partner": [partner.slug]}
+
+
+def test_every_share_link_is_served_from_the_one_cached_page(
+    client, campaign, signed, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    first, second = signed(email="one@example.org"), signed(email="two@example.org")
+    client.get(campaign.get_absolute_url())
+
+    with django_assert_max_num_queries(0):
+        pages = [
+            client.get(f"{campaign.get_absolute_url()}?r={s.referral_code}").content.decode()
+            for s in (first, second)
+        ]
+
+    assert f'name="referral" value="{first.referral_code}"' in pages[0]
+    assert f'name="referral" value="{second.referral_code}"' in pages[1]
+    assert first.referral_code not in pages[1]
+
+
+def test_a_malformed_code_in_the_address_is_left_out_of_the_page(client, campaign):
+    html = client.get(campaign.get_absolute_url() + '?r="><script>').content.decode()
+
+    assert '<input type="hidden" name="referral" id="id_referral">' in html
+    assert '"><script>' not in html

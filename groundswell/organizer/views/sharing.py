@@ -6,15 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.requests import MemberRequest
 from groundswell.campaigns.services import campaign_what_next_set
 from groundswell.campaigns.what_next import what_next_keys
+from groundswell.core.svg_charts import bar_chart, column_chart
 from groundswell.organizer.forms import WhatNextForm
 from groundswell.organizer.permissions import campaign_for_member
-from groundswell.signatures.selectors import top_referrers
+from groundswell.signatures.regions import confirmed_by_region, confirmed_by_source
+from groundswell.signatures.selectors import coalition_figures, top_referrers
+from groundswell.signatures.tallies import tally_daily_confirmed
 
 ALL_ROLES = frozenset(Role)
 
@@ -57,3 +61,34 @@ def campaign_what_next(request: MemberRequest, slug: str) -> HttpResponse:
             return redirect("organizer:campaign_what_next", slug=slug)
     context = {"campaign": campaign, "form": form, "can_edit": access.role in EDITING_ROLES}
     return render(request, "organizer/campaign_what_next.html", context)
+
+
+@login_required
+def campaign_charts(request: MemberRequest, slug: str) -> HttpResponse:
+    """Confirmed signatures per day, by partner, by source and by region. A partner's staff see
+    the days, sources and regions of their own supporters; every partner's total is public."""
+    access = campaign_for_member(user=request.user, slug=slug, roles=ALL_ROLES, partners=True)
+    campaign = access.campaign
+    partner_id = access.partner.pk if access.partner else None
+    everyone = access.is_host
+    daily = (
+        tally_daily_confirmed(campaign=campaign, days=30)
+        if everyone
+        else tally_daily_confirmed(campaign=campaign, days=30, partner_id=partner_id)
+    )
+    figures = coalition_figures(campaign=campaign)
+    by_partner = [(partner.name, partner.signature_count) for partner in figures.partners]
+    by_partner.append((_("No partner's link"), figures.unattributed_count))
+    context = {
+        "campaign": campaign,
+        "access": access,
+        "daily": column_chart([(formats.date_format(day, "M j"), n) for day, n in daily]),
+        "by_partner": bar_chart(sorted(by_partner, key=lambda row: -row[1])),
+        "by_source": bar_chart(
+            confirmed_by_source(campaign=campaign, partner_id=partner_id, everyone=everyone)
+        ),
+        "by_region": bar_chart(
+            confirmed_by_region(campaign=campaign, partner_id=partner_id, everyone=everyone)
+        ),
+    }
+    return render(request, "organizer/campaign_charts.html", context)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_refuse_invisible_and_control_characters'),
         ('campaigns', '0004_refuse_invisible_and_control_characters'),
-        ('signatures', '0006_coalition_rows_moved_here'),
+        ('signatures', '0010_hourly_counts'),
     ]
 
     operations = [

@@ -1,0 +1,101 @@
+"""The public directory: open, won and closed petitions and open letters, searchable, with
+their counts, in pages."""
+
+import pytest
+from django.urls import reverse
+
+from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.directory.providers import (
+    DirectoryError,
+    directory_provider_register,
+    directory_wiring,
+)
+from groundswell.letters.models import Letter, LetterStatus
+from groundswell.letters.services.letters import letter_create
+
+pytestmark = pytest.mark.django_db
+
+WIRING = [
+    "petitions: groundswell.directory.listings.petitions",
+    "letters: groundswell.directory.listings.letters_open",
+]
+
+
+def page(client, query=""):
+    return client.get(reverse("directory:directory") + query)
+
+
+@pytest.fixture
+def listed(make_campaign, host):
+    open_one = make_campaign(organization=host, title="Cancel the Northwind contract")
+    Campaign.objects.filter(pk=open_one.pk).update(signature_count=1234)
+    won = make_campaign(
+        organization=host, status=CampaignStatus.WON, title="Fund the library", target_name="Mayor"
+    )
+    closed = make_campaign(organization=host, status=CampaignStatus.CLOSED, title="Old fight")
+    draft = make_campaign(organization=host, status=CampaignStatus.DRAFT, title="Secret plan")
+    letter = letter_create(
+        organization=host,
+        slug="workers-letter",
+        title="Workers against the contract",
+        addressee="Dana Whitfield",
+        text="We ask.",
+    )
+    Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.OPEN, signatory_count=56)
+    return {"open": open_one, "won": won, "closed": closed, "draft": draft, "letter": letter}
+
+
+def test_every_provider_is_listed():
+    assert directory_wiring() == WIRING
+
+
+def test_providers_are_registered_only_while_the_apps_load():
+    with pytest.raises(DirectoryError):
+        directory_provider_register("late", lambda query: [])
+
+
+def test_it_lists_open_won_and_closed_petitions_and_open_letters_with_counts(client, listed):
+    html = page(client).content.decode()
+
+    for title in ("Cancel the Northwind contract", "Fund the library", "Old fight"):
+        assert title in html
+    assert "Workers against the contract" in html
+    assert "Secret plan" not in html
+    assert "1,234 signatures" in html
+    assert "56 signatories" in html
+    assert html.index("Cancel the Northwind contract") < html.index("Fund the library")
+
+
+def test_it_searches_titles_and_targets_in_any_case(client, listed):
+    by_title = page(client, "?q=CANCEL+THE").content.decode()
+    by_target = page(client, "?q=mayor").content.decode()
+
+    assert "Cancel the Northwind contract" in by_title and "Fund the library" not in by_title
+    assert "Fund the library" in by_target and "Old fight" not in by_target
+
+
+def test_it_pages(client, make_campaign, host):
+    for number in range(25):
+        make_campaign(organization=host, title=f"Petition number {number}")
+
+    first = page(client).content.decode()
+    second = page(client, "?page=2").content.decode()
+
+    assert first.count('data-kind="petition"') == 20
+    assert second.count('data-kind="petition"') == 5
+    assert 'href="?page=2"' in first
+
+
+@pytest.mark.parametrize("query", ["?page=0", "?page=abc", "?page=99", "?page=²"])
+def test_it_refuses_bad_pages(client, listed, query):
+    assert page(client, query).status_code == 400
+
+
+def test_it_costs_one_query_per_provider_however_many_are_listed(
+    client, listed, make_campaign, host, django_assert_max_num_queries
+):
+    for number in range(10):
+        make_campaign(organization=host, title=f"More {number}")
+
+    with django_assert_max_num_queries(2):
+        assert page(client).status_code == 200
