@@ -252,6 +252,8 @@ class Signatory(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The newest letter version this signatory was told about, so a notice goes out once.
     notified_of_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The language the person signed in: every later e-mail to them is written in it.
+    language = models.CharField(max_length=10, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.models import Campaign, CampaignTranslation
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
 from groundswell.core.text import multi_line_text, reject_markup
 
@@ -76,3 +76,20 @@ class NewCampaignForm(CampaignForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         del self.fields["change_note"]  # nobody has signed a campaign that does not exist yet
+
+
+class CampaignTranslationForm(forms.ModelForm):
+    """The organizers' words of a petition in another language (see campaigns.translations)."""
+
+    class Meta:
+        model = CampaignTranslation
+        fields = ["title", "ask", "background"]
+        widgets = {
+            "ask": forms.Textarea(attrs={"rows": 3}),
+            "background": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title", "ask"):
+            self.fields[name].validators.append(reject_markup)

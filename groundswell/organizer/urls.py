@@ -18,7 +18,17 @@ from groundswell.organizer.views import (
 register_converter(slug_except({"new"}), "name")
 # The words of a campaign's and a letter's other pages, which a transition's name never is.
 register_converter(
-    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    slug_except(
+        {
+            "edit",
+            "preview",
+            "version-notices",
+            "partners",
+            "contribution",
+            "delivery",
+            "translations",
+        }
+    ),
     "campaign_action",
 )
 register_converter(
@@ -61,6 +71,11 @@ urlpatterns = [
         name="campaign_version_notices",
     ),
     path(f"{CAMPAIGN}<campaign_action:action>/", campaigns.campaign_action, name="campaign_action"),
+    path(
+        f"{CAMPAIGN}translations/<slug:language>/",
+        campaigns.campaign_translation,
+        name="campaign_translation",
+    ),
     # A campaign's coalition.
     path(f"{CAMPAIGN}partners/", coalitions.campaign_partners, name="campaign_partners"),
     path(

@@ -61,6 +61,8 @@ class Signature(models.Model):
     # kept here so that confirming needs no extra query to count them.
     referral_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     gave_consent = models.BooleanField(default=False, db_default=False)
+    # The language the person signed in: every later e-mail to them is written in it.
+    language = models.CharField(max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

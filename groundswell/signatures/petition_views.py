@@ -2,9 +2,12 @@
 its text. They live here, with the count and the signing form they show (the petition's
 namespace stays "campaigns": its URL names are in templates and e-mails)."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import (
@@ -12,6 +15,7 @@ from groundswell.campaigns.selectors import (
     campaign_public_summary,
     campaigns_public_open,
 )
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
@@ -44,8 +48,12 @@ def render_petition(
                 "text_version": campaign.text_version,
             },
         )
-    context = {
-        "campaign": campaign,
+    # The organizers' translation of the words, when the visitor reads its language.
+    shown = campaign_in_language(campaign=campaign, language=get_language())
+    context: dict[str, Any] = {
+        "campaign": shown.campaign,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "form": form,
         "cosponsors": campaign_partners_active(campaign=campaign),
         "accepting": campaign.accepts_signatures(timezone.now()),

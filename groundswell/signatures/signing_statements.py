@@ -26,7 +26,7 @@ from groundswell.signatures.models import Consent, PartnerReferral, Signature, T
 SIGNATURE_FIELDS = (
     "campaign", "public_id", "name", "email", "email_key", "country", "postal_code", "comment",
     "show_name", "source", "partner", "referral_count", "gave_consent", "text_version",
-    "told_of_version", "created_at", "notified_at",
+    "told_of_version", "created_at", "notified_at", "language",
 )  # fmt: skip
 
 

@@ -327,16 +327,29 @@ def visits(world) -> dict[str, list[Visit]]:
             url("organizer:campaign_version_notices", slug), 302, "post"
         ),
         "organizer:campaign_partners": organizer(url("organizer:campaign_partners", slug)),
-        "organizer:campaign_partner_remove": organizer(
-            url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
-        ),
+        "organizer:campaign_partner_remove": [
+            *organizer(url("organizer:campaign_partner_remove", slug, "faith-united")),
+            *organizer(url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"),
+        ],
         "organizer:campaign_contribution": organizer(url("organizer:campaign_contribution", slug)),
         "organizer:campaign_supporters_export": organizer(
             url("organizer:campaign_supporters_export", slug)
         ),
-        "organizer:campaign_action": organizer(
-            url("organizer:campaign_action", slug, "close"), 302, "post"
-        ),
+        "organizer:campaign_translation": [
+            *organizer(url("organizer:campaign_translation", slug, "es")),
+            *organizer(url("organizer:campaign_translation", slug, "es"), 400, "post", {}),
+            *organizer(
+                url("organizer:campaign_translation", slug, "es"),
+                302,
+                "post",
+                {"title": "Cancelen el contrato", "ask": "Cancelen el contrato.", "background": ""},
+            ),
+        ],
+        "organizer:campaign_action": [
+            *organizer(url("organizer:campaign_action", slug, "close")),
+            *organizer(url("organizer:campaign_action", slug, "mark_won")),
+            *organizer(url("organizer:campaign_action", slug, "close"), 302, "post"),
+        ],
         "letters:letter": [
             *both(url("letters:letter", open_letter)),
             Visit(url("letters:letter", open_letter) + "?q=scholar&category=scholars&page=1"),

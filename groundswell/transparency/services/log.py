@@ -90,10 +90,10 @@ def transparency_log_extend(
         scan_started = timezone.now()
         # Confirmed signatures: confirmed_at is set.
         rows = cast(
-            list[tuple[int, str, datetime, str, str]],
+            list[tuple[int, str, datetime, str, str, str]],
             list(
                 pending.order_by("confirmed_at", "pk").values_list(
-                    "pk", "public_id", "confirmed_at", "name", "email"
+                    "pk", "public_id", "confirmed_at", "name", "email", "language"
                 )[:batch_size]
             ),
         )
@@ -103,7 +103,7 @@ def transparency_log_extend(
         appender = NodeAppender.load(campaign_id=campaign_id, size=head.size)
         entry_rows = []
         recipients = []
-        for signature_id, public_id, confirmed_at, name, email in rows:
+        for signature_id, public_id, confirmed_at, name, email, language in rows:
             salt = new_salt()
             leaf = signature_leaf(
                 public_id=public_id,
@@ -127,6 +127,7 @@ def transparency_log_extend(
                     signature_id=signature_id,
                     name=name,
                     email=email,
+                    language=language,
                 )
             )
         rows_insert(LogEntry, SIGNATURE_ENTRY_FIELDS, entry_rows)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
@@ -53,6 +54,7 @@ class ReceiptRecipient:
     signature_id: int
     name: str
     email: str
+    language: str = ""  # the signer's (groundswell.signatures.models.Signature.language)
 
 
 def receipt_token_read(*, token: str) -> str:
@@ -89,7 +91,6 @@ def receipt_emails_queue(
     RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
     one task per e-mail would spend most of a batch publishing messages.
     """
-    subject = _("Your receipt: %(title)s") % {"title": campaign.title}
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []
     for recipient in recipients:
@@ -98,24 +99,31 @@ def receipt_emails_queue(
             continue
         document = receipt_document(entry=recipient.leaf, log_name=log_name)
         public_id = recipient.leaf.public_id
-        # Rendered once per batch, then each signer's own values are filled in.
-        body = text_with_holes(
-            "delivery/email/receipt.txt",
-            {"campaign": campaign, "petition_url": petition_url},
-            holes={
-                "name": recipient.name,
-                "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
-                "receipt_json": receipt_json_text(document),
-                "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
-            },
-            key=(campaign.pk, campaign.title, petition_url),
-            seconds=RECEIPT_TEXT_KEPT_SECONDS,
-        )
+        language = recipient.language or settings.LANGUAGE_CODE
+        # In the language the person signed in. Rendered once per batch and language, then each
+        # signer's own values are filled in.
+        with translation.override(language):
+            subject = _("Your receipt: %(title)s") % {"title": campaign.title}
+            body = text_with_holes(
+                "delivery/email/receipt.txt",
+                {"campaign": campaign, "petition_url": petition_url},
+                holes={
+                    "name": recipient.name,
+                    "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
+                    "receipt_json": receipt_json_text(document),
+                    "withdrawal_url": withdrawal_url(
+                        campaign_slug=campaign.slug, public_id=public_id
+                    ),
+                },
+                key=(campaign.pk, campaign.title, petition_url, language),
+                seconds=RECEIPT_TEXT_KEPT_SECONDS,
+            )
         emails.append(
             OutboundEmail(
                 to=recipient.email,
                 subject=subject,
                 body=body,
+                language=language,
                 kind=RECEIPT_EMAIL_KIND,
                 signature_id=recipient.signature_id,
                 campaign_id=campaign.pk,
