@@ -17,8 +17,12 @@ from groundswell.core.text import markdown_to_safe_html, multi_line_text, single
 
 
 def translation_languages() -> list[tuple[str, str]]:
-    """The languages a translation may be written in: the site's languages."""
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
+    """The languages a translation may be written in: the site's languages other than its
+    default (LANGUAGE_CODE), the one organizers write originals in. A visitor reading the
+    default costs no query for a translation."""
+    return [
+        (code, str(name)) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
 
 
 def campaign_translation_get(*, campaign: Campaign, language: str) -> CampaignTranslation | None:
@@ -29,7 +33,7 @@ def campaign_translation_save(
     *, campaign: Campaign, language: str, title: str, ask: str, background: str
 ) -> CampaignTranslation:
     """Create or replace the `language` translation, made from the current text version."""
-    if language not in dict(settings.LANGUAGES):
+    if language not in dict(translation_languages()):
         raise ValueError(f"not a site language: {language!r}")
     single_line_text(title)
     multi_line_text(ask)
@@ -76,8 +80,9 @@ class Translated:
 def campaign_in_language(*, campaign: Campaign, language: str | None) -> Translated:
     """`campaign` with its words in `language` when the organizers translated them (a copy: the
     original object, which caches may share, is left alone); else the original."""
+    wanted = language in dict(translation_languages())
     translation = (
-        campaign_translation_get(campaign=campaign, language=language) if language else None
+        campaign_translation_get(campaign=campaign, language=language or "") if wanted else None
     )
     if translation is None:
         return Translated(campaign=campaign, translation=None)

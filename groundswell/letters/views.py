@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -48,6 +49,7 @@ from groundswell.letters.services.signing import (
     signatory_verify,
 )
 from groundswell.letters.services.work_address_emails import work_address_email_preview
+from groundswell.letters.translations import letter_in_language
 
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
 
@@ -65,9 +67,12 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
     )
     filtered = bool(query or category or page.number > 1)
     params = {"q": query, "category": category.slug if category else ""}
+    shown = letter_in_language(letter=letter, language=get_language())
     context = {
-        "letter": letter,
-        "version": letter.current_version,
+        "letter": shown.letter,
+        "version": shown.version,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "categories": categories,
         "category": category,
         "query": query,
@@ -115,9 +120,12 @@ def _render_sign(
     status: int = 200,
     error: str = "",
 ) -> HttpResponse:
+    shown = letter_in_language(letter=letter, language=get_language())
     context = {
-        "letter": letter,
-        "version": letter.current_version,
+        "letter": shown.letter,
+        "version": shown.version,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "categories": categories,
         "form": form,
         "error": error,

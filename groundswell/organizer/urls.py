@@ -32,7 +32,7 @@ register_converter(
     "campaign_action",
 )
 register_converter(
-    slug_except({"edit", "categories", "signatories", "notify-signers", "recount"}),
+    slug_except({"edit", "categories", "signatories", "notify-signers", "recount", "translations"}),
     "letter_action",
 )
 
@@ -134,4 +134,9 @@ urlpatterns = [
     path(f"{LETTER}notify-signers/", letters.notify_signers, name="letter_notify"),
     path(f"{LETTER}recount/", letters.recount, name="letter_recount"),
     path(f"{LETTER}<letter_action:action>/", letters.letter_action, name="letter_action"),
+    path(
+        f"{LETTER}translations/<slug:language>/",
+        letters.letter_translation,
+        name="letter_translation",
+    ),
 ]

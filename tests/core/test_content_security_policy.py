@@ -405,6 +405,16 @@ def visits(world) -> dict[str, list[Visit]]:
         "organizer:letter_recount": organizer(
             url("organizer:letter_recount", open_letter), 302, "post"
         ),
+        "organizer:letter_translation": [
+            *organizer(url("organizer:letter_translation", open_letter, "es")),
+            *organizer(url("organizer:letter_translation", open_letter, "es"), 400, "post", {}),
+            *organizer(
+                url("organizer:letter_translation", open_letter, "es"),
+                302,
+                "post",
+                {"title": "Carta", "text": "Texto de la carta."},
+            ),
+        ],
         "organizer:letter_action": organizer(
             url("organizer:letter_action", open_letter, "close"), 302, "post"
         ),
