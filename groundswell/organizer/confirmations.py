@@ -69,3 +69,34 @@ def partner_removal_confirmation(*, partner_name: str, campaign_title: str) -> C
             _("To bring it back, invite it again."),
         ],
     )
+
+
+def letter_action_confirmation(*, action: str, title: str) -> Confirmation | None:
+    """The confirmation of an open letter's status change, or None for one that needs none."""
+    known = {
+        "close": Confirmation(
+            title=_("Close signing of “%(title)s”?") % {"title": title},
+            button=_("Close signing"),
+            consequences=[
+                _("The letter takes no new signatures; its page stays public with its list."),
+                _("You can reopen signing later."),
+            ],
+            irreversible=False,
+        ),
+        "reopen": Confirmation(
+            title=_("Reopen signing of “%(title)s”?") % {"title": title},
+            button=_("Reopen signing"),
+            consequences=[_("The letter takes signatures again.")],
+            irreversible=False,
+        ),
+        "mark_delivered": Confirmation(
+            title=_("Mark “%(title)s” delivered?") % {"title": title},
+            button=_("Mark delivered"),
+            consequences=[
+                _("Signing stops for good: the letter's page stays public with its list."),
+                _("The page says the letter was delivered."),
+                _("This cannot be undone."),
+            ],
+        ),
+    }
+    return known.get(action)

@@ -130,6 +130,8 @@ TABLE = [
         {"slug": "letter", "language": "es"}),
     Row("organizer:letter_translation", POST,     (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "language": "es"}, {"title": "Carta", "text": "Texto de la carta."}),
+    Row("organizer:letter_action", GET,           (LOGIN, 403, 200, 200, 404, 404, 404),
+        {"slug": "letter", "action": "close"}),
     Row("organizer:letter_action", POST,          (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "letter", "action": "close"}),
     # Invitations: the link is the authority, but one to an existing organization is accepted

@@ -415,9 +415,11 @@ def visits(world) -> dict[str, list[Visit]]:
                 {"title": "Carta", "text": "Texto de la carta."},
             ),
         ],
-        "organizer:letter_action": organizer(
-            url("organizer:letter_action", open_letter, "close"), 302, "post"
-        ),
+        "organizer:letter_action": [
+            *organizer(url("organizer:letter_action", open_letter, "close")),
+            *organizer(url("organizer:letter_action", open_letter, "mark_delivered")),
+            *organizer(url("organizer:letter_action", open_letter, "close"), 302, "post"),
+        ],
         "login": [
             Visit(url("login")),
             Visit(url("login"), 200, "post", {"username": "owner", "password": "wrong"}),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Organization, Role
 from groundswell.accounts.requests import MemberRequest
@@ -73,6 +73,7 @@ from groundswell.letters.services.notices import (
     letter_version_notice_start,
 )
 from groundswell.letters.translations import letter_translation_get, letter_translation_save
+from groundswell.organizer.confirmations import letter_action_confirmation
 from groundswell.organizer.permissions import letter_for_member
 
 ALL_ROLES = frozenset(Role)
@@ -370,9 +371,17 @@ def recount(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def letter_action(request: MemberRequest, slug: str, action: str) -> HttpResponse:
+    """GET: the confirmation page, naming what the change does; POST: the change."""
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    if request.method == "GET":
+        confirmation = letter_action_confirmation(action=action, title=letter.title)
+        if confirmation is None or action not in letter_available_actions(letter=letter):
+            raise Http404
+        back_to = reverse("organizer:letter", args=[letter.slug])
+        context = {"confirmation": confirmation, "back_to": back_to}
+        return render(request, "organizer/confirm.html", context)
     try:
         letter_transition(letter=letter, action=action)
     except LetterError as error:
