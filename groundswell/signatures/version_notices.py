@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign, CampaignVersion
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.signatures.models import Signature
@@ -58,17 +59,23 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
         )
         history_path = reverse("campaigns:petition_history", args=[campaign.slug])
         history_url = f"{settings.GROUNDSWELL_BASE_URL}{history_path}"
+        shown: dict[str, Campaign] = {}
         for signature_id, public_id, name, email, language in batch:
-            # In the language the person signed in.
-            with translation.override(language or settings.LANGUAGE_CODE):
+            # In the language the person signed in, with the organizers' translated title.
+            language = language or settings.LANGUAGE_CODE
+            if language not in shown:
+                shown[language] = campaign_in_language(
+                    campaign=campaign, language=language
+                ).campaign
+            with translation.override(language):
                 subject = _("The petition you signed has changed: %(title)s") % {
-                    "title": campaign.title
+                    "title": shown[language].title
                 }
                 body = render_to_string(
                     "signatures/email/text_changed.txt",
                     {
                         "name": name,
-                        "campaign": campaign,
+                        "campaign": shown[language],
                         "version": current,
                         "history_url": history_url,
                         "withdrawal_url": withdrawal_url(

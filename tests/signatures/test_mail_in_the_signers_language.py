@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from groundswell.campaigns.translations import campaign_translation_save
 from groundswell.core.models import OutboundEmail
 from groundswell.letters.models import Signatory
 from groundswell.letters.services.letters import letter_text_update
@@ -70,3 +71,18 @@ def test_a_letter_signatory_is_told_of_a_new_text_in_their_language(client, owne
 
     notice = [m for m in mail.outbox if m.to == ["sofia@example.org"]][-1]
     assert notice.subject.startswith("La carta abierta que usted firmó cambió:")
+
+
+def test_later_mail_uses_the_organizers_translated_title(client, campaign, run_on_commit):
+    campaign_translation_save(
+        campaign=campaign, language="es", title="Cancelen el contrato", ask="Sí.", background=""
+    )
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **SPANISH)
+    client.post(confirmation_link_from_outbox(), **ENGLISH)
+    assert mail.outbox[-1].subject == "Su comprobante: Cancelen el contrato"
+
+    with translation.override("en"), run_on_commit():
+        petition_update(campaign=campaign, data={"ask": "A new ask."}, change_note="Clearer.")
+        version_notices_send_batch(campaign_id=campaign.pk)
+
+    assert mail.outbox[-1].subject == "La petición que usted firmó cambió: Cancelen el contrato"

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
@@ -93,6 +94,8 @@ def receipt_emails_queue(
     """
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []
+    # The campaign as each language's readers see it (the organizers' translation, if any).
+    shown: dict[str, Campaign] = {}
     for recipient in recipients:
         confirmed_at = recipient.leaf.confirmed_at
         if confirmed_at < now - RECEIPT_EMAIL_MAX_AGE or confirmed_at < campaign.created_at:
@@ -102,11 +105,13 @@ def receipt_emails_queue(
         language = recipient.language or settings.LANGUAGE_CODE
         # In the language the person signed in. Rendered once per batch and language, then each
         # signer's own values are filled in.
+        if language not in shown:
+            shown[language] = campaign_in_language(campaign=campaign, language=language).campaign
         with translation.override(language):
-            subject = _("Your receipt: %(title)s") % {"title": campaign.title}
+            subject = _("Your receipt: %(title)s") % {"title": shown[language].title}
             body = text_with_holes(
                 "delivery/email/receipt.txt",
-                {"campaign": campaign, "petition_url": petition_url},
+                {"campaign": shown[language], "petition_url": petition_url},
                 holes={
                     "name": recipient.name,
                     "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
@@ -115,7 +120,7 @@ def receipt_emails_queue(
                         campaign_slug=campaign.slug, public_id=public_id
                     ),
                 },
-                key=(campaign.pk, campaign.title, petition_url, language),
+                key=(campaign.pk, shown[language].title, petition_url, language),
                 seconds=RECEIPT_TEXT_KEPT_SECONDS,
             )
         emails.append(
