@@ -352,3 +352,33 @@ class MilestoneReached(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} reached {self.threshold}"
+
+
+class CampaignTranslation(models.Model):
+    """The organizers' own version of a petition's words in another language.
+
+    Not a text version: what people sign is the original (its `CampaignVersion`); a translation
+    says which version number it was made from (`text_version`), and the page says so when the
+    original has changed since. Shown to visitors reading `language`; otherwise the original.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line_text])
+    ask = models.TextField(_("the ask"), max_length=2000, validators=[multi_line_text])
+    background = models.TextField(
+        _("background"), blank=True, max_length=20000, validators=[multi_line_text]
+    )
+    background_html = models.TextField(blank=True, editable=False)
+    text_version = models.PositiveIntegerField(editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "language"], name="one_campaign_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} ({self.language})"

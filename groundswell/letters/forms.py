@@ -15,7 +15,7 @@ from groundswell.core.text import (
     reject_markup,
     single_line_text,
 )
-from groundswell.letters.models import DisplayChoice, Letter, LetterCategory
+from groundswell.letters.models import DisplayChoice, Letter, LetterCategory, LetterTranslation
 from groundswell.letters.services.letters import slug_locked_message
 from groundswell.letters.services.signing import work_domain_refused_message
 from groundswell.letters.work_addresses import (
@@ -346,3 +346,16 @@ class ModerationDecisionForm(forms.Form):
         if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for the rejection."))
         return cleaned
+
+
+class LetterTranslationForm(forms.ModelForm):
+    """The organizers' title and text of a letter in another language (letters.translations)."""
+
+    class Meta:
+        model = LetterTranslation
+        fields = ["title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].validators.append(reject_markup)

@@ -252,6 +252,8 @@ class Signatory(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The newest letter version this signatory was told about, so a notice goes out once.
     notified_of_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The language the person signed in: every later e-mail to them is written in it.
+    language = models.CharField(max_length=10, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -314,3 +316,29 @@ class SignatorySearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class LetterTranslation(models.Model):
+    """The organizers' own version of a letter's title and text in another language.
+
+    Not a text version: people sign the original (its `LetterVersion`); a translation says which
+    version number it was made from, and the page says so when the original has changed since.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line_text])
+    text = models.TextField(_("text"), max_length=20000, validators=[multi_line_text])
+    text_html = models.TextField(editable=False)
+    version_number = models.PositiveIntegerField(editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="one_letter_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} ({self.language})"

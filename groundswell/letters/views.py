@@ -53,6 +53,7 @@ from groundswell.letters.services.signing import (
     signatory_verify,
 )
 from groundswell.letters.services.work_address_emails import work_address_email_preview
+from groundswell.letters.translations import letter_in_language
 
 SIGN_FIELDS_KEPT_SECRET = ("name", "title", "affiliation", "work_email", "personal_email")
 
@@ -70,9 +71,12 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
     )
     filtered = bool(query or category or page.number > 1)
     params = {"q": query, "category": category.slug if category else ""}
+    shown = letter_in_language(letter=letter, language=get_language())
     context = {
-        "letter": letter,
-        "version": letter.current_version,
+        "letter": shown.letter,
+        "version": shown.version,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "categories": categories,
         "category": category,
         "query": query,
@@ -156,9 +160,12 @@ def _render_sign(
     status: int = 200,
     error: str = "",
 ) -> HttpResponse:
+    shown = letter_in_language(letter=letter, language=get_language())
     context = {
-        "letter": letter,
-        "version": letter.current_version,
+        "letter": shown.letter,
+        "version": shown.version,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "categories": categories,
         "form": form,
         "error": error,

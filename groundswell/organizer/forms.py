@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.milestones import MAX_THRESHOLDS
-from groundswell.campaigns.models import Campaign, CampaignStatus, TargetResponse
+from groundswell.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    CampaignTranslation,
+    TargetResponse,
+)
 from groundswell.campaigns.responses import RESPONSE_FIELDS
 from groundswell.campaigns.services import EDITABLE_FIELDS, slug_locked_message
 from groundswell.campaigns.what_next import what_next_choices
@@ -158,3 +163,20 @@ class WhatNextForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["what_next"]).choices = what_next_choices()
+
+
+class CampaignTranslationForm(forms.ModelForm):
+    """The organizers' words of a petition in another language (see campaigns.translations)."""
+
+    class Meta:
+        model = CampaignTranslation
+        fields = ["title", "ask", "background"]
+        widgets = {
+            "ask": forms.Textarea(attrs={"rows": 3}),
+            "background": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title", "ask"):
+            self.fields[name].validators.append(reject_markup)

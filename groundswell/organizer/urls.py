@@ -41,12 +41,23 @@ register_converter(
             "charts",
             "qr",
             "what-next",
+            "translations",
         }
     ),
     "campaign_action",
 )
 register_converter(
-    slug_except({"edit", "categories", "signatories", "notify-signers", "recount", "updates"}),
+    slug_except(
+        {
+            "edit",
+            "categories",
+            "signatories",
+            "notify-signers",
+            "recount",
+            "updates",
+            "translations",
+        }
+    ),
     "letter_action",
 )
 
@@ -118,6 +129,11 @@ urlpatterns = [
         f"{CAMPAIGN}comments/<str:public_id>/",
         comments.comment_moderate,
         name="campaign_comment_moderate",
+    ),
+    path(
+        f"{CAMPAIGN}translations/<slug:language>/",
+        campaigns.campaign_translation,
+        name="campaign_translation",
     ),
     # A campaign's coalition.
     path(f"{CAMPAIGN}partners/", coalitions.campaign_partners, name="campaign_partners"),
@@ -213,4 +229,9 @@ urlpatterns = [
     path(f"{EVENT}checkin/counts.json", events.event_checkin_counts, name="event_checkin_counts"),
     path(f"{EVENT}checkin/walk-in/", events.event_walk_in, name="event_walk_in"),
     path(f"{EVENT}<event_action:action>/", events.event_action, name="event_action"),
+    path(
+        f"{LETTER}translations/<slug:language>/",
+        letters.letter_translation,
+        name="letter_translation",
+    ),
 ]

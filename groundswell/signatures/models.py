@@ -113,6 +113,8 @@ class Signature(models.Model):
         related_name="referred",
         db_index=False,
     )
+    # The language the person signed in: every later e-mail to them is written in it.
+    language = models.CharField(max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

@@ -2,6 +2,7 @@
 its text. They live here, with the count and the signing form they show (the petition's
 namespace stays "campaigns": its URL names are in templates and e-mails)."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from groundswell.campaigns.selectors import (
     campaigns_public_ended,
     campaigns_public_open,
 )
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
@@ -70,8 +72,12 @@ def render_petition(
             },
         )
     now = timezone.now()
-    context = {
-        "campaign": campaign,
+    # The organizers' translation of the words, when the visitor reads its language.
+    shown = campaign_in_language(campaign=campaign, language=get_language())
+    context: dict[str, Any] = {
+        "campaign": shown.campaign,
+        "translation": shown.translation,
+        "translation_behind": shown.is_behind,
         "form": form,
         "cosponsors": campaign_partners_active(campaign=campaign),
         "accepting": campaign.accepts_signatures(now),

@@ -27,6 +27,7 @@ SIGNATURE_FIELDS = (
     "campaign", "public_id", "name", "email", "email_key", "country", "postal_code", "comment",
     "comment_public", "show_name", "source", "partner", "referral_count", "gave_consent",
     "text_version", "told_of_version", "created_at", "notified_at", "channel", "referral_code",
+    "language",
 )  # fmt: skip
 
 

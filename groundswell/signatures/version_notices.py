@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign, CampaignVersion
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.signatures.models import Signature
@@ -48,7 +50,7 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
                 told_of_version__lt=campaign.text_version,
             )
             .order_by("pk")
-            .values_list("pk", "public_id", "name", "email")[:batch_size]
+            .values_list("pk", "public_id", "name", "email", "language")[:batch_size]
         )
         if not batch:
             return 0
@@ -57,20 +59,30 @@ def version_notices_send_batch(*, campaign_id: int, batch_size: int = BATCH_SIZE
         )
         history_path = reverse("campaigns:petition_history", args=[campaign.slug])
         history_url = f"{settings.GROUNDSWELL_BASE_URL}{history_path}"
-        subject = _("The petition you signed has changed: %(title)s") % {"title": campaign.title}
-        for signature_id, public_id, name, email in batch:
-            body = render_to_string(
-                "signatures/email/text_changed.txt",
-                {
-                    "name": name,
-                    "campaign": campaign,
-                    "version": current,
-                    "history_url": history_url,
-                    "withdrawal_url": withdrawal_url(
-                        campaign_slug=campaign.slug, public_id=public_id
-                    ),
-                },
-            )
+        shown: dict[str, Campaign] = {}
+        for signature_id, public_id, name, email, language in batch:
+            # In the language the person signed in, with the organizers' translated title.
+            language = language or settings.LANGUAGE_CODE
+            if language not in shown:
+                shown[language] = campaign_in_language(
+                    campaign=campaign, language=language
+                ).campaign
+            with translation.override(language):
+                subject = _("The petition you signed has changed: %(title)s") % {
+                    "title": shown[language].title
+                }
+                body = render_to_string(
+                    "signatures/email/text_changed.txt",
+                    {
+                        "name": name,
+                        "campaign": shown[language],
+                        "version": current,
+                        "history_url": history_url,
+                        "withdrawal_url": withdrawal_url(
+                            campaign_slug=campaign.slug, public_id=public_id
+                        ),
+                    },
+                )
             outbound_email_queue(
                 to=email,
                 subject=subject,

@@ -461,16 +461,29 @@ def visits(world) -> dict[str, list[Visit]]:
             *organizer(url("organizer:campaign_what_next", slug)),
             *organizer(url("organizer:campaign_what_next", slug), 200, "post", {"what_next": "x"}),
         ],
-        "organizer:campaign_partner_remove": organizer(
-            url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"
-        ),
+        "organizer:campaign_partner_remove": [
+            *organizer(url("organizer:campaign_partner_remove", slug, "faith-united")),
+            *organizer(url("organizer:campaign_partner_remove", slug, "faith-united"), 302, "post"),
+        ],
         "organizer:campaign_contribution": organizer(url("organizer:campaign_contribution", slug)),
         "organizer:campaign_supporters_export": organizer(
             url("organizer:campaign_supporters_export", slug)
         ),
-        "organizer:campaign_action": organizer(
-            url("organizer:campaign_action", slug, "close"), 302, "post"
-        ),
+        "organizer:campaign_translation": [
+            *organizer(url("organizer:campaign_translation", slug, "es")),
+            *organizer(url("organizer:campaign_translation", slug, "es"), 400, "post", {}),
+            *organizer(
+                url("organizer:campaign_translation", slug, "es"),
+                302,
+                "post",
+                {"title": "Cancelen el contrato", "ask": "Cancelen el contrato.", "background": ""},
+            ),
+        ],
+        "organizer:campaign_action": [
+            *organizer(url("organizer:campaign_action", slug, "close")),
+            *organizer(url("organizer:campaign_action", slug, "mark_won")),
+            *organizer(url("organizer:campaign_action", slug, "close"), 302, "post"),
+        ],
         "letters:letter": [
             *both(url("letters:letter", open_letter)),
             Visit(url("letters:letter", open_letter) + "?q=scholar&category=scholars&page=1"),
@@ -526,9 +539,21 @@ def visits(world) -> dict[str, list[Visit]]:
         "organizer:letter_recount": organizer(
             url("organizer:letter_recount", open_letter), 302, "post"
         ),
-        "organizer:letter_action": organizer(
-            url("organizer:letter_action", open_letter, "close"), 302, "post"
-        ),
+        "organizer:letter_translation": [
+            *organizer(url("organizer:letter_translation", open_letter, "es")),
+            *organizer(url("organizer:letter_translation", open_letter, "es"), 400, "post", {}),
+            *organizer(
+                url("organizer:letter_translation", open_letter, "es"),
+                302,
+                "post",
+                {"title": "Carta", "text": "Texto de la carta."},
+            ),
+        ],
+        "organizer:letter_action": [
+            *organizer(url("organizer:letter_action", open_letter, "close")),
+            *organizer(url("organizer:letter_action", open_letter, "mark_delivered")),
+            *organizer(url("organizer:letter_action", open_letter, "close"), 302, "post"),
+        ],
         "login": [
             Visit(url("login")),
             Visit(url("login"), 200, "post", {"username": "owner", "password": "wrong"}),

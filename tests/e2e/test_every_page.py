@@ -66,6 +66,13 @@ def browser_pages(world: dict[str, Any]) -> list[Visit]:  # noqa: F811
     return pages
 
 
+# The elements sticking out to the right of the viewport, innermost last: what to fix.
+STICKING_OUT = """() => Array.from(document.querySelectorAll("body *"))
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "") + " " +
+    Math.round(e.getBoundingClientRect().right) + "px")"""
+
+
 def name_of(visit: Visit) -> str:
     return f"{visit.who}-" + (re.sub(r"[^a-z0-9]+", "-", visit.path.lower()).strip("-") or "home")
 
@@ -104,7 +111,8 @@ def test_no_page_overflows_a_phone_and_no_public_page_has_an_accessibility_viola
         assert response is not None and response.status == visit.status, visit
         width = phone.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
-            overflowing.append(f"{visit.path} as {visit.who}: {width} px")
+            wide = phone.evaluate(STICKING_OUT)
+            overflowing.append(f"{visit.path} as {visit.who}: {width} px ({wide})")
         shot(phone, f"{name_of(visit)}-360")
         if visit.who == ANONYMOUS and not visit.path.startswith(API_REFERENCE):
             inaccessible += [f"{visit.path}: {problem}" for problem in axe_violations(phone)]

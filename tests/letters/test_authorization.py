@@ -21,6 +21,7 @@ LETTER_PAGES = [
     ("organizer:letter_notify", "post", {}, "edit"),
     ("organizer:letter_recount", "post", {}, "edit"),
     ("organizer:letter_action", "post", {"action": "close"}, "edit"),
+    ("organizer:letter_translation", "get", {"language": "es"}, "edit"),
 ]
 ALLOWED = {
     "all": {Role.OWNER, Role.ADMIN, Role.ORGANIZER, Role.VIEWER},

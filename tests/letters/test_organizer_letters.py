@@ -362,3 +362,19 @@ def test_the_list_takes_a_few_queries(client, owner, make_letter, django_assert_
         response = client.get(reverse("organizer:letter_list"))
 
     assert response.status_code == 200
+
+
+def test_marking_a_letter_delivered_first_says_what_it_does(client, owner, letter):
+    client.force_login(owner)
+    url = reverse(
+        "organizer:letter_action", kwargs={"slug": letter.slug, "action": "mark_delivered"}
+    )
+
+    page = client.get(url).content.decode()
+    detail = client.get(reverse("organizer:letter", kwargs={"slug": letter.slug})).content.decode()
+
+    assert "This cannot be undone." in page
+    assert f'action="{url}"' in page
+    assert f'href="{url}"' in detail
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.OPEN

@@ -273,3 +273,41 @@ def test_the_dashboard_links_to_my_organizations(client, owner, host):
     title = body.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title == "Organizer dashboard · Groundswell"
     assert reverse("organizer:organization_members", args=[host.slug]) in body
+
+
+def test_a_status_change_first_shows_what_it_does_and_changes_nothing(client, owner, campaign):
+    client.force_login(owner)
+    url = reverse("organizer:campaign_action", args=[campaign.slug, "mark_won"])
+
+    page = client.get(url)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "This cannot be undone." in body
+    assert 'class="danger"' in body
+    assert f'action="{url}"' in body
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
+
+
+def test_it_refuses_to_confirm_a_change_the_status_does_not_allow(client, owner, campaign):
+    client.force_login(owner)
+
+    reopen = client.get(reverse("organizer:campaign_action", args=[campaign.slug, "reopen"]))
+    unknown = client.get(reverse("organizer:campaign_action", args=[campaign.slug, "explode"]))
+
+    assert reopen.status_code == 404
+    assert unknown.status_code == 404
+
+
+def test_the_dashboard_separates_pages_downloads_and_status_changes(client, owner, campaign):
+    client.force_login(owner)
+
+    body = client.get(reverse("organizer:campaign", args=[campaign.slug])).content.decode()
+
+    pages, rest = body.split('id="campaign-downloads"')
+    downloads, status = rest.split('id="campaign-status"')
+    assert reverse("organizer:campaign_edit", args=[campaign.slug]) in pages
+    assert reverse("organizer:campaign_export", args=[campaign.slug]) in downloads
+    close = reverse("organizer:campaign_action", args=[campaign.slug, "close"])
+    assert f'href="{close}"' in status

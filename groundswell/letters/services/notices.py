@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.core.jobs import enqueue_on_commit
@@ -80,7 +81,7 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
             _signers_to_tell(letter_id=letter_id, version_number=version_number)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("version")
-            .only("pk", "public_id", "personal_email", "version__number")
+            .only("pk", "public_id", "personal_email", "language", "version__number")
             .order_by("pk")[:NOTICE_BATCH_SIZE]
         )
         Signatory.objects.filter(pk__in=[row.pk for row in rows]).update(
@@ -95,11 +96,16 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
                 "history_url": f"{settings.GROUNDSWELL_BASE_URL}{history_path}",
                 "withdrawal_url": withdrawal_url(public_id=row.public_id),
             }
+            # In the language the person signed in.
+            with translation.override(row.language or settings.LANGUAGE_CODE):
+                subject = _("The open letter you signed has changed: %(title)s") % {
+                    "title": letter.title
+                }
+                body = render_to_string("letters/email/version_notice.txt", context)
             outbound_email_queue(
                 to=row.personal_email,
-                subject=_("The open letter you signed has changed: %(title)s")
-                % {"title": letter.title},
-                body=render_to_string("letters/email/version_notice.txt", context),
+                subject=subject,
+                body=body,
                 kind=VERSION_NOTICE_EMAIL_KIND,
                 signatory_id=row.pk,
                 campaign_id=letter.campaign_id,

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -223,6 +225,7 @@ def signatory_create(
             status=status,
             is_listed=status == SignatoryStatus.APPROVED and display in LISTED_DISPLAYS,
             notified_at=now if work_hash else None,
+            language=get_language() or settings.LANGUAGE_CODE,
         )
         search_terms_create(signatories=[signatory])
         if status == SignatoryStatus.APPROVED:

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.requests import MemberRequest
@@ -17,11 +18,17 @@ from groundswell.campaigns.services import (
     campaign_create,
     campaign_transition,
 )
+from groundswell.campaigns.translations import (
+    campaign_translation_get,
+    campaign_translation_save,
+    translation_languages,
+)
 from groundswell.core.exports import csv_response
 from groundswell.core.outbox import outbound_email_failures
 from groundswell.core.text_versions import TextVersionError
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
-from groundswell.organizer.forms import CampaignForm, NewCampaignForm
+from groundswell.organizer.confirmations import campaign_action_confirmation
+from groundswell.organizer.forms import CampaignForm, CampaignTranslationForm, NewCampaignForm
 from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.petition_views import render_petition
 from groundswell.signatures.selectors import (
@@ -86,6 +93,7 @@ def campaign_detail(request: MemberRequest, slug: str) -> HttpResponse:
         if campaign.text_version > 1
         else 0,
         "email_failures": outbound_email_failures(campaign_id=campaign.pk),
+        "translation_languages": translation_languages(),
     }
     return render(request, "organizer/campaign_detail.html", context)
 
@@ -116,9 +124,17 @@ def campaign_preview(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_action(request: MemberRequest, slug: str, action: str) -> HttpResponse:
+    """GET: the confirmation page, naming what the change does; POST: the change."""
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
+    if request.method == "GET":
+        confirmation = campaign_action_confirmation(action=action, title=campaign.title)
+        if confirmation is None or action not in campaign_available_actions(campaign=campaign):
+            raise Http404
+        back_to = reverse("organizer:campaign", args=[campaign.slug])
+        context = {"confirmation": confirmation, "back_to": back_to}
+        return render(request, "organizer/confirm.html", context)
     try:
         campaign_transition(campaign=campaign, action=action)
     except CampaignTransitionError as error:
@@ -155,4 +171,43 @@ def campaign_export(request: MemberRequest, slug: str) -> StreamingHttpResponse:
         filename=f"{campaign.slug}-signatures.csv",
         header=EXPORT_COLUMNS,
         rows=signatures_for_export(campaign=campaign),
+    )
+
+
+@login_required
+def campaign_translation(request: MemberRequest, slug: str, language: str) -> HttpResponse:
+    """The petition's words in `language`, written by the organizers beside the original."""
+    campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
+    languages = dict(translation_languages())
+    if language not in languages:
+        raise Http404
+    existing = campaign_translation_get(campaign=campaign, language=language)
+    data = request.POST if request.method == "POST" else None
+    form = CampaignTranslationForm(data, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        campaign_translation_save(
+            campaign=campaign,
+            language=language,
+            title=form.cleaned_data["title"],
+            ask=form.cleaned_data["ask"],
+            background=form.cleaned_data["background"],
+        )
+        messages.success(
+            request,
+            _("The %(language)s version is saved; visitors reading %(language)s now see it.")
+            % {"language": languages[language]},
+        )
+        return redirect("organizer:campaign", slug=campaign.slug)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "language": language,
+        "language_name": languages[language],
+        "translation": existing,
+    }
+    return render(
+        request,
+        "organizer/campaign_translation.html",
+        context,
+        status=400 if form.errors else 200,
     )

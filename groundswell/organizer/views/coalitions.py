@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.requests import MemberRequest
@@ -22,6 +22,7 @@ from groundswell.coalitions.services import (
 )
 from groundswell.core.exports import csv_response
 from groundswell.organizer.charts import CHART_HEIGHT, CHART_WIDTH, daily_chart
+from groundswell.organizer.confirmations import partner_removal_confirmation
 from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.selectors import (
     CRM_COLUMNS,
@@ -96,12 +97,22 @@ def campaign_partners(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_partner_remove(request: MemberRequest, slug: str, partner_slug: str) -> HttpResponse:
+    """GET: the confirmation page, naming what removing the partner does; POST: the removal."""
     access = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES, partners=True)
     if not access.is_host:
         raise PermissionDenied
     partner = get_object_or_404(Partner, campaign=access.campaign, slug=partner_slug)
+    if request.method == "GET":
+        if not partner.is_active:
+            raise Http404
+        confirmation = partner_removal_confirmation(
+            partner_name=partner.organization.name, campaign_title=access.campaign.title
+        )
+        back_to = reverse("organizer:campaign_partners", args=[slug])
+        context = {"confirmation": confirmation, "back_to": back_to}
+        return render(request, "organizer/confirm.html", context)
     partner_remove(partner=partner, now=timezone.now())
     messages.success(
         request,

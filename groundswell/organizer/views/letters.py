@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Organization, Role
 from groundswell.accounts.requests import MemberRequest
 from groundswell.accounts.selectors import organizations_for_user
 from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.translations import translation_languages
 from groundswell.core.exports import csv_response
 from groundswell.core.http import query_integer
 from groundswell.core.text_versions import TextVersionError
@@ -30,6 +31,7 @@ from groundswell.letters.exports import (
 from groundswell.letters.forms import (
     CategoryForm,
     LetterForm,
+    LetterTranslationForm,
     ModerationDecisionForm,
     NewLetterForm,
 )
@@ -70,6 +72,8 @@ from groundswell.letters.services.notices import (
     letter_version_notice_pending_count,
     letter_version_notice_start,
 )
+from groundswell.letters.translations import letter_translation_get, letter_translation_save
+from groundswell.organizer.confirmations import letter_action_confirmation
 from groundswell.organizer.permissions import letter_for_member
 
 ALL_ROLES = frozenset(Role)
@@ -154,6 +158,7 @@ def letter_detail(request: MemberRequest, slug: str) -> HttpResponse:
         "can_see_personal_data": role in PERSONAL_DATA_ROLES,
         "notice_pending": letter_version_notice_pending_count(letter=letter) if can_edit else 0,
         "email_failures": letter_verification_email_failures(letter=letter),
+        "translation_languages": translation_languages(),
     }
     return render(request, "letters/organizer/detail.html", context)
 
@@ -366,9 +371,17 @@ def recount(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def letter_action(request: MemberRequest, slug: str, action: str) -> HttpResponse:
+    """GET: the confirmation page, naming what the change does; POST: the change."""
     letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    if request.method == "GET":
+        confirmation = letter_action_confirmation(action=action, title=letter.title)
+        if confirmation is None or action not in letter_available_actions(letter=letter):
+            raise Http404
+        back_to = reverse("organizer:letter", args=[letter.slug])
+        context = {"confirmation": confirmation, "back_to": back_to}
+        return render(request, "organizer/confirm.html", context)
     try:
         letter_transition(letter=letter, action=action)
     except LetterError as error:
@@ -378,3 +391,38 @@ def letter_action(request: MemberRequest, slug: str, action: str) -> HttpRespons
             request, _("The letter is now %(status)s.") % {"status": letter.get_status_display()}
         )
     return redirect("organizer:letter", slug=letter.slug)
+
+
+@login_required
+def letter_translation(request: MemberRequest, slug: str, language: str) -> HttpResponse:
+    """The letter's title and text in `language`, written by the organizers beside the original."""
+    letter, _role = letter_for_member(user=request.user, slug=slug, roles=EDITING_ROLES)
+    languages = dict(translation_languages())
+    if language not in languages:
+        raise Http404
+    existing = letter_translation_get(letter=letter, language=language)
+    data = request.POST if request.method == "POST" else None
+    form = LetterTranslationForm(data, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        letter_translation_save(
+            letter=letter,
+            language=language,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+        )
+        messages.success(
+            request,
+            _("The %(language)s version is saved; visitors reading %(language)s now see it.")
+            % {"language": languages[language]},
+        )
+        return redirect("organizer:letter", slug=letter.slug)
+    context = {
+        "letter": letter,
+        "version": letter.current_version,
+        "form": form,
+        "language": language,
+        "language_name": languages[language],
+        "translation": existing,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "letters/organizer/translation.html", context, status=status)

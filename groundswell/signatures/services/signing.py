@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.coalitions.models import Partner
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import PER_RECIPIENT, outbound_email_send_soon
@@ -119,6 +120,7 @@ def signature_create(
         "referral_count": 1 if partner else 0,
         "gave_consent": bool(consents),
         "text_version": campaign.text_version,
+        "language": get_language() or settings.LANGUAGE_CODE,
         "told_of_version": campaign.text_version,
         "created_at": now,
         "notified_at": now,
@@ -263,6 +265,8 @@ def _confirmation_email(
 
 
 def _confirmation_email_static(*, campaign: Campaign, repeat: bool) -> dict[str, dict]:
+    # In the signer's language, with the organizers' translation of the title if there is one.
+    campaign = campaign_in_language(campaign=campaign, language=get_language()).campaign
     if repeat:
         template = "signatures/email/already_signed.txt"
         subject = _("You have already signed: %(title)s") % {"title": campaign.title}

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.models import OutboundEmail
 from groundswell.core.page_cache import text_with_holes
@@ -53,6 +55,7 @@ class ReceiptRecipient:
     signature_id: int
     name: str
     email: str
+    language: str = ""  # the signer's (groundswell.signatures.models.Signature.language)
 
 
 def receipt_token_read(*, token: str) -> str:
@@ -89,33 +92,43 @@ def receipt_emails_queue(
     RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
     one task per e-mail would spend most of a batch publishing messages.
     """
-    subject = _("Your receipt: %(title)s") % {"title": campaign.title}
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []
+    # The campaign as each language's readers see it (the organizers' translation, if any).
+    shown: dict[str, Campaign] = {}
     for recipient in recipients:
         confirmed_at = recipient.leaf.confirmed_at
         if confirmed_at < now - RECEIPT_EMAIL_MAX_AGE or confirmed_at < campaign.created_at:
             continue
         document = receipt_document(entry=recipient.leaf, log_name=log_name)
         public_id = recipient.leaf.public_id
-        # Rendered once per batch, then each signer's own values are filled in.
-        body = text_with_holes(
-            "delivery/email/receipt.txt",
-            {"campaign": campaign, "petition_url": petition_url},
-            holes={
-                "name": recipient.name,
-                "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
-                "receipt_json": receipt_json_text(document),
-                "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
-            },
-            key=(campaign.pk, campaign.title, petition_url),
-            seconds=RECEIPT_TEXT_KEPT_SECONDS,
-        )
+        language = recipient.language or settings.LANGUAGE_CODE
+        # In the language the person signed in. Rendered once per batch and language, then each
+        # signer's own values are filled in.
+        if language not in shown:
+            shown[language] = campaign_in_language(campaign=campaign, language=language).campaign
+        with translation.override(language):
+            subject = _("Your receipt: %(title)s") % {"title": shown[language].title}
+            body = text_with_holes(
+                "delivery/email/receipt.txt",
+                {"campaign": shown[language], "petition_url": petition_url},
+                holes={
+                    "name": recipient.name,
+                    "receipt_url": receipt_url(campaign_slug=campaign.slug, public_id=public_id),
+                    "receipt_json": receipt_json_text(document),
+                    "withdrawal_url": withdrawal_url(
+                        campaign_slug=campaign.slug, public_id=public_id
+                    ),
+                },
+                key=(campaign.pk, shown[language].title, petition_url, language),
+                seconds=RECEIPT_TEXT_KEPT_SECONDS,
+            )
         emails.append(
             OutboundEmail(
                 to=recipient.email,
                 subject=subject,
                 body=body,
+                language=language,
                 kind=RECEIPT_EMAIL_KIND,
                 signature_id=recipient.signature_id,
                 campaign_id=campaign.pk,

@@ -1,0 +1,87 @@
+"""Organizers write a petition's words in Spanish: visitors reading Spanish see them, with the
+version of the original they translate; everyone else, and anything untranslated, sees the
+original. A translation is not a new text version."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from groundswell.campaigns.models import CampaignTranslation, CampaignVersion
+from groundswell.campaigns.translations import campaign_translation_save
+from groundswell.signatures.services import petition_update
+from tests.conftest import sign_data
+
+pytestmark = pytest.mark.django_db
+
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def translate(campaign, **overrides):
+    values = {
+        "title": "Cancelen el contrato",
+        "ask": "Cancelen el contrato con la policía.",
+        "background": "Un **contrato** peligroso.",
+    }
+    return campaign_translation_save(campaign=campaign, language="es", **{**values, **overrides})
+
+
+def test_an_organizer_writes_the_spanish_version_beside_the_original(client, owner, campaign):
+    client.force_login(owner)
+    url = reverse("organizer:campaign_translation", args=[campaign.slug, "es"])
+
+    form = client.get(url).content.decode()
+    saved = client.post(
+        url, {"title": "Cancelen el contrato", "ask": "Cancelen el contrato.", "background": ""}
+    )
+
+    assert campaign.ask in form
+    assert saved.status_code == 302
+    translation = CampaignTranslation.objects.get()
+    assert (translation.language, translation.title) == ("es", "Cancelen el contrato")
+    assert translation.text_version == campaign.text_version
+
+
+def test_it_refuses_markup_and_unknown_languages_and_changes_nothing(client, owner, campaign):
+    client.force_login(owner)
+    url = reverse("organizer:campaign_translation", args=[campaign.slug, "es"])
+
+    refused = client.post(url, {"title": "<b>Hola</b>", "ask": "Sí.", "background": ""})
+    unknown = client.get(reverse("organizer:campaign_translation", args=[campaign.slug, "xx"]))
+
+    assert refused.status_code == 400
+    assert unknown.status_code == 404
+    assert CampaignTranslation.objects.count() == 0
+
+
+def test_visitors_reading_spanish_see_the_translation_and_others_the_original(client, campaign):
+    translate(campaign)
+
+    spanish = client.get(campaign.get_absolute_url(), **SPANISH).content.decode()
+    english = client.get(campaign.get_absolute_url(), **ENGLISH).content.decode()
+
+    assert "<h1>Cancelen el contrato</h1>" in spanish
+    assert "<strong>contrato</strong>" in spanish
+    assert "Traducido por los organizadores a partir de la versión 1 del texto." in spanish
+    assert f"<h1>{campaign.title}</h1>" in english
+    assert "Cancelen" not in english
+    assert CampaignVersion.objects.filter(campaign=campaign).count() <= 1
+
+
+def test_the_page_says_when_the_original_has_moved_on(client, campaign, signed):
+    translate(campaign)
+    signed(confirm=True)
+    petition_update(campaign=campaign, data={"ask": "A sharper ask."}, change_note="Sharper.")
+
+    page = client.get(campaign.get_absolute_url(), **SPANISH).content.decode()
+
+    assert "a partir de la versión 1 del texto" in page
+    assert "usted firma su texto actual, la versión 2" in page
+
+
+def test_the_confirmation_email_uses_the_translated_title(client, campaign):
+    translate(campaign)
+
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **SPANISH)
+
+    assert mail.outbox[-1].subject == "Confirme su firma, por favor: Cancelen el contrato"

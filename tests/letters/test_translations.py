@@ -1,0 +1,47 @@
+"""Organizers write an open letter's title and text in Spanish: visitors reading Spanish see
+them on the letter and signing pages, with the version of the original they translate."""
+
+import pytest
+from django.urls import reverse
+
+from groundswell.letters.models import LetterTranslation
+from groundswell.letters.services.letters import letter_text_update
+from groundswell.letters.translations import letter_translation_save
+
+pytestmark = pytest.mark.django_db
+
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def test_an_organizer_writes_the_spanish_letter_beside_the_original(client, owner, letter):
+    client.force_login(owner)
+    url = reverse("organizer:letter_translation", args=[letter.slug, "es"])
+
+    form = client.get(url)
+    saved = client.post(url, {"title": "Contra el contrato", "text": "Nosotros, **abajo**."})
+    refused = client.post(url, {"title": "<i>x</i>", "text": "y"})
+
+    assert form.status_code == 200
+    assert saved.status_code == 302
+    assert refused.status_code == 400
+    translation = LetterTranslation.objects.get()
+    assert (translation.title, translation.version_number) == ("Contra el contrato", 1)
+
+
+def test_visitors_reading_spanish_see_the_translated_letter(client, letter, sign_letter):
+    letter_translation_save(
+        letter=letter, language="es", title="Contra el contrato", text="Nosotros, **abajo**."
+    )
+
+    for path in (letter.get_absolute_url(), reverse("letters:sign", args=[letter.slug])):
+        spanish = client.get(path, **SPANISH).content.decode()
+        english = client.get(path, **ENGLISH).content.decode()
+        assert "Contra el contrato" in spanish and "<strong>abajo</strong>" in spanish
+        assert "a partir de la versión 1 del texto" in spanish
+        assert "Contra el contrato" not in english
+
+    sign_letter(letter)
+    letter_text_update(letter=letter, text="A sharper text.", change_note="Sharper.")
+    page = client.get(letter.get_absolute_url(), **SPANISH).content.decode()
+    assert "usted firma su texto actual, la versión 2" in page
