@@ -29,7 +29,7 @@ from groundswell.transparency.signed_note import (
 )
 from groundswell.transparency.signing_key import checkpoint_signing_key, signing_key_path
 
-_loaded: dict[tuple[str, str, str], Ed25519Signer] = {}
+_loaded: dict[tuple[str, str, str, str], Ed25519Signer] = {}
 
 
 def log_origin(*, log_name: str) -> str:
