@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import Signature, SignatureChannel
 from groundswell.transparency.checkpoints import Checkpoint as CheckpointStatement
 from groundswell.transparency.checkpoints import key_id, sign_checkpoint
 from groundswell.transparency.commitments import TombstoneReason as LeafTombstoneReason
@@ -55,12 +55,13 @@ SIGNATURE_ENTRY_FIELDS = [
     "campaign", "index", "kind", "leaf_hash", "appended_at", "signature", "public_id", "salt",
     "confirmed_at", "reason", "entry",
 ]  # fmt: skip
-# Signature.channel comes with the API's partner tools; until then every signature is online.
-SIGNATURE_HAS_CHANNEL = any(field.name == "channel" for field in Signature._meta.get_fields())
+# Signature.channel as the log's entries publish it. A signature recorded through the API came
+# from a partner's site or tool: the entry format has one byte for both.
 CHANNELS = {
-    "online": Channel.ONLINE,
-    "paper": Channel.PAPER,
-    "partner_tool": Channel.PARTNER_TOOL,
+    SignatureChannel.ONLINE: Channel.ONLINE,
+    SignatureChannel.PAPER: Channel.PAPER,
+    SignatureChannel.API: Channel.PARTNER_TOOL,
+    SignatureChannel.PARTNER_TOOL: Channel.PARTNER_TOOL,
 }
 # A scan for new leaves looks back this long before the previous scan began: a confirmation that
 # was not yet committed then is found now, if its transaction took less than this (plus any clock
@@ -69,21 +70,9 @@ CHANNELS = {
 RESCAN_WINDOW = timedelta(seconds=30)
 
 
-def entry_channel_for(signature: Signature) -> Channel:
-    """The channel byte of a signature's version 1 entry: how the signature was collected.
-
-    Reads `Signature.channel` ("online", "paper", "partner_tool") when the model has it; anything
-    else, or no such field, is online.
-    """
-    return CHANNELS.get(str(getattr(signature, "channel", "online")), Channel.ONLINE)
-
-
-def _channel_carrier(channel: object) -> Signature:
-    # An unsaved Signature holding only the channel: what entry_channel_for reads.
-    return Signature(**{"channel": channel}) if SIGNATURE_HAS_CHANNEL else _NO_CHANNEL
-
-
-_NO_CHANNEL = Signature()
+def entry_channel_for(channel: str) -> Channel:
+    """The channel byte of a signature's version 1 entry, from its `Signature.channel`."""
+    return CHANNELS[SignatureChannel(channel)]
 
 
 def log_head_lock(*, campaign_id: int) -> LogHead:
@@ -126,15 +115,13 @@ def transparency_log_extend(
             pending = pending.filter(confirmed_at__gte=since)
         scan_started = timezone.now()
         # Confirmed signatures: confirmed_at is set.
-        columns = ["pk", "public_id", "confirmed_at", "name", "email"]
-        if SIGNATURE_HAS_CHANNEL:
-            columns.append("channel")
         rows = cast(
-            list[tuple[int, str, datetime, str, str, object]],
-            [
-                (*row, "online")[:6]
-                for row in pending.order_by("confirmed_at", "pk").values_list(*columns)[:batch_size]
-            ],
+            list[tuple[int, str, datetime, str, str, str]],
+            list(
+                pending.order_by("confirmed_at", "pk").values_list(
+                    "pk", "public_id", "confirmed_at", "name", "email", "channel"
+                )[:batch_size]
+            ),
         )
         if not rows:
             LogHead.objects.filter(pk=campaign_id).update(scanned_at=scan_started)
@@ -153,7 +140,7 @@ def transparency_log_extend(
             )
             digest = leaf_hash(signature_leaf_of(commitment))
             index = appender.append(digest)
-            entry = SignatureEntry(commitment, entry_channel_for(_channel_carrier(channel)))
+            entry = SignatureEntry(commitment, entry_channel_for(channel))
             entry_bytes = entry.to_bytes()
             entry_appender.append(leaf_hash(entry_bytes))
             # The columns of SIGNATURE_ENTRY_FIELDS; plain tuples, since model instances would
