@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign
-from groundswell.signatures.models import Signature
+from groundswell.signatures.models import Signature, SignatureChannel
 from groundswell.signatures.services import signature_withdraw
 from groundswell.transparency.checkpoints import verify_checkpoint
 from groundswell.transparency.checks import transparency_keys_are_usable
@@ -109,8 +109,21 @@ def test_each_leaf_gets_a_version_1_entry_with_the_same_commitment(campaign, con
     assert signature.email.encode() not in bytes(row.entry)
 
 
-def test_the_channel_of_a_signature_without_one_is_online():
-    assert entry_channel_for(Signature()) == Channel.ONLINE
+def test_every_way_a_signature_reaches_us_has_a_channel_byte():
+    assert {channel: entry_channel_for(channel) for channel in SignatureChannel.values} == {
+        "online": Channel.ONLINE,
+        "paper": Channel.PAPER,
+        "api": Channel.PARTNER_TOOL,
+        "partner_tool": Channel.PARTNER_TOOL,
+    }
+
+
+def test_a_paper_signature_is_published_as_one(confirm_many):
+    signature = confirm_many(1, channel=SignatureChannel.PAPER)[0]
+
+    entry = parse_entry(bytes(LogEntry.objects.get(signature=signature).entry))
+    assert isinstance(entry, SignatureEntry)
+    assert entry.channel == Channel.PAPER
 
 
 def test_a_tombstone_entry_repeats_the_revoked_commitment_and_codes_the_reason(
