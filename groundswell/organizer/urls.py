@@ -62,7 +62,9 @@ register_converter(
 )
 
 # The words of an event's other pages.
-register_converter(slug_except({"edit", "delivery", "checkin", "rsvps"}), "event_action")
+register_converter(
+    slug_except({"edit", "delivery", "checkin", "rsvps", "thank-you"}), "event_action"
+)
 
 CAMPAIGN = "campaigns/<slug:slug>/"
 DELIVERY = f"{CAMPAIGN}delivery/"
@@ -225,6 +227,7 @@ urlpatterns = [
         events.event_rsvp_cancel,
         name="event_rsvp_cancel",
     ),
+    path(f"{EVENT}thank-you/", updates.event_update_new, name="event_update_new"),
     path(f"{EVENT}checkin/", events.event_checkin, name="event_checkin"),
     path(f"{EVENT}checkin/counts.json", events.event_checkin_counts, name="event_checkin_counts"),
     path(f"{EVENT}checkin/walk-in/", events.event_walk_in, name="event_walk_in"),

@@ -2,9 +2,10 @@
 people (a queryset of their owner rows: `signatures.Signature` or `letters.Signatory`) and a rule
 saying which updates may use it.
 
-Higher apps add their own from their AppConfig.ready() with `audience_register` (events: the
-people who answered an event), as long as their selector yields owner rows that
-`UpdateRecipient` can point at (see RECIPIENT_OWNERS).
+Higher apps add their own from their AppConfig.ready() with `audience_register`, as long as
+their selector yields owner rows that `UpdateRecipient` can point at (see RECIPIENT_OWNERS).
+The people an update may reach are owned by the apps below this one (signatures, letters'
+signatories, events' RSVPs): each recipient row points at its owner and is deleted with it.
 """
 
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import EDITING_ROLES, Membership, User
 from groundswell.coalitions.models import Partner
+from groundswell.events.models import Event, Rsvp
+from groundswell.events.selectors import attendee_recipients
 from groundswell.letters.models import Signatory
 from groundswell.letters.selectors import signatories_contactable
 from groundswell.signatures.models import Signature
@@ -28,6 +31,7 @@ from groundswell.updates.models import Update
 RECIPIENT_OWNERS: dict[type[Model], tuple[str, str, str]] = {
     Signature: ("signature", "email", "name"),
     Signatory: ("signatory", "personal_email", "name"),
+    Rsvp: ("rsvp", "email", "name"),
 }
 
 Selector = Callable[[Update], "QuerySet[Any]"]
@@ -135,9 +139,27 @@ def _letter_signatories_allowed(user: User | None, update: Update) -> bool:
     )
 
 
+def _event_attendees(update: Update) -> QuerySet[Rsvp]:
+    assert update.event is not None
+    return attendee_recipients(event=update.event, organization_id=update.organization_id)
+
+
+def _event_attendees_allowed(user: User | None, update: Update) -> bool:
+    event: Event | None = update.event
+    return (
+        event is not None
+        and (
+            update.organization_id == event.organization_id
+            or event.co_hosts.filter(pk=update.organization_id).exists()
+        )
+        and may_send_for(user=user, organization_id=update.organization_id)
+    )
+
+
 HOST_SIGNERS = "host_signers"
 PARTNER_SUPPORTERS = "partner_supporters"
 LETTER_SIGNATORIES = "letter_signatories"
+EVENT_ATTENDEES = "event_attendees"
 
 
 def register_built_in() -> None:
@@ -158,4 +180,10 @@ def register_built_in() -> None:
         label=_("Signatories who confirmed a personal address for updates"),
         selector=_letter_signatories,
         allowed=_letter_signatories_allowed,
+    )
+    audience_register(
+        key=EVENT_ATTENDEES,
+        label=_("People who came or had a place, and agreed to hear from us"),
+        selector=_event_attendees,
+        allowed=_event_attendees_allowed,
     )

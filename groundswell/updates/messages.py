@@ -36,7 +36,7 @@ class RenderedUpdate:
     """What every recipient's e-mail shares, rendered once."""
 
     def __init__(self, update: Update, *, subject_prefix: str = "") -> None:
-        about = update.campaign or update.letter
+        about = update.campaign or update.letter or update.event
         context = {
             "update": update,
             "organization": update.organization,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.core.text import single_line_text
+from groundswell.events.models import Event, Rsvp
 from groundswell.letters.models import Letter, Signatory
 from groundswell.signatures.models import Signature
 
@@ -33,14 +34,19 @@ CANCELLABLE_UPDATE_STATUSES = frozenset(
 
 
 class Update(models.Model):
-    """An e-mail from one organization to an audience of a campaign's signers or a letter's
-    signatories. Exactly one of `campaign` and `letter` is set."""
+    """An e-mail from one organization to an audience of a campaign's signers, a letter's
+    signatories or an event's attendees. Exactly one of `campaign`, `letter` and `event` is
+    set."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
     )
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
+    )
+    # An event's update (the thank-you to the people who came): to its attendees.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
     )
     # The sender: the host, or a partner writing to its own supporters.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="updates")
@@ -75,9 +81,10 @@ class Update(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(campaign__isnull=False, letter__isnull=True)
-                | Q(campaign__isnull=True, letter__isnull=False),
-                name="update_for_one_campaign_or_letter",
+                condition=Q(campaign__isnull=False, letter__isnull=True, event__isnull=True)
+                | Q(campaign__isnull=True, letter__isnull=False, event__isnull=True)
+                | Q(campaign__isnull=True, letter__isnull=True, event__isnull=False),
+                name="update_for_one_campaign_letter_or_event",
             )
         ]
         indexes = [models.Index(fields=["status", "scheduled_at"], name="update_status_idx")]
@@ -106,6 +113,9 @@ class UpdateRecipient(models.Model):
     signatory = models.ForeignKey(
         Signatory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    rsvp = models.ForeignKey(
+        Rsvp, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         max_length=16, choices=RecipientStatus.choices, default=RecipientStatus.PENDING
     )
@@ -117,8 +127,9 @@ class UpdateRecipient(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(signature__isnull=False, signatory__isnull=True)
-                | Q(signature__isnull=True, signatory__isnull=False),
+                condition=Q(signature__isnull=False, signatory__isnull=True, rsvp__isnull=True)
+                | Q(signature__isnull=True, signatory__isnull=False, rsvp__isnull=True)
+                | Q(signature__isnull=True, signatory__isnull=True, rsvp__isnull=False),
                 name="update_recipient_has_one_owner",
             ),
             models.UniqueConstraint(
@@ -130,6 +141,11 @@ class UpdateRecipient(models.Model):
                 fields=["update", "signatory"],
                 condition=Q(signatory__isnull=False),
                 name="one_update_per_signatory",
+            ),
+            models.UniqueConstraint(
+                fields=["update", "rsvp"],
+                condition=Q(rsvp__isnull=False),
+                name="one_update_per_rsvp",
             ),
         ]
         indexes = [
@@ -143,6 +159,9 @@ class UpdateRecipient(models.Model):
                 fields=["signatory"],
                 condition=Q(signatory__isnull=False),
                 name="update_recipient_signatory_idx",
+            ),
+            models.Index(
+                fields=["rsvp"], condition=Q(rsvp__isnull=False), name="update_recipient_rsvp_idx"
             ),
         ]
 

@@ -185,11 +185,11 @@ class _Addressee:
 
 def _addressees(*, ids: list[int]) -> list[_Addressee]:
     rows = UpdateRecipient.objects.filter(pk__in=ids).values_list(
-        "pk", "signature__email", "signatory__personal_email"
+        "pk", "signature__email", "signatory__personal_email", "rsvp__email"
     )
     addressees = []
-    for recipient_id, signature_email, signatory_email in rows:
-        address = signature_email or signatory_email or ""
+    for recipient_id, signature_email, signatory_email, rsvp_email in rows:
+        address = signature_email or signatory_email or rsvp_email or ""
         addressees.append(_Addressee(recipient_id, address, address_hash(address)))
     return sorted(addressees, key=lambda addressee: addressee.recipient_id)
 

@@ -19,6 +19,7 @@ from groundswell.campaigns.models import Campaign
 from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.signed_links import LinkExpired, LinkInvalid
 from groundswell.core.text import markdown_to_safe_html, single_line_text
+from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.updates.audiences import audience_get, audience_people
 from groundswell.updates.messages import UNSUBSCRIBE_LINK, UNSUBSCRIBE_LINKS, update_message
@@ -72,19 +73,21 @@ def update_draft_create(
     audience: str,
     campaign: Campaign | None = None,
     letter: Letter | None = None,
+    event: Event | None = None,
     audience_parameters: dict[str, Any] | None = None,
     created_by: User | None = None,
 ) -> Update:
     """A draft from `organization` about a campaign or a letter (exactly one), to `audience` (a
     key of groundswell.updates.audiences). `created_by` None: drafted by the code itself (e.g.
     on a target's response), for an organizer to review and send."""
-    if (campaign is None) == (letter is None):
-        raise UpdateError(_("An update is about one campaign or one letter."))
+    if [campaign, letter, event].count(None) != 2:
+        raise UpdateError(_("An update is about one campaign, one letter or one event."))
     subject, body_markdown = _checked_text(subject=subject, body_markdown=body_markdown)
     update = Update(
         organization=organization,
         campaign=campaign,
         letter=letter,
+        event=event,
         subject=subject,
         body_markdown=body_markdown,
         body_html=markdown_to_safe_html(body_markdown),

@@ -206,6 +206,8 @@ TABLE = [
     Row("organizer:event_checkin", GET,           (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
     Row("organizer:event_checkin", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
         {"code": "NOPE"}),
+    Row("organizer:event_update_new", GET,        (LOGIN, 403, 200, 200, 200, 404, 404), EVENT),
+    Row("organizer:event_update_new", POST,       (LOGIN, 403, 400, 400, 400, 404, 404), EVENT),
     Row("organizer:event_checkin_counts", GET,    (LOGIN, 403, 200, 200, 404, 404, 404), EVENT),
     Row("organizer:event_walk_in", POST,          (LOGIN, 403, 302, 302, 404, 404, 404), EVENT,
         {"name": "Walk In"}),

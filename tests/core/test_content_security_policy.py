@@ -644,6 +644,10 @@ def event_visits(world, url, both, organizer) -> dict[str, list[Visit]]:
             *organizer(door + "?q=Person"),
             *organizer(door, 302, "post", {"code": "NOPE"}),
         ],
+        "organizer:event_update_new": [
+            *organizer(url("organizer:event_update_new", event)),
+            *organizer(url("organizer:event_update_new", event), 400, "post", {"subject": ""}),
+        ],
         "organizer:event_checkin_counts": organizer(url("organizer:event_checkin_counts", event)),
         "organizer:event_walk_in": organizer(
             url("organizer:event_walk_in", event), 302, "post", {"name": "Walk In"}

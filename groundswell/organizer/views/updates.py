@@ -20,9 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groundswell.accounts.models import EDITING_ROLES, Organization, Role, User
 from groundswell.accounts.requests import MemberRequest
 from groundswell.campaigns.models import Campaign
+from groundswell.core.templatetags.numbers import number_display
+from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.organizer.permissions import (
     campaign_for_member,
+    event_for_member,
     letter_for_member,
     update_for_member,
 )
@@ -60,6 +63,7 @@ def _audience_choices(*, user: User, update: Update) -> list[tuple[str, str]]:
             organization_id=update.organization_id,
             campaign=update.campaign,
             letter=update.letter,
+            event=update.event,
             audience=audience.key,
             audience_parameters=update.audience_parameters,
         )
@@ -67,7 +71,8 @@ def _audience_choices(*, user: User, update: Update) -> list[tuple[str, str]]:
         choices.append(
             (
                 audience.key,
-                _("%(label)s (%(count)s now)") % {"label": audience.label, "count": f"{count:,}"},
+                _("%(label)s (%(count)s now)")
+                % {"label": audience.label, "count": number_display(count)},
             )
         )
     return choices
@@ -108,8 +113,9 @@ def _compose(
     organization: Organization,
     campaign: Campaign | None,
     letter: Letter | None,
+    event: Event | None = None,
 ) -> HttpResponse:
-    blank = Update(organization=organization, campaign=campaign, letter=letter)
+    blank = Update(organization=organization, campaign=campaign, letter=letter, event=event)
     audiences = _audience_choices(user=request.user, update=blank)
     form = UpdateForm(request.POST if request.method == "POST" else None, audiences=audiences)
     if request.method == "POST" and form.is_valid():
@@ -118,6 +124,7 @@ def _compose(
                 organization=organization,
                 campaign=campaign,
                 letter=letter,
+                event=event,
                 subject=form.cleaned_data["subject"],
                 body_markdown=form.cleaned_data["body_markdown"],
                 audience=form.cleaned_data["audience"],
@@ -127,14 +134,15 @@ def _compose(
             form.add_error(None, str(error))
         else:
             return redirect("organizer:update", update_id=update.pk)
-    back_url = (
-        reverse("organizer:campaign_updates", kwargs={"slug": campaign.slug})
-        if campaign is not None
-        else reverse("organizer:letter_updates", kwargs={"slug": letter.slug if letter else ""})
-    )
+    if campaign is not None:
+        back_url = reverse("organizer:campaign_updates", kwargs={"slug": campaign.slug})
+    elif letter is not None:
+        back_url = reverse("organizer:letter_updates", kwargs={"slug": letter.slug})
+    else:
+        back_url = reverse("organizer:event", kwargs={"slug": event.slug if event else ""})
     context = {
         "form": form,
-        "about": campaign or letter,
+        "about": campaign or letter or event,
         "organization": organization,
         "back_url": back_url,
     }
@@ -159,13 +167,24 @@ def letter_update_new(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def event_update_new(request: MemberRequest, slug: str) -> HttpResponse:
+    """An update to an event's attendees (the thank-you after it), from the host or a co-host,
+    each to the people who agreed to hear from it."""
+    access = event_for_member(user=request.user, slug=slug, roles=EDITING_ROLES, co_hosts=True)
+    return _compose(
+        request, organization=access.organization, campaign=None, letter=None, event=access.event
+    )
+
+
+@login_required
 def update_detail(request: MemberRequest, update_id: int) -> HttpResponse:
     update, role = update_for_member(user=request.user, update_id=update_id, roles=ALL_ROLES)
     can_edit = role in EDITING_ROLES
     pending = update.status in SCHEDULABLE_UPDATE_STATUSES
     context = {
         "update": update,
-        "about": update.campaign or update.letter,
+        "about": update.campaign or update.letter or update.event,
         "can_edit": can_edit,
         "editable": update.status in EDITABLE_UPDATE_STATUSES
         or update.status == UpdateStatus.SCHEDULED,
@@ -213,7 +232,7 @@ def update_change(request: MemberRequest, update_id: int) -> HttpResponse:
     context = {
         "form": form,
         "update": update,
-        "about": update.campaign or update.letter,
+        "about": update.campaign or update.letter or update.event,
         "organization": update.organization,
         "back_url": reverse("organizer:update", kwargs={"update_id": update.pk}),
     }
