@@ -11,6 +11,7 @@ from PIL import Image, ImageOps
 
 from groundswell.accounts.models import User
 from groundswell.campaigns.models import Campaign
+from groundswell.delivery.events import DeliveryRecorded, delivery_recorded
 from groundswell.delivery.models import Delivery, DeliveryPhoto
 from groundswell.transparency.services.log import checkpoint_create
 
@@ -47,6 +48,9 @@ def delivery_record(
             photo = DeliveryPhoto(delivery=delivery, position=position)
             photo.image.save(content.name, content, save=False)
             photo.save()
+        delivery_recorded.publish(
+            DeliveryRecorded(delivery_id=delivery.pk, campaign_id=campaign.pk)
+        )
     return delivery
 
 
