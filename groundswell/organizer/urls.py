@@ -14,6 +14,7 @@ from groundswell.organizer.views import (
     letters,
     members,
     transparency,
+    webhooks,
 )
 
 register_converter(slug_except({"new"}), "name")
@@ -54,6 +55,21 @@ urlpatterns = [
         "organizations/<slug:slug>/api-keys/<int:key_id>/revoke/",
         api_keys.organization_api_key_revoke,
         name="organization_api_key_revoke",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/",
+        webhooks.organization_webhooks,
+        name="organization_webhooks",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:endpoint_id>/",
+        webhooks.organization_webhook,
+        name="organization_webhook",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay/",
+        webhooks.organization_webhook_replay,
+        name="organization_webhook_replay",
     ),
     path(
         "organizations/<slug:slug>/members/<int:member_id>/",
