@@ -13,6 +13,7 @@ from groundswell.organizer.views import (
     delivery,
     letters,
     members,
+    paper_imports,
     transparency,
     webhooks,
 )
@@ -20,7 +21,17 @@ from groundswell.organizer.views import (
 register_converter(slug_except({"new"}), "name")
 # The words of a campaign's and a letter's other pages, which a transition's name never is.
 register_converter(
-    slug_except({"edit", "preview", "version-notices", "partners", "contribution", "delivery"}),
+    slug_except(
+        {
+            "edit",
+            "preview",
+            "version-notices",
+            "partners",
+            "contribution",
+            "delivery",
+            "paper-signatures",
+        }
+    ),
     "campaign_action",
 )
 register_converter(
@@ -82,6 +93,11 @@ urlpatterns = [
     path(f"{CAMPAIGN}edit/", campaigns.campaign_edit, name="campaign_edit"),
     path(f"{CAMPAIGN}preview/", campaigns.campaign_preview, name="campaign_preview"),
     path(f"{CAMPAIGN}export.csv", campaigns.campaign_export, name="campaign_export"),
+    path(
+        f"{CAMPAIGN}paper-signatures/",
+        paper_imports.campaign_paper_import,
+        name="campaign_paper_import",
+    ),
     path(
         f"{CAMPAIGN}version-notices/",
         campaigns.campaign_version_notices,

@@ -316,6 +316,10 @@ def visits(world) -> dict[str, list[Visit]]:
                 {"name": "CRM", "scope": "read"},
             ),
         ],
+        "organizer:campaign_paper_import": [
+            *organizer(url("organizer:campaign_paper_import", slug)),
+            *organizer(url("organizer:campaign_paper_import", slug), 200, "post", {"label": "x"}),
+        ],
         "organizer:organization_webhooks": [
             *organizer(url("organizer:organization_webhooks", org)),
             *organizer(url("organizer:organization_webhooks", org), 200, "post", {"url": "x"}),

@@ -4,7 +4,9 @@ and resumable without doubles."""
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from groundswell.signatures.models import ImportBatch, Signature
 from groundswell.signatures.selectors import channel_breakdown
@@ -108,3 +110,19 @@ def test_the_command_maps_columns_and_prints_a_summary(campaign, tmp_path):
 def test_it_refuses_a_mapping_without_an_email_column(campaign):
     with pytest.raises(ValueError, match="email"):
         paper_import(campaign=campaign, data=b"a,b\n1,2\n", label="R")
+
+
+def test_the_upload_page_imports_with_a_mapping_and_reports_rows(client, owner, campaign):
+    client.force_login(owner)
+    columns = {f"column_{name}": column for column, name in MAPPING.items()}
+
+    response = client.post(
+        reverse("organizer:campaign_paper_import", args=[campaign.slug]),
+        {"file": SimpleUploadedFile("sheet.csv", SHEET.encode()), "label": "Rally", **columns},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="import-report"' in body
+    assert "<td>2</td><td>email</td>" in body
+    assert Signature.objects.filter(channel="paper").count() == 3
