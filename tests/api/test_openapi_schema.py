@@ -4,6 +4,7 @@ body). Examples are few, to keep the suite fast; run with more locally by raisin
 GROUNDSWELL_SCHEMATHESIS_EXAMPLES."""
 
 import os
+import zlib
 
 import pytest
 import schemathesis
@@ -38,10 +39,10 @@ def write_key(db, host, campaign, signed, settings) -> str:
     derandomize=True,
 )
 def test_the_api_answers_as_its_document_says(case, write_key, campaign):
-    if case.path_parameters and "slug" in case.path_parameters and "petitions" in case.path:
-        # Half the examples on the real petition, the rest on whatever was generated.
-        if hash(str(case.body)) % 2 == 0:
-            case.path_parameters["slug"] = campaign.slug
+    # Half the examples on the real petition, the rest on whatever slug was generated.
+    on_petition = case.path_parameters and "slug" in case.path_parameters
+    if on_petition and "petitions" in case.path and zlib.crc32(repr(case.body).encode()) % 2:
+        case.path_parameters["slug"] = campaign.slug
     case.call_and_validate(
         headers={"Authorization": f"Bearer {write_key}"},
         checks=[
