@@ -44,19 +44,19 @@ def channel_breakdown(*, campaign: Campaign) -> dict[str, int]:
     Only the few signatures not taken online are counted (a partial index holds them); the
     online figure is the published count minus those, so it is as fresh as the count.
     """
-    offline = dict(
+    offline: dict[str, int] = {}
+    vouched = 0
+    rows = (
         Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
         .exclude(channel=SignatureChannel.ONLINE)
-        .values_list("channel")
+        .values_list("channel", "confirmed_by")
         .annotate(count=Count("id"))
-        .values_list("channel", "count")
+        .values_list("channel", "confirmed_by", "count")
     )
-    vouched = (
-        Signature.objects.filter(campaign_id=campaign.pk, confirmed_at__isnull=False)
-        .exclude(channel=SignatureChannel.ONLINE)
-        .filter(confirmed_by=CONFIRMED_BY_ORGANIZER)
-        .count()
-    )
+    for channel, confirmed_by, count in rows:
+        offline[channel] = offline.get(channel, 0) + count
+        if confirmed_by == CONFIRMED_BY_ORGANIZER:
+            vouched += count
     breakdown = {
         channel: offline.get(channel, 0)
         for channel in SignatureChannel.values
