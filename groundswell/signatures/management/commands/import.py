@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
 from groundswell.campaigns.models import Campaign
+from groundswell.signatures.errors import SigningError
 from groundswell.signatures.services.paper import IMPORT_FIELDS, paper_import
 
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                     mapping_overrides=overrides, chunk_size=options["chunk_size"],
                     progress=lambda done: progress.update(task, completed=done),
                 )  # fmt: skip
-            except (ValueError, UnicodeDecodeError) as refused:
+            except (ValueError, UnicodeDecodeError, SigningError) as refused:
                 raise CommandError(str(refused)) from None
         for row_error in report.errors:
             self.stderr.write(f"row {row_error.row}: {row_error.field}: {row_error.message}")
