@@ -8,6 +8,8 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -21,6 +23,17 @@ from groundswell.config.wsgi import django_application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", django_application)
 EXAMPLES = int(os.environ.get("GROUNDSWELL_SCHEMATHESIS_EXAMPLES", "4"))
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """As Django's test client does: the WSGI handler would otherwise close the connection
+    that holds the test's transaction after each request (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
