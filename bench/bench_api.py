@@ -90,7 +90,7 @@ def main() -> int:
     from groundswell.campaigns.services import campaign_create
     from groundswell.signatures.email_keys import email_key
     from groundswell.signatures.models import Signature, new_public_id
-    from groundswell.signatures.services.paper import paper_import
+    from groundswell.signatures.services import paper as paper_module
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # the log and mail are the worker's, not timed here
     database = settings.DATABASES["default"]
@@ -115,7 +115,7 @@ def main() -> int:
             f"Paper Signer {n},paper{n}@example.org,GB,N1 9GU" for n in range(args.import_rows)
         ]
         started = time.perf_counter()
-        report = paper_import(campaign=campaign, data="\n".join(lines).encode(), label="bench")
+        report = paper_module.paper_import(campaign=campaign, data="\n".join(lines).encode(), label="bench")
         elapsed = time.perf_counter() - started
         print(
             f"paper import       {report.created:9d} rows in {elapsed:7.2f} s "
