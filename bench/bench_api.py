@@ -115,7 +115,9 @@ def main() -> int:
             f"Paper Signer {n},paper{n}@example.org,GB,N1 9GU" for n in range(args.import_rows)
         ]
         started = time.perf_counter()
-        report = paper_module.paper_import(campaign=campaign, data="\n".join(lines).encode(), label="bench")
+        report = paper_module.paper_import(
+            campaign=campaign, data="\n".join(lines).encode(), label="bench"
+        )
         elapsed = time.perf_counter() - started
         print(
             f"paper import       {report.created:9d} rows in {elapsed:7.2f} s "
