@@ -20,6 +20,7 @@ from groundswell.api.webhooks import (
     webhook_delivery_send,
     webhook_endpoint_create,
 )
+from groundswell.delivery.services.deliveries import delivery_record
 from tests.api.conftest import consent_to
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,26 @@ def test_it_refuses_plain_http_in_production(host, settings):
         webhook_endpoint_create(
             organization=host, url="http://example.org/hook", events=["signature.confirmed"]
         )
+
+
+def test_a_recorded_delivery_is_sent_with_what_each_may_see(
+    receiver, host, campaign, partner_a, owner, signed, run_on_commit
+):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["delivery.recorded"])
+    webhook_endpoint_create(
+        organization=partner_a.organization, url=receiver.url, events=["delivery.recorded"]
+    )
+    signed(email="fan@example.org")
+
+    with run_on_commit():
+        delivery_record(
+            campaign=campaign, user=owner, delivered_at=timezone.now(), place="HQ",
+            received_by="Head of public affairs", is_public=False,
+        )  # fmt: skip
+
+    deliveries = sorted(
+        (payload["data"]["delivery"] for payload in receiver.payloads()), key=len, reverse=True
+    )
+    assert [payload["type"] for payload in receiver.payloads()] == ["delivery.recorded"] * 2
+    assert deliveries[0]["place"] == "HQ"  # the host's
+    assert "place" not in deliveries[1]  # the partner's: the delivery is not public
