@@ -21,6 +21,7 @@ from groundswell.api.webhooks import (
     webhook_endpoint_create,
 )
 from groundswell.delivery.services.deliveries import delivery_record
+from groundswell.signatures.services import signature_withdraw
 from tests.api.conftest import consent_to
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,26 @@ def test_a_recorded_delivery_is_sent_with_what_each_may_see(
     assert [payload["type"] for payload in receiver.payloads()] == ["delivery.recorded"] * 2
     assert deliveries[0]["place"] == "HQ"  # the host's
     assert "place" not in deliveries[1]  # the partner's: the delivery is not public
+
+
+def test_a_withdrawal_is_sent_and_the_signers_copies_are_erased(
+    receiver, host, campaign, partner_a, signed, run_on_commit
+):
+    webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed", "signature.withdrawn"]
+    )
+    webhook_endpoint_create(
+        organization=partner_a.organization, url=receiver.url, events=["signature.withdrawn"]
+    )
+    signature = signed(email="fan@example.org", consents=[consent_to(host)])
+    assert WebhookDelivery.objects.filter(signature=signature).exists()
+
+    with run_on_commit():
+        signature_withdraw(signature=signature, reason="withdrawn")
+
+    withdrawals = [p for p in receiver.payloads() if p["type"] == "signature.withdrawn"]
+    assert len(withdrawals) == 2
+    assert sum("signature" in payload["data"] for payload in withdrawals) == 1  # the host's
+    # The confirmed event's copy of the signer's data went with the signature.
+    assert not WebhookDelivery.objects.filter(event_type="signature.confirmed").exists()
+    assert "fan@example.org" not in str(list(WebhookDelivery.objects.values("payload")))
