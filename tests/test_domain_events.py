@@ -16,6 +16,7 @@ from groundswell.core.domain_events import (
     Subscription,
     subscriptions,
 )
+from groundswell.delivery import events as delivery_events
 from groundswell.events import domain as event_domain
 from groundswell.letters import events as letter_events
 from groundswell.signatures import events as signature_events
@@ -31,6 +32,10 @@ SUBSCRIBERS = [
         AFTER,
         "groundswell.transparency.subscribers.log_extension_after_confirmation",
     ),
+    # Webhooks (the api app): queued after commit, each payload built for its receiver.
+    Subscription(
+        "signature_confirmed", AFTER, "groundswell.api.webhook_events.signature_confirmed_webhooks"
+    ),
     # The log's head is locked before the delivery app looks up the leaf, and both before the
     # signature row: the order appends lock them in.
     Subscription(
@@ -39,6 +44,12 @@ SUBSCRIBERS = [
     Subscription(
         "signature_erasing", IN, "groundswell.delivery.subscribers.packages_discard_before_erasure"
     ),
+    Subscription(
+        "signature_withdrawn", AFTER, "groundswell.api.webhook_events.signature_withdrawn_webhooks"
+    ),
+    Subscription(
+        "delivery_recorded", AFTER, "groundswell.api.webhook_events.delivery_recorded_webhooks"
+    ),
 ]
 
 EVENTS = {
@@ -46,6 +57,7 @@ EVENTS = {
     "signature_erasing",
     "signature_withdrawn",
     "signature_invalidated",
+    "delivery_recorded",
     "signatory_confirmed",
     "signatory_withdrawn",
     "signatory_rejected",
@@ -68,7 +80,13 @@ def test_every_subscriber_of_every_event_is_listed():
 def test_the_owning_apps_declare_their_events():
     declared = {
         event.name
-        for module in (signature_events, letter_events, campaign_events, event_domain)
+        for module in (
+            signature_events,
+            letter_events,
+            campaign_events,
+            event_domain,
+            delivery_events,
+        )
         for event in vars(module).values()
         if isinstance(event, DomainEvent)
     }

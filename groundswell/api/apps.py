@@ -6,5 +6,8 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
-        # Registration only (Celery tasks by name, domain event subscribers).
+        # Registration only: Celery tasks by name, and the webhooks' domain event subscribers.
         from groundswell.api import tasks  # noqa: F401
+        from groundswell.api.webhook_events import subscribe
+
+        subscribe()

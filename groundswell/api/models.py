@@ -70,3 +70,81 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"idempotent request {self.pk}"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of an organization's tool that is told, signed, when chosen events happen."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    # The event types chosen (groundswell.api.webhook_events.WEBHOOK_EVENTS keys).
+    events = models.JSONField(default=list)
+    # "whsec_" + base64: needed in clear to sign; shown to the organization once.
+    secret = models.CharField(max_length=100, editable=False)
+    active = models.BooleanField(default=True)
+    # Failed attempts in a row; WEBHOOK_DISABLE_AFTER_FAILURES of them disable the endpoint.
+    failure_streak = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"webhook endpoint {self.pk}"
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: its payload as sent, and how the attempts went (the log the
+    organization sees). Claimed by a conditional UPDATE, so two workers never send it twice at
+    once; a sweep re-queues deliveries whose message was lost."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_type = models.CharField(max_length=40)
+    # The `webhook-id` header: the same for every attempt and replay, so receivers deduplicate.
+    event_id = models.CharField(max_length=40)
+    payload = models.JSONField()
+    # A payload with a signer's data dies with the signature (docs/architecture.md inventory).
+    signature = models.ForeignKey(
+        "signatures.Signature",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    status = models.CharField(
+        max_length=12, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due_idx"),
+            models.Index(fields=["endpoint", "created_at"], name="webhook_log_idx"),
+            models.Index(
+                fields=["signature"],
+                condition=models.Q(signature__isnull=False),
+                name="webhook_signature_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"webhook delivery {self.pk}"

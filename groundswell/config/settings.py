@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
+    "sweep-webhooks": {
+        "task": "groundswell.api.tasks.webhook_deliveries_sweep_task",
+        "schedule": 30.0,
+        "options": {"expires": 60},
+    },
     "expire-idempotent-requests": {
         "task": "groundswell.api.tasks.idempotent_requests_expire_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
@@ -387,10 +392,10 @@ API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120, minimum=0)
 API_KEY_TOUCH_SECONDS = env_int("API_KEY_TOUCH_SECONDS", 60, minimum=1)
 # How long the answer to a request with an Idempotency-Key is kept for its retries.
 IDEMPOTENCY_RETENTION_HOURS = env_int("IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
-# Webhook deliveries: attempts before a delivery is given up, and consecutive failed
-# deliveries before an endpoint is disabled.
+# Webhook deliveries: attempts before a delivery is given up.
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
-WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5, minimum=1)
+# Failed attempts in a row (across deliveries) that disable an endpoint until re-enabled.
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
 # Seconds before the first retry; each further retry waits twice as long (capped at a day).
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)

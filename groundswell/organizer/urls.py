@@ -15,10 +15,12 @@ from groundswell.organizer.views import (
     events,
     letters,
     members,
+    paper_imports,
     sharing,
     story,
     transparency,
     updates,
+    webhooks,
 )
 
 register_converter(slug_except({"new"}), "name")
@@ -42,6 +44,7 @@ register_converter(
             "qr",
             "what-next",
             "translations",
+            "paper-signatures",
         }
     ),
     "campaign_action",
@@ -96,6 +99,21 @@ urlpatterns = [
         name="organization_api_key_revoke",
     ),
     path(
+        "organizations/<slug:slug>/webhooks/",
+        webhooks.organization_webhooks,
+        name="organization_webhooks",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:endpoint_id>/",
+        webhooks.organization_webhook,
+        name="organization_webhook",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay/",
+        webhooks.organization_webhook_replay,
+        name="organization_webhook_replay",
+    ),
+    path(
         "organizations/<slug:slug>/members/<int:member_id>/",
         members.organization_member_change,
         name="organization_member_change",
@@ -106,6 +124,11 @@ urlpatterns = [
     path(f"{CAMPAIGN}edit/", campaigns.campaign_edit, name="campaign_edit"),
     path(f"{CAMPAIGN}preview/", campaigns.campaign_preview, name="campaign_preview"),
     path(f"{CAMPAIGN}export.csv", campaigns.campaign_export, name="campaign_export"),
+    path(
+        f"{CAMPAIGN}paper-signatures/",
+        paper_imports.campaign_paper_import,
+        name="campaign_paper_import",
+    ),
     path(
         f"{CAMPAIGN}version-notices/",
         campaigns.campaign_version_notices,

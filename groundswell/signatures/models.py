@@ -325,3 +325,31 @@ class PendingChange(models.Model):
 
     def __str__(self) -> str:
         return f"pending change {self.public_id}"
+
+
+class ImportBatch(models.Model):
+    """One file of paper (or offline) signatures imported into a campaign, and how far the
+    import got: rows are committed in chunks together with `last_row`, so running the same
+    file again continues after the last committed row and never records a row twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=64, validators=[single_line_text])
+    file_sha256 = models.CharField(max_length=64)
+    # The number (1 = the first row after the header) of the last row committed.
+    last_row = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    invalid_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "file_sha256"], name="one_import_per_file")
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.label}"

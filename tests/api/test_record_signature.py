@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.test import Client
 
 from groundswell.api.models import IdempotentRequest
 from groundswell.signatures.models import Consent, Signature
@@ -166,8 +167,6 @@ def test_a_refused_request_stores_no_answer(api, host, campaign, make_key):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_record_one_signature_and_get_one_answer(host, campaign, make_key):
-    from django.test import Client
-
     key = make_key(host, "write")
     answers: list[tuple[int, dict]] = []
     barrier = threading.Barrier(6)
@@ -193,3 +192,12 @@ def test_concurrent_retries_record_one_signature_and_get_one_answer(host, campai
     assert len(answers) == 6
     assert {status for status, _answer in answers} == {201}
     assert len({str(answer) for _status, answer in answers}) == 1
+
+
+def test_api_writes_need_no_csrf_token(host, campaign, make_key):
+    response = Client(enforce_csrf_checks=True).post(
+        url(campaign), body(), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {make_key(host, 'write')}",
+    )  # fmt: skip
+
+    assert response.status_code == 202

@@ -22,6 +22,7 @@ from django.utils import timezone
 from groundswell.accounts.models import Membership, Role, User
 from groundswell.api.api import api
 from groundswell.api.keys import api_key_create, api_key_revoke
+from groundswell.api.models import WebhookDelivery, WebhookEndpoint
 from groundswell.campaigns.models import ResponseStance
 from groundswell.campaigns.responses import target_response_record
 from groundswell.coalitions.services import member_invitation_create, partner_invitation_create
@@ -88,12 +89,25 @@ TABLE = [
         {"name": "CRM", "scope": "read"}),
     Row("organizer:organization_api_key_revoke", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
         {"slug": "host", "key_id": "api_key"}),
+    # Webhooks: owners and admins only.
+    Row("organizer:organization_webhooks", GET,  (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG),
+    Row("organizer:organization_webhooks", POST, (LOGIN, 403, 403, 200, 404, 404, 404), HOST_ORG,
+        {"url": "https://crm.example.org/hooks", "events": ["signature.confirmed"]}),
+    Row("organizer:organization_webhook", GET,   (LOGIN, 403, 403, 200, 404, 404, 404),
+        {"slug": "host", "endpoint_id": "webhook"}),
+    Row("organizer:organization_webhook", POST,  (LOGIN, 403, 403, 302, 404, 404, 404),
+        {"slug": "host", "endpoint_id": "webhook"}, {"active": "0"}),
+    Row("organizer:organization_webhook_replay", POST, (LOGIN, 403, 403, 302, 404, 404, 404),
+        {"slug": "host", "endpoint_id": "webhook", "delivery_id": "webhook_delivery"}),
     # A campaign's back office.
     Row("organizer:campaign", GET,                 (LOGIN, 200, 200, 200, 302, 404, 404)),
     Row("organizer:campaign_edit", GET,            (LOGIN, 403, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_edit", POST,           (LOGIN, 403, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_preview", GET,         (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:campaign_export", GET,          (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_paper_import", GET,    (LOGIN, 403, 200, 200, 404, 404, 404)),
+    Row("organizer:campaign_paper_import", POST,   (LOGIN, 403, 200, 200, 404, 404, 404),
+        {"slug": "campaign"}, {"label": "Rally"}),
     Row("organizer:campaign_version_notices", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
     Row("organizer:campaign_translation", GET,     (LOGIN, 403, 200, 200, 404, 404, 404),
         {"slug": "campaign", "language": "es"}),
@@ -367,6 +381,12 @@ def world(
     _invitation, partner_token = partner_invitation_create(
         campaign=campaign, name="", slug="faith-united", created_by=visitors["host_owner"]
     )
+    webhook = WebhookEndpoint.objects.create(
+        organization=host,
+        url="https://crm.example.org/hooks",
+        events=["signature.withdrawn"],
+        secret="whsec_c2VjcmV0",
+    )
     _invitation, member_token = member_invitation_create(
         organization=host, created_by=visitors["host_owner"], role=Role.VIEWER
     )
@@ -397,6 +417,16 @@ def world(
         "partner_token": partner_token,
         "member_token": member_token,
         "api_key": api_key_create(organization=host, name="CRM", scope="read").api_key.pk,
+        "webhook": webhook.pk,
+        "webhook_delivery": WebhookDelivery.objects.create(
+            endpoint=webhook,
+            event_type="signature.withdrawn",
+            event_id="msg_1",
+            payload={},
+            status="failed",
+            next_attempt_at=timezone.now(),
+            created_at=timezone.now(),
+        ).pk,
     }
 
 

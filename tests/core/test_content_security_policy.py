@@ -432,6 +432,20 @@ def visits(world) -> dict[str, list[Visit]]:
                 {"name": "CRM", "scope": "read"},
             ),
         ],
+        "organizer:campaign_paper_import": [
+            *organizer(url("organizer:campaign_paper_import", slug)),
+            *organizer(url("organizer:campaign_paper_import", slug), 200, "post", {"label": "x"}),
+        ],
+        "organizer:organization_webhooks": [
+            *organizer(url("organizer:organization_webhooks", org)),
+            *organizer(url("organizer:organization_webhooks", org), 200, "post", {"url": "x"}),
+        ],
+        "organizer:organization_webhook": organizer(
+            url("organizer:organization_webhook", org, 999_999), 404
+        ),
+        "organizer:organization_webhook_replay": organizer(
+            url("organizer:organization_webhook_replay", org, 999_999, 1), 404, "post"
+        ),
         "organizer:organization_api_key_revoke": organizer(
             url("organizer:organization_api_key_revoke", org, 999_999), 404, "post"
         ),

@@ -32,7 +32,10 @@ def thank_you(event, owner):
 
 
 def test_the_thank_you_reaches_those_who_came_and_agreed_to_hear_from_us(
-    make_event, rsvped, owner, run_on_commit
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+    owner,
+    run_on_commit,
 ):
     event = make_event()
     host = {event.organization_id}
@@ -52,7 +55,7 @@ def test_the_thank_you_reaches_those_who_came_and_agreed_to_hear_from_us(
     assert sent_to == ["came@example.org", placed.email]
 
 
-def test_an_update_is_about_one_thing_only(make_event, owner, campaign):
+def test_an_update_is_about_one_thing_only(make_event, owner, campaign):  # noqa: F811
     with pytest.raises(UpdateError):
         update_draft_create(
             organization=campaign.organization,
@@ -65,7 +68,7 @@ def test_an_update_is_about_one_thing_only(make_event, owner, campaign):
         )
 
 
-def test_cancelling_an_rsvp_deletes_its_place_in_any_update(make_event, rsvped, owner):
+def test_cancelling_an_rsvp_deletes_its_place_in_any_update(make_event, rsvped, owner):  # noqa: F811
     event = make_event()
     rsvp = rsvped(
         event, email="leaving@example.org", consent_organization_ids={event.organization_id}
@@ -79,7 +82,7 @@ def test_cancelling_an_rsvp_deletes_its_place_in_any_update(make_event, rsvped, 
     assert not UpdateRecipient.objects.filter(update=update).exists()
 
 
-def test_organizers_write_it_from_the_event(make_event, client, owner):
+def test_organizers_write_it_from_the_event(make_event, client, owner):  # noqa: F811
     event = make_event()
     client.force_login(owner)
 

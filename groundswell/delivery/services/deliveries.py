@@ -13,6 +13,7 @@ from PIL import Image, ImageOps
 from groundswell.accounts.models import User
 from groundswell.campaigns.models import Campaign, TimelineKind
 from groundswell.campaigns.timeline import timeline_entry_add
+from groundswell.delivery.events import DeliveryRecorded, delivery_recorded
 from groundswell.delivery.models import Delivery, DeliveryPhoto
 from groundswell.transparency.services.log import checkpoint_create
 
@@ -58,6 +59,9 @@ def delivery_record(
                 title=f"{received_by}, {place}",
                 url=reverse("delivery:delivery", args=[campaign.slug, delivery.pk]),
             )
+        delivery_recorded.publish(
+            DeliveryRecorded(delivery_id=delivery.pk, campaign_id=campaign.pk)
+        )
     return delivery
 
 

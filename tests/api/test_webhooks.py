@@ -1,0 +1,251 @@
+"""Webhooks against a real HTTP receiver on loopback: signed as Standard Webhooks says, only
+what the receiving organization may see, retried after failures, disabled after too many."""
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from groundswell.api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
+from groundswell.api.webhooks import (
+    WebhookError,
+    webhook_deliveries_sweep,
+    webhook_delivery_replay,
+    webhook_delivery_send,
+    webhook_endpoint_create,
+)
+from groundswell.delivery.services.deliveries import delivery_record
+from groundswell.signatures.services import signature_withdraw
+from tests.api.conftest import consent_to
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """An HTTP server on loopback that records each POST and answers the next status given."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.statuses: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks?source=groundswell"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def payloads(self) -> list[dict]:
+        return [json.loads(body) for _headers, body in self.received]
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    found = Receiver()
+    found.thread.start()
+    yield found
+    found.server.shutdown()
+    found.server.server_close()
+
+
+def verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return headers["webhook-signature"] == f"v1,{expected}"
+
+
+def test_a_confirmed_signature_is_sent_signed_to_the_host(receiver, host, campaign, signed):
+    endpoint = webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed"]
+    )
+
+    signed(email="fan@example.org", consents=[consent_to(host)])
+
+    ((headers, body),) = receiver.received
+    assert verifies(endpoint.secret, headers, body)
+    assert endpoint.secret.startswith("whsec_")
+    payload = json.loads(body)
+    assert payload["type"] == "signature.confirmed"
+    person = payload["data"]["signature"]["person"]
+    assert person["email_addresses"] == [{"address": "fan@example.org"}]
+    assert WebhookDelivery.objects.get().status == WebhookStatus.DELIVERED
+
+
+def test_a_tampered_body_does_not_verify(receiver, host, campaign, signed):
+    endpoint = webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed"]
+    )
+    signed(email="fan@example.org")
+
+    ((headers, body),) = receiver.received
+    assert not verifies(endpoint.secret, headers, body.replace(b"Ada", b"Eve"))
+
+
+def test_each_organization_gets_only_what_it_may_see(
+    receiver, host, campaign, partner_a, partner_b, signed
+):
+    for organization in (host, partner_a.organization, partner_b.organization):
+        webhook_endpoint_create(
+            organization=organization, url=receiver.url, events=["signature.confirmed"]
+        )
+
+    signed(email="a-fan@example.org", consents=[consent_to(partner_a.organization)])
+
+    by_text = [json.dumps(payload) for payload in receiver.payloads()]
+    assert len(by_text) == 3
+    with_address = [text for text in by_text if "a-fan@example.org" in text]
+    assert len(with_address) == 1  # partner A's, the one the signer agreed to
+    assert sum("signature" in payload["data"] for payload in receiver.payloads()) == 2
+
+
+def test_an_unsubscribed_event_is_not_sent(receiver, host, campaign, signed):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["delivery.recorded"])
+
+    signed(email="fan@example.org")
+
+    assert receiver.received == []
+
+
+def test_a_failure_is_retried_later_and_then_delivered(receiver, host, campaign, signed):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["signature.confirmed"])
+    receiver.statuses = [500]
+
+    signed(email="fan@example.org")
+    delivery = WebhookDelivery.objects.get()
+
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    assert webhook_delivery_send(delivery_id=delivery.pk) == ""  # not due yet
+    later = timezone.now() + timedelta(hours=1)
+    assert webhook_delivery_send(delivery_id=delivery.pk, now=later) == "delivered"
+    assert len(receiver.received) == 2
+    first, second = (headers["webhook-id"] for headers, _body in receiver.received)
+    assert first == second
+
+
+def test_the_sweep_queues_what_is_due(receiver, host, campaign, signed, run_on_commit):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["signature.confirmed"])
+    receiver.statuses = [503]
+    signed(email="fan@example.org")
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+    assert webhook_deliveries_sweep() == 1
+
+    assert WebhookDelivery.objects.get().status == WebhookStatus.DELIVERED
+
+
+def test_repeated_failures_disable_the_endpoint(receiver, host, campaign, signed, settings):
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 3
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["signature.confirmed"])
+    receiver.statuses = [500] * 10
+
+    for number in range(3):
+        signed(email=f"fan{number}@example.org")
+    for delivery in WebhookDelivery.objects.filter(status="pending"):
+        webhook_delivery_send(delivery_id=delivery.pk, now=timezone.now() + timedelta(days=2))
+
+    endpoint = WebhookEndpoint.objects.get()
+    assert not endpoint.active and endpoint.disabled_at is not None
+    assert len(receiver.received) == 3
+    signed(email="after@example.org")
+    assert len(receiver.received) == 3
+
+
+def test_a_failed_delivery_can_be_replayed(
+    receiver, host, campaign, signed, settings, run_on_commit
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["signature.confirmed"])
+    receiver.statuses = [500]
+    signed(email="fan@example.org")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookStatus.FAILED
+
+    with run_on_commit():
+        webhook_delivery_replay(delivery=delivery)
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookStatus.DELIVERED
+    assert len(receiver.received) == 2
+
+
+def test_private_addresses_are_refused_unless_allowed(receiver, host, campaign, signed, settings):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["signature.confirmed"])
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+    signed(email="fan@example.org")
+
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.received == []
+    assert "non-public address" in delivery.last_error
+
+
+def test_it_refuses_plain_http_in_production(host, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+    with pytest.raises(WebhookError):
+        webhook_endpoint_create(
+            organization=host, url="http://example.org/hook", events=["signature.confirmed"]
+        )
+
+
+def test_a_recorded_delivery_is_sent_with_what_each_may_see(
+    receiver, host, campaign, partner_a, owner, signed, run_on_commit
+):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["delivery.recorded"])
+    webhook_endpoint_create(
+        organization=partner_a.organization, url=receiver.url, events=["delivery.recorded"]
+    )
+    signed(email="fan@example.org")
+
+    with run_on_commit():
+        delivery_record(
+            campaign=campaign, user=owner, delivered_at=timezone.now(), place="HQ",
+            received_by="Head of public affairs", is_public=False,
+        )  # fmt: skip
+
+    deliveries = sorted(
+        (payload["data"]["delivery"] for payload in receiver.payloads()), key=len, reverse=True
+    )
+    assert [payload["type"] for payload in receiver.payloads()] == ["delivery.recorded"] * 2
+    assert deliveries[0]["place"] == "HQ"  # the host's
+    assert "place" not in deliveries[1]  # the partner's: the delivery is not public
+
+
+def test_a_withdrawal_is_sent_and_the_signers_copies_are_erased(
+    receiver, host, campaign, partner_a, signed, run_on_commit
+):
+    webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed", "signature.withdrawn"]
+    )
+    webhook_endpoint_create(
+        organization=partner_a.organization, url=receiver.url, events=["signature.withdrawn"]
+    )
+    signature = signed(email="fan@example.org", consents=[consent_to(host)])
+    assert WebhookDelivery.objects.filter(signature=signature).exists()
+
+    with run_on_commit():
+        signature_withdraw(signature=signature, reason="withdrawn")
+
+    withdrawals = [p for p in receiver.payloads() if p["type"] == "signature.withdrawn"]
+    assert len(withdrawals) == 2
+    assert sum("signature" in payload["data"] for payload in withdrawals) == 1  # the host's
+    # The confirmed event's copy of the signer's data went with the signature.
+    assert not WebhookDelivery.objects.filter(event_type="signature.confirmed").exists()
+    assert "fan@example.org" not in str(list(WebhookDelivery.objects.values("payload")))
