@@ -48,6 +48,10 @@ SUBSCRIBERS = [
         "signature_withdrawn", AFTER, "groundswell.api.webhook_events.signature_withdrawn_webhooks"
     ),
     Subscription(
+        "target_responded", AFTER, "groundswell.api.webhook_events.target_responded_webhooks"
+    ),
+    Subscription("rsvp_created", AFTER, "groundswell.api.webhook_events.rsvp_created_webhooks"),
+    Subscription(
         "delivery_recorded", AFTER, "groundswell.api.webhook_events.delivery_recorded_webhooks"
     ),
 ]

@@ -3,17 +3,23 @@ each receiving organization: only what that organization may see. A partner gets
 contact details only if the signer confirmed consent to it; the host only with consent to the
 host (its name always, as in its export); others get identifiers and counts.
 
-Subscribed to the lower apps' domain events in `subscribe()` (ApiConfig.ready()). Events that
-other apps will publish (rsvp.created, target.responded) are listed; their subscription line is
-added beside the others when the event exists.
+Subscribed to the lower apps' domain events in `subscribe()` (ApiConfig.ready()).
+
+`rsvp.created` carries the RSVP's identifier, status and guests, never the person's name or
+address: they RSVP before confirming anything from their inbox, so no organization has their
+consent yet (the event's RSVP export lists those who later confirmed it). `target.responded`
+carries what the petition page shows anyway.
 """
 
 from groundswell.api.webhooks import webhook_deliveries_enqueue, webhooks_wanted
-from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.events import TargetResponded, target_responded
+from groundswell.campaigns.models import Campaign, TargetResponse
 from groundswell.coalitions.models import Partner
 from groundswell.core.domain_events import Phase
 from groundswell.delivery.events import DeliveryRecorded, delivery_recorded
 from groundswell.delivery.models import Delivery
+from groundswell.events.domain import RsvpCreated, rsvp_created
+from groundswell.events.models import Rsvp
 from groundswell.signatures.events import (
     SignatureConfirmed,
     SignatureRemoved,
@@ -113,9 +119,64 @@ def delivery_recorded_webhooks(event: DeliveryRecorded) -> None:
     webhook_deliveries_enqueue(event_type="delivery.recorded", payloads=payloads)
 
 
+def rsvp_created_webhooks(event: RsvpCreated) -> None:
+    if not webhooks_wanted():
+        return
+    rsvp = Rsvp.objects.select_related("event").filter(pk=event.rsvp_id).first()
+    if rsvp is None:
+        return
+    happening = rsvp.event
+    organizations = [
+        happening.organization_id,
+        *happening.co_hosts.values_list("pk", flat=True),
+    ]
+    payload: dict[str, object] = {
+        "event": {
+            "identifiers": [f"groundswell:{happening.slug}"],
+            "title": happening.title,
+            "start_date": happening.starts_at.isoformat(),
+            "capacity": happening.capacity,
+        },
+        "attendance": {
+            "identifiers": [f"groundswell:rsvp:{rsvp.pk}"],
+            "status": rsvp.status,
+            "guests": rsvp.guests,
+            "walk_in": rsvp.walk_in,
+        },
+    }
+    webhook_deliveries_enqueue(
+        event_type="rsvp.created", payloads=dict.fromkeys(organizations, payload)
+    )
+
+
+def target_responded_webhooks(event: TargetResponded) -> None:
+    if not webhooks_wanted():
+        return
+    response = (
+        TargetResponse.objects.select_related("campaign").filter(pk=event.response_id).first()
+    )
+    if response is None:
+        return
+    campaign = response.campaign
+    payload: dict[str, object] = {
+        "petition": _petition(campaign),
+        "response": {
+            "name": response.responder_name,
+            "title": response.responder_title,
+            "responded_at": response.responded_at.isoformat(),
+            "quote": response.quote,
+            "source_url": response.source_url,
+            "stance": response.stance,
+        },
+    }
+    webhook_deliveries_enqueue(
+        event_type="target.responded", payloads=dict.fromkeys(_organizations(campaign), payload)
+    )
+
+
 def subscribe() -> None:
     signature_confirmed.subscribe(signature_confirmed_webhooks, phase=Phase.AFTER_COMMIT)
     signature_withdrawn.subscribe(signature_withdrawn_webhooks, phase=Phase.AFTER_COMMIT)
     delivery_recorded.subscribe(delivery_recorded_webhooks, phase=Phase.AFTER_COMMIT)
-    # At merge: rsvp_created (events app) and target_responded (campaigns/updates) subscribe
-    # here the same way, building their payloads with what the receiver may see.
+    rsvp_created.subscribe(rsvp_created_webhooks, phase=Phase.AFTER_COMMIT)
+    target_responded.subscribe(target_responded_webhooks, phase=Phase.AFTER_COMMIT)

@@ -20,9 +20,12 @@ from groundswell.api.webhooks import (
     webhook_delivery_send,
     webhook_endpoint_create,
 )
+from groundswell.campaigns.models import ResponseStance
+from groundswell.campaigns.responses import target_response_record
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.signatures.services import signature_withdraw
 from tests.api.conftest import consent_to
+from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +252,44 @@ def test_a_withdrawal_is_sent_and_the_signers_copies_are_erased(
     # The confirmed event's copy of the signer's data went with the signature.
     assert not WebhookDelivery.objects.filter(event_type="signature.confirmed").exists()
     assert "fan@example.org" not in str(list(WebhookDelivery.objects.values("payload")))
+
+
+def test_an_rsvp_is_sent_to_the_host_without_the_persons_details(
+    receiver,
+    host,
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["rsvp.created"])
+    event = make_event()
+
+    rsvped(event, name="Rosa Parks", email="rosa@example.org", confirm=False)
+
+    (payload,) = receiver.payloads()
+    assert payload["type"] == "rsvp.created"
+    assert payload["data"]["event"]["identifiers"] == [f"groundswell:{event.slug}"]
+    assert payload["data"]["attendance"]["status"] == "pending"
+    assert "rosa" not in json.dumps(payload).lower()
+
+
+def test_a_targets_response_is_sent_to_every_organization_of_the_coalition(
+    receiver, host, campaign, partner_a, run_on_commit
+):
+    webhook_endpoint_create(organization=host, url=receiver.url, events=["target.responded"])
+    webhook_endpoint_create(
+        organization=partner_a.organization, url=receiver.url, events=["target.responded"]
+    )
+
+    with run_on_commit():
+        target_response_record(
+            campaign=campaign,
+            responder_name="Dana Whitfield",
+            responded_at=timezone.now(),
+            quote="Cruel and abusive.",
+            stance=ResponseStance.REFUSED,
+        )
+
+    payloads = receiver.payloads()
+    assert len(payloads) == 2
+    assert {p["data"]["response"]["stance"] for p in payloads} == {"refused"}
+    assert payloads[0]["data"]["response"]["quote"] == "Cruel and abusive."
