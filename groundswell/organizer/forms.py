@@ -87,6 +87,11 @@ class NewCampaignForm(CampaignForm):
 
 
 class TargetResponseForm(forms.ModelForm):
+    # Only when recording a new response: the organizers review and send the draft themselves.
+    draft_update = forms.BooleanField(
+        label=_("Draft an update to our signers about it"), required=False
+    )
+
     # An address typed without a scheme is taken as https (the model refuses any but http(s)).
     source_url = forms.URLField(
         label=_("source"),

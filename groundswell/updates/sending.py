@@ -23,10 +23,12 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from groundswell.campaigns.models import TimelineKind
+from groundswell.campaigns.timeline import timeline_entry_add
 from groundswell.core.jobs import enqueue_now
 from groundswell.core.outbox import permanent_failure
 from groundswell.updates.addresses import address_hash
-from groundswell.updates.audiences import RECIPIENT_OWNERS, audience_people
+from groundswell.updates.audiences import HOST_SIGNERS, RECIPIENT_OWNERS, audience_people
 from groundswell.updates.messages import MessageBytes, RenderedUpdate, unsubscribe_url
 from groundswell.updates.models import (
     RecipientStatus,
@@ -329,9 +331,10 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
         return False
     # Exactly one call moves the update to sent: what must happen once when an update has
     # been sent (its entry on the campaign's timeline) belongs where `finished` is 1.
+    now = now or timezone.now()
     finished = Update.objects.filter(pk=update_id, status=UpdateStatus.SENDING).update(
         status=UpdateStatus.SENT,
-        finished_at=now or timezone.now(),
+        finished_at=now,
         sent_count=counts[RecipientStatus.SENT],
         failed_count=counts[RecipientStatus.FAILED],
         suppressed_count=counts[RecipientStatus.SUPPRESSED],
@@ -339,7 +342,22 @@ def update_finish_if_done(*, update_id: int, now: datetime | None = None) -> boo
     )
     if finished:
         logger.info("update #%s sent", update_id)
+        _timeline_entry_for(update_id=update_id, at=now)
     return True
+
+
+def _timeline_entry_for(*, update_id: int, at: datetime) -> None:
+    """The host's news to signers is a step of the campaign's public story (its subject only:
+    what partners write to their own supporters, and letters' and events' news, are not)."""
+    update = Update.objects.select_related("campaign").get(pk=update_id)
+    campaign = update.campaign
+    if campaign is None or update.organization_id != campaign.organization_id:
+        return
+    if update.audience != HOST_SIGNERS:
+        return
+    timeline_entry_add(
+        campaign=campaign, kind=TimelineKind.UPDATE, key=str(update.pk), at=at, title=update.subject
+    )
 
 
 def updates_sweep(*, now: datetime | None = None) -> int:

@@ -18,6 +18,7 @@ from groundswell.campaigns.responses import (
 )
 from groundswell.coalitions.models import Partner
 from groundswell.delivery.services.deliveries import delivery_record
+from groundswell.updates.models import Update, UpdateStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,22 @@ def test_an_organizer_records_a_response(client, campaign, owner):
     assert response.status_code == 302
     stored = TargetResponse.objects.get()
     assert (stored.stance, stored.recorded_by) == ("refused", owner)
+
+
+def test_recording_one_can_draft_an_update_to_signers(client, campaign, owner):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("organizer:campaign_responses", args=[campaign.slug]),
+        {**form_data(), "draft_update": "on"},
+    )
+
+    update = Update.objects.get()
+    assert response.url == reverse("organizer:update_edit", args=[update.pk])
+    assert (update.status, update.audience) == (UpdateStatus.DRAFT, "host_signers")
+    assert update.subject == "Dana Whitfield responded to our petition"
+    assert "> The contract stands." in update.body_markdown
+    assert "https://social.example.com/@dana/1" in update.body_markdown
 
 
 @pytest.mark.parametrize(

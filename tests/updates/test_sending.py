@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from groundswell.campaigns.models import TimelineEntry, TimelineKind
 from groundswell.updates.addresses import address_hash
 from groundswell.updates.models import (
     RecipientStatus,
@@ -147,3 +148,16 @@ def test_a_sent_update_is_listed_for_the_campaigns_timeline(
 
     assert [update.subject for update in campaign_updates_sent(campaign=campaign)] == ["Sent"]
     assert draft.status == UpdateStatus.DRAFT
+
+
+def test_the_hosts_update_to_signers_joins_the_campaigns_timeline(
+    make_update, owner, consenting_signers, campaign, run_on_commit
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=2)
+    update = make_update(subject="We delivered the signatures")
+
+    with run_on_commit():
+        update_send_now(update=update, user=owner)
+
+    entry = TimelineEntry.objects.get(campaign=campaign, kind=TimelineKind.UPDATE)
+    assert (entry.key, entry.title) == (str(update.pk), "We delivered the signatures")

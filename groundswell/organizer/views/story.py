@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groundswell.accounts.models import EDITING_ROLES
+from groundswell.accounts.models import EDITING_ROLES, User
 from groundswell.accounts.requests import MemberRequest
 from groundswell.campaigns.milestones import milestones_configure, milestones_reached
+from groundswell.campaigns.models import TargetResponse
 from groundswell.campaigns.responses import (
     target_response_delete,
     target_response_get,
@@ -23,6 +24,9 @@ from groundswell.campaigns.responses import (
 from groundswell.campaigns.services import CampaignTransitionError, campaign_outcome_set
 from groundswell.organizer.forms import MilestonesForm, OutcomeForm, TargetResponseForm
 from groundswell.organizer.permissions import campaign_for_member
+from groundswell.updates.audiences import HOST_SIGNERS
+from groundswell.updates.models import Update
+from groundswell.updates.services import update_draft_create
 
 
 @login_required
@@ -31,12 +35,17 @@ def responses(request: MemberRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     form = TargetResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        draft_update = fields.pop("draft_update")
         try:
-            target_response_record(campaign=campaign, recorded_by=request.user, **form.cleaned_data)
+            response = target_response_record(campaign=campaign, recorded_by=request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Response recorded."))
+            if draft_update:
+                update = response_update_draft(response=response, user=request.user)
+                return redirect("organizer:update_edit", update_id=update.pk)
             return redirect("organizer:campaign_responses", slug=slug)
     context = {
         "campaign": campaign,
@@ -53,6 +62,7 @@ def response_edit(request: MemberRequest, slug: str, response_id: int) -> HttpRe
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
     response = target_response_get(campaign=campaign, response_id=response_id)
     form = TargetResponseForm(request.POST or None, instance=response)
+    del form.fields["draft_update"]  # a correction is not news
     if request.method == "POST" and form.is_valid():
         try:
             target_response_update(response=response, data=form.cleaned_data)
@@ -132,4 +142,19 @@ def milestones(request: MemberRequest, slug: str) -> HttpResponse:
     }
     return render(
         request, "organizer/campaign_milestones.html", context, status=400 if form.errors else 200
+    )
+
+
+def response_update_draft(*, response: TargetResponse, user: User) -> Update:
+    """A draft update from the host to its consenting signers, quoting the response."""
+    lines = [f"> {line}" for line in response.quote.splitlines()] if response.quote else []
+    if response.source_url:
+        lines += ["", f"[{_('Where they said it')}]({response.source_url})"]
+    return update_draft_create(
+        organization=response.campaign.organization,
+        campaign=response.campaign,
+        subject=_("%(name)s responded to our petition") % {"name": response.responder_name},
+        body_markdown="\n".join(lines) or response.responder_name,
+        audience=HOST_SIGNERS,
+        created_by=user,
     )
