@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
+from django.utils import translation
 
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
@@ -34,6 +36,15 @@ def _fast_and_isolated(settings: Any) -> None:
 
     cache.clear()
     process_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in the default language, whatever the one before it activated (a
+    request in Spanish, a mail rendered in a signer's language)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
