@@ -14,6 +14,7 @@ from groundswell.coalitions.models import Partner
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
 from groundswell.demo.story import story_demo_seed
+from groundswell.demo.updates import updates_demo_seed
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, PartnerReferral, Signature
@@ -101,6 +102,7 @@ def demo_seed() -> DemoSummary:
         letters_demo_seed(campaign=campaign)
         events_demo_seed(campaign=campaign)
         story_demo_seed(campaign=campaign, organizer=organizer)
+        updates_demo_seed(campaign=campaign, organizer=organizer)
         return DemoSummary(campaign=campaign, created=False)
     campaign = campaign_create(
         organization=host,
@@ -130,6 +132,7 @@ def demo_seed() -> DemoSummary:
     events_demo_seed(campaign=campaign)
     # After the signatures: a delivery, the target's answer, a milestone, the timeline.
     story_demo_seed(campaign=campaign, organizer=organizer)
+    updates_demo_seed(campaign=campaign, organizer=organizer)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 
