@@ -1,4 +1,5 @@
-"""The directory's own providers: petitions (open, won, closed) and open letters."""
+"""The directory's own providers: petitions (open, won, closed), open letters and upcoming
+events."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -7,6 +8,8 @@ from groundswell.campaigns.models import CampaignStatus
 from groundswell.campaigns.selectors import campaigns_public_search
 from groundswell.core.templatetags.numbers import number_display
 from groundswell.directory.providers import PROVIDER_LIMIT, DirectoryEntry
+from groundswell.events.selectors import events_public_upcoming_search
+from groundswell.events.services.notices import event_when
 from groundswell.letters.selectors import letters_public_open_search
 
 
@@ -52,4 +55,26 @@ def letters_open(query: str) -> list[DirectoryEntry]:
             is_open=True,
         )
         for letter in letters_public_open_search(query=query, limit=PROVIDER_LIMIT)
+    ]
+
+
+def events_upcoming(query: str) -> list[DirectoryEntry]:
+    """Published events still to come, whose title or place matches."""
+    return [
+        DirectoryEntry(
+            kind="event",
+            kind_label=event.get_kind_display(),
+            title=event.title,
+            target="",
+            host=event.organization.name,
+            status=event.status,
+            status_label=_("Upcoming"),
+            url=event.get_absolute_url(),
+            count=event.places_taken,
+            count_label=ngettext("%(count)s coming", "%(count)s coming", event.places_taken)
+            % {"count": number_display(event.places_taken)},
+            is_open=True,
+            details=" · ".join(part for part in (event_when(event), event.place_name) if part),
+        )
+        for event in events_public_upcoming_search(query=query, limit=PROVIDER_LIMIT)
     ]

@@ -2,8 +2,8 @@
 
 A provider takes the search words (maybe empty) and returns its entries, best first, at most
 PROVIDER_LIMIT of them; the directory puts every provider's entries together and pages them.
-Petitions and open letters are registered by this app (it sits above them and imports their
-selectors); events, later, register theirs the same way.
+Petitions, open letters and upcoming events are registered by this app (it sits above them and
+imports their selectors).
 """
 
 from collections.abc import Callable
@@ -19,10 +19,10 @@ PROVIDER_LIMIT = 500
 
 @dataclass(frozen=True)
 class DirectoryEntry:
-    kind: str  # "petition", "letter", later "event"
+    kind: str  # "petition", "letter", "event"
     kind_label: str | Promise
     title: str
-    # Whom it addresses ("To: …"), and who hosts it.
+    # Whom it addresses ("To: …"; "" for an event), and who hosts it.
     target: str
     host: str
     status: str
@@ -32,6 +32,8 @@ class DirectoryEntry:
     count_label: str
     # Open ones come first in the directory.
     is_open: bool
+    # A line more, such as an event's date, time and place ("" for none).
+    details: str = ""
 
 
 Provider = Callable[[str], list[DirectoryEntry]]

@@ -1,4 +1,5 @@
-"""The public directory: open, won and closed petitions and open letters, searchable."""
+"""The public directory: open, won and closed petitions, open letters and upcoming events,
+searchable."""
 
 from urllib.parse import urlencode
 

@@ -72,6 +72,39 @@ def events_public_upcoming(*, limit: int = 50) -> QuerySet[Event]:
     )
 
 
+def events_public_upcoming_search(*, query: str = "", limit: int = 500) -> QuerySet[Event]:
+    """Published events still to come whose title or place contains `query` (any case),
+    soonest first: what the public directory lists."""
+    events = Event.objects.filter(status=EventStatus.PUBLISHED, ends_at__gt=timezone.now())
+    if query:
+        events = events.filter(
+            Q(title__icontains=query)
+            | Q(place_name__icontains=query)
+            | Q(place_address__icontains=query)
+        )
+    return events.select_related("organization").order_by("starts_at", "pk")[:limit]
+
+
+def event_next_for_campaign(*, campaign_id: int) -> Event | None:
+    """The campaign's next published event still to come or under way, or None."""
+    return (
+        Event.objects.filter(
+            campaign_id=campaign_id, status=EventStatus.PUBLISHED, ends_at__gt=timezone.now()
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def event_published_get(*, slug: str) -> Event:
+    """A published event (not a draft, nor one cancelled or over), or 404: what a poster may
+    advertise."""
+    event = Event.objects.filter(slug=slug, status=EventStatus.PUBLISHED).first()
+    if event is None:
+        raise Http404("No such event")
+    return event
+
+
 def events_for_organizations(*, organization_ids: list[int]) -> QuerySet[Event]:
     return (
         Event.objects.select_related("organization", "campaign")

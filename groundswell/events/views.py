@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address
+from groundswell.core.qr_codes import qr_svg
 from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.events.calendars import event_ics, google_calendar_url, outlook_calendar_url
 from groundswell.events.forms import EVENT_FORM, RsvpForm, consented_organization_ids
@@ -24,6 +26,7 @@ from groundswell.events.selectors import (
     event_co_hosts,
     event_public_get,
     event_public_summary,
+    event_published_get,
     waitlist_count,
 )
 from groundswell.events.services.notices import event_when
@@ -123,6 +126,30 @@ def _ics_response(content: bytes, *, filename: str) -> HttpResponse:
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_public_get(slug=slug)
     return _ics_response(event_ics(event=event), filename=f"{event.slug}.ics")
+
+
+def event_qr(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published event's QR code (SVG), linking to its public page."""
+    event = event_published_get(slug=slug)
+    response = HttpResponse(
+        qr_svg(url=f"{settings.GROUNDSWELL_BASE_URL}{event.get_absolute_url()}", title=event.title),
+        content_type="image/svg+xml",
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def event_poster(request: HttpRequest, slug: str) -> HttpResponse:
+    """An A4 page to print: title, date and time in the event's time zone, place, QR code and
+    the address written out."""
+    event = event_published_get(slug=slug)
+    context = {
+        "event": event,
+        "when": event_when(event),
+        "link": f"{settings.GROUNDSWELL_BASE_URL}{event.get_absolute_url()}",
+        "qr_url": reverse("events:event_qr", args=[event.slug]),
+    }
+    return render(request, "events/poster.html", context)
 
 
 def _link_error(request: HttpRequest, error: Exception) -> HttpResponse:

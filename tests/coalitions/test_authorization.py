@@ -278,6 +278,9 @@ PUBLIC_URLS = {
     "events:event", "events:event_json", "events:event_calendar", "events:rsvp_thanks",
     "events:rsvp_confirm", "events:rsvp_ticket", "events:rsvp_qr", "events:rsvp_calendar",
     "events:rsvp_cancel",
+    # QR codes and printable posters of published events: what their public page shows
+    # (drafts, cancelled and finished events answer 404, tests/events/test_posters.py).
+    "events:event_qr", "events:event_poster",
     # Logging in and out, and resetting a forgotten password (throttled, tests/accounts).
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",

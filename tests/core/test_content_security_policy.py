@@ -626,6 +626,8 @@ def event_visits(world, url, both, organizer) -> dict[str, list[Visit]]:
         "events:event_json": [Visit(url("events:event_json", event))],
         "events:event_calendar": [Visit(url("events:event_calendar", event))],
         "events:rsvp_thanks": [Visit(url("events:rsvp_thanks", event))],
+        "events:event_qr": [Visit(url("events:event_qr", event))],
+        "events:event_poster": both(url("events:event_poster", event)),
         "events:rsvp_confirm": [
             Visit(url("events:rsvp_confirm", event, confirm)),
             Visit(url("events:rsvp_confirm", event, confirm), 302, "post"),

@@ -5,6 +5,7 @@ import pytest
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
+from tests.events.conftest import make_event  # noqa: F401 (fixture: what-next and directory)
 
 
 @pytest.fixture

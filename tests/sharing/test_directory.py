@@ -1,8 +1,11 @@
-"""The public directory: open, won and closed petitions and open letters, searchable, with
-their counts, in pages."""
+"""The public directory: open, won and closed petitions, open letters and upcoming events,
+searchable, with their counts, in pages."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.directory.providers import (
@@ -10,6 +13,7 @@ from groundswell.directory.providers import (
     directory_provider_register,
     directory_wiring,
 )
+from groundswell.events.models import EventStatus
 from groundswell.letters.models import Letter, LetterStatus
 from groundswell.letters.services.letters import letter_create
 
@@ -18,6 +22,7 @@ pytestmark = pytest.mark.django_db
 WIRING = [
     "petitions: groundswell.directory.listings.petitions",
     "letters: groundswell.directory.listings.letters_open",
+    "events: groundswell.directory.listings.events_upcoming",
 ]
 
 
@@ -92,10 +97,51 @@ def test_it_refuses_bad_pages(client, listed, query):
 
 
 def test_it_costs_one_query_per_provider_however_many_are_listed(
-    client, listed, make_campaign, host, django_assert_max_num_queries
+    client, listed, events, make_campaign, make_event, host, django_assert_max_num_queries
 ):
     for number in range(10):
         make_campaign(organization=host, title=f"More {number}")
+        make_event(title=f"Meeting {number}")
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(len(WIRING)):
         assert page(client).status_code == 200
+
+
+@pytest.fixture
+def events(make_event):
+    past = timezone.now() - timedelta(days=3)
+    return {
+        "upcoming": make_event(
+            slug="town-hall", title="Town hall on the contract", place_name="Union Hall"
+        ),
+        "draft": make_event(
+            slug="secret-meeting", title="Secret meeting", status=EventStatus.DRAFT
+        ),
+        "cancelled": make_event(
+            slug="called-off", title="Called-off vigil", status=EventStatus.CANCELLED
+        ),
+        "past": make_event(
+            slug="old-march", title="Old march", starts_at=past, ends_at=past + timedelta(hours=2)
+        ),
+    }
+
+
+def test_it_lists_published_events_still_to_come_with_date_and_place(client, events):
+    html = page(client).content.decode()
+
+    assert "Town hall on the contract" in html
+    assert 'href="/e/town-hall/"' in html
+    assert "Union Hall" in html and "(Europe/Madrid)" in html
+    assert 'data-kind="event"' in html
+    for title in ("Secret meeting", "Called-off vigil", "Old march"):
+        assert title not in html
+
+
+def test_it_searches_events_by_title_and_place_in_any_case(client, events, listed):
+    by_title = page(client, "?q=TOWN+HALL").content.decode()
+    by_place = page(client, "?q=union").content.decode()
+    elsewhere = page(client, "?q=library").content.decode()
+
+    assert "Town hall on the contract" in by_title and "Cancel the Northwind" not in by_title
+    assert "Town hall on the contract" in by_place
+    assert "Town hall on the contract" not in elsewhere and "Fund the library" in elsewhere

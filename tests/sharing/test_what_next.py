@@ -1,12 +1,16 @@
-"""After confirming, signers are offered what the organizers chose: sign the open letter,
-share, follow a partner (and, later, RSVP)."""
+"""After confirming, signers are offered what the organizers chose: sign the open letter, RSVP
+to the campaign's next event, share, follow a partner."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.what_next import WhatNextError, what_next_register, what_next_wiring
+from groundswell.events.models import EventStatus
 from groundswell.letters.models import Letter, LetterStatus
 from groundswell.letters.services.letters import letter_create
 from groundswell.signatures.models import Signature
@@ -17,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 WIRING = [
     "sign_letter: groundswell.letters.next_steps.sign_the_letter",
+    "rsvp: groundswell.events.next_steps.rsvp_to_the_event",
     "share: groundswell.signatures.next_steps.share_the_petition",
     "follow_partner: groundswell.coalitions.next_steps.follow_a_partner",
 ]
@@ -67,6 +72,31 @@ def test_a_signer_brought_by_a_partner_is_offered_to_follow_it(client, campaign,
 
     assert 'href="https://mjn.example"' in html
     assert "Follow Migrant Justice Network" in html
+
+
+def test_the_confirmed_page_offers_the_campaigns_next_published_event(client, campaign, make_event):
+    soon = timezone.now() + timedelta(days=2)
+    make_event(slug="secret-rally", title="Secret rally", status=EventStatus.DRAFT, starts_at=soon)
+    make_event(slug="later-rally", title="Later rally")  # in a week
+    make_event(
+        slug="next-rally", title="Next rally", starts_at=soon, ends_at=soon + timedelta(hours=2)
+    )
+
+    html = confirmed_page(client, campaign)
+
+    assert 'data-testid="next-rsvp"' in html
+    assert 'href="/e/next-rally/"' in html
+    assert "RSVP: Next rally" in html
+    assert "Plaza Mayor" in html and "(Europe/Madrid)" in html
+    assert "Secret rally" not in html and "Later rally" not in html
+
+
+def test_no_rsvp_step_without_an_event_to_come(client, campaign, make_event):
+    make_event(slug="cancelled-rally", status=EventStatus.CANCELLED)
+    past = timezone.now() - timedelta(days=3)
+    make_event(slug="past-rally", starts_at=past, ends_at=past + timedelta(hours=2))
+
+    assert 'data-testid="next-rsvp"' not in confirmed_page(client, campaign)
 
 
 def test_only_the_steps_organizers_chose_are_shown(client, campaign, open_letter):
