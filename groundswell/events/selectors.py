@@ -72,6 +72,18 @@ def events_public_upcoming(*, limit: int = 50) -> QuerySet[Event]:
     )
 
 
+def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
+    """What an organization's API key lists: every event it hosts (drafts too, as its staff see
+    them), and the events it co-hosts once they are out of draft (published, cancelled or
+    finished). Unordered: the caller pages it."""
+    co_hosted = Event.co_hosts.through.objects.filter(organization_id=organization_id).values(
+        "event_id"
+    )
+    return Event.objects.select_related("organization", "campaign").filter(
+        Q(organization_id=organization_id) | Q(pk__in=co_hosted, status__in=PUBLIC_EVENT_STATUSES)
+    )
+
+
 def events_for_organizations(*, organization_ids: list[int]) -> QuerySet[Event]:
     return (
         Event.objects.select_related("organization", "campaign")
@@ -143,20 +155,26 @@ RSVP_EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
+def rsvps_consenting(*, event: Event, organization_id: int) -> QuerySet[Rsvp]:
+    """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
+    people an organization sees of an event's RSVPs, in its export and through the API, like
+    its supporters export of a campaign. One consent per RSVP and organization: no doubles."""
+    return Rsvp.objects.filter(
+        event_id=event.pk,
+        status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
+        consents__organization_id=organization_id,
+        consents__confirmed_at__isnull=False,
+    )
+
+
 def rsvps_for_export(
     *, event: Event, organization_id: int, batch_size: int = 2000
 ) -> Iterator[list[object]]:
-    """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
-    people an organization's export lists, like its supporters export of a campaign. Read from
-    the reporting database (the replica, when there is one), in batches."""
+    """`rsvps_consenting`, as the export's rows. Read from the reporting database (the replica,
+    when there is one), in batches."""
     rows = (
-        Rsvp.objects.using(reporting_database())
-        .filter(
-            event_id=event.pk,
-            status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
-            consents__organization_id=organization_id,
-            consents__confirmed_at__isnull=False,
-        )
+        rsvps_consenting(event=event, organization_id=organization_id)
+        .using(reporting_database())
         .order_by("pk")
         .values_list(
             "name",
