@@ -31,10 +31,18 @@ def event_co_hosts(*, event: Event) -> list[Organization]:
 
 def waitlist_count(*, event: Event) -> int:
     """Places waited for (people and their guests) on the waitlist."""
-    total = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).aggregate(
-        places=Sum("guests") + Count("pk")
-    )["places"]
-    return int(total or 0)
+    return waitlist_counts(event_ids=[event.pk]).get(event.pk, 0)
+
+
+def waitlist_counts(*, event_ids: list[int]) -> dict[int, int]:
+    """`waitlist_count` of several events in one query (events nobody waits for are absent)."""
+    rows = (
+        Rsvp.objects.filter(event_id__in=event_ids, status=RsvpStatus.WAITLISTED)
+        .values("event_id")
+        .annotate(waiting=Sum("guests") + Count("pk"))
+        .order_by()
+    )
+    return {row["event_id"]: int(row["waiting"] or 0) for row in rows}
 
 
 def event_public_summary(*, event: Event) -> dict[str, object]:

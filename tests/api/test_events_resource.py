@@ -35,6 +35,8 @@ def test_the_host_sees_its_event_and_the_rsvps_who_consented_to_it(
     assert shown["location"] == {"venue": "Plaza Mayor", "address": "Plaza Mayor 1, Madrid"}
     # Wanda and Quentin wait: counts are of everyone, consent or not (the public page's).
     assert (shown["rsvp_count"], shown["waitlist_count"], shown["capacity"]) == (1, 2, 1)
+    listed = api("get", "/api/v1/events", key=key).json()["_embedded"]["osdi:events"]
+    assert [entry["waitlist_count"] for entry in listed] == [2]
     assert shown["_links"]["osdi:petition"]["href"].endswith(f"/api/v1/petitions/{campaign.slug}")
     entries = body["_embedded"]["osdi:attendances"]
     assert [entry["person"]["given_name"] for entry in entries] == ["Ada", "Waiting"]

@@ -29,6 +29,7 @@ from groundswell.events.selectors import (
     events_hosted_or_co_hosted,
     rsvps_consenting,
     waitlist_count,
+    waitlist_counts,
 )
 
 PREFIX = "/events"
@@ -94,7 +95,11 @@ def event_path(event: Event) -> str:
     return reverse("api-v1:event", kwargs={"slug": event.slug})
 
 
-def event_out(request: HttpRequest, event: Event) -> dict[str, object]:
+def event_out(
+    request: HttpRequest, event: Event, *, waiting: int | None = None
+) -> dict[str, object]:
+    """`waiting`: the event's waitlist count when the caller read it (a list reads them all at
+    once); read here otherwise."""
     links: dict[str, dict[str, str]] = {
         "self": {"href": absolute(request, event_path(event))},
         "osdi:attendances": {
@@ -119,7 +124,7 @@ def event_out(request: HttpRequest, event: Event) -> dict[str, object]:
         "location": {"venue": event.place_name, "address": event.place_address},
         "browser_url": request.build_absolute_uri(event.get_absolute_url()),
         "rsvp_count": event.places_taken,
-        "waitlist_count": waitlist_count(event=event),
+        "waitlist_count": waitlist_count(event=event) if waiting is None else waiting,
         "created_date": event.created_at,
         "modified_date": event.updated_at,
         "_links": links,
@@ -163,12 +168,13 @@ def events(request: HttpRequest, query: Query[ListQuery]) -> dict[str, object]:
         modified="updated_at",
         page=page,
     )
+    waiting = waitlist_counts(event_ids=[event.pk for event in found.rows])
     return collection(
         request,
         relation="osdi:events",
         page=found,
         page_request=page,
-        item=lambda event: event_out(request, event),
+        item=lambda event: event_out(request, event, waiting=waiting.get(event.pk, 0)),
         query={"modified_since": query.modified_since, "filter": query.filter},
     )
 
