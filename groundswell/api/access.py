@@ -1,5 +1,6 @@
 """What a key's organization may reach: the campaigns it hosts or co-sponsors (as its staff do in
-the back office), and, in each, what `organizer.permissions` would let its staff see."""
+the back office), and, in each, what `organizer.permissions` would let its staff see; the events
+it hosts or co-hosts."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from groundswell.api.errors import ApiError
 from groundswell.api.models import ApiKey
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
+from groundswell.events.models import PUBLIC_EVENT_STATUSES, Event
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,26 @@ def campaign_for_key(*, api_key: ApiKey, slug: str) -> CampaignAccess:
     if partner is None:
         raise not_found(_("petition"))
     return CampaignAccess(campaign=campaign, partner=partner)
+
+
+@dataclass(frozen=True)
+class EventAccessForKey:
+    event: Event
+    is_host: bool
+
+
+def event_for_key(*, api_key: ApiKey, slug: str) -> EventAccessForKey:
+    """The event, if the key's organization hosts it (any status, as its staff see it) or
+    co-hosts it once out of draft; 404 otherwise, so that a key never learns whether another
+    organization's draft exists."""
+    event = Event.objects.select_related("organization", "campaign").filter(slug=slug).first()
+    if event is None:
+        raise not_found(_("event"))
+    if event.organization_id == api_key.organization_id:
+        return EventAccessForKey(event=event, is_host=True)
+    if (
+        event.status in PUBLIC_EVENT_STATUSES
+        and event.co_hosts.filter(pk=api_key.organization_id).exists()
+    ):
+        return EventAccessForKey(event=event, is_host=False)
+    raise not_found(_("event"))

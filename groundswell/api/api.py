@@ -35,7 +35,8 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     description=(
-        "Petitions, signatures, people, letters and signatories of the key's organization, "
+        "Petitions, signatures, people, letters, signatories, events and attendances of the key's "
+        "organization, "
         "shaped after OSDI (HAL `_links`, cursor pagination, `modified_date` filters). "
         "Authenticate with `Authorization: Bearer <key>` or `OSDI-API-Token: <key>`."
     ),

@@ -31,10 +31,18 @@ def event_co_hosts(*, event: Event) -> list[Organization]:
 
 def waitlist_count(*, event: Event) -> int:
     """Places waited for (people and their guests) on the waitlist."""
-    total = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).aggregate(
-        places=Sum("guests") + Count("pk")
-    )["places"]
-    return int(total or 0)
+    return waitlist_counts(event_ids=[event.pk]).get(event.pk, 0)
+
+
+def waitlist_counts(*, event_ids: list[int]) -> dict[int, int]:
+    """`waitlist_count` of several events in one query (events nobody waits for are absent)."""
+    rows = (
+        Rsvp.objects.filter(event_id__in=event_ids, status=RsvpStatus.WAITLISTED)
+        .values("event_id")
+        .annotate(waiting=Sum("guests") + Count("pk"))
+        .order_by()
+    )
+    return {row["event_id"]: int(row["waiting"] or 0) for row in rows}
 
 
 def event_public_summary(*, event: Event) -> dict[str, object]:
@@ -103,6 +111,18 @@ def event_published_get(*, slug: str) -> Event:
     if event is None:
         raise Http404("No such event")
     return event
+
+
+def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
+    """What an organization's API key lists: every event it hosts (drafts too, as its staff see
+    them), and the events it co-hosts once they are out of draft (published, cancelled or
+    finished). Unordered: the caller pages it."""
+    co_hosted = Event.co_hosts.through.objects.filter(organization_id=organization_id).values(
+        "event_id"
+    )
+    return Event.objects.select_related("organization", "campaign").filter(
+        Q(organization_id=organization_id) | Q(pk__in=co_hosted, status__in=PUBLIC_EVENT_STATUSES)
+    )
 
 
 def events_for_organizations(*, organization_ids: list[int]) -> QuerySet[Event]:
@@ -176,20 +196,26 @@ RSVP_EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
+def rsvps_consenting(*, event: Event, organization_id: int) -> QuerySet[Rsvp]:
+    """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
+    people an organization sees of an event's RSVPs, in its export and through the API, like
+    its supporters export of a campaign. One consent per RSVP and organization: no doubles."""
+    return Rsvp.objects.filter(
+        event_id=event.pk,
+        status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
+        consents__organization_id=organization_id,
+        consents__confirmed_at__isnull=False,
+    )
+
+
 def rsvps_for_export(
     *, event: Event, organization_id: int, batch_size: int = 2000
 ) -> Iterator[list[object]]:
-    """RSVPs (confirmed or waitlisted) who confirmed consent to this organization: the only
-    people an organization's export lists, like its supporters export of a campaign. Read from
-    the reporting database (the replica, when there is one), in batches."""
+    """`rsvps_consenting`, as the export's rows. Read from the reporting database (the replica,
+    when there is one), in batches."""
     rows = (
-        Rsvp.objects.using(reporting_database())
-        .filter(
-            event_id=event.pk,
-            status__in=[RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED],
-            consents__organization_id=organization_id,
-            consents__confirmed_at__isnull=False,
-        )
+        rsvps_consenting(event=event, organization_id=organization_id)
+        .using(reporting_database())
         .order_by("pk")
         .values_list(
             "name",

@@ -8,6 +8,7 @@ from groundswell.api.keys import api_key_create
 from groundswell.api.models import ApiScope
 from groundswell.signatures.consent import ConsentGiven
 from tests.coalitions.conftest import make_partner, partner_a, partner_b  # noqa: F401
+from tests.events.conftest import make_event, rsvped  # noqa: F401
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
 from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 

@@ -625,6 +625,10 @@ API_TABLE = [
     ApiRow("api-v1:letters", GET,              (401, 200, 200, 200, 200, 200, 401), NONE),
     ApiRow("api-v1:letter", GET,               (401, 200, 200, 404, 404, 404, 401), LETTER),
     ApiRow("api-v1:letter_signatories", GET,   (401, 200, 200, 404, 404, 404, 401), LETTER),
+    # The world's event is published and co-hosted by partner A.
+    ApiRow("api-v1:events", GET,               (401, 200, 200, 200, 200, 200, 401), NONE),
+    ApiRow("api-v1:event", GET,                (401, 200, 200, 200, 200, 404, 401), EVENT),
+    ApiRow("api-v1:event_attendances", GET,    (401, 200, 200, 200, 200, 404, 401), EVENT),
 ]
 # fmt: on
 

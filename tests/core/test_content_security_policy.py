@@ -603,6 +603,11 @@ def visits(world) -> dict[str, list[Visit]]:
         "api-v1:letters": [Visit(url("api-v1:letters"), 401)],
         "api-v1:letter": [Visit(url("api-v1:letter", open_letter), 401)],
         "api-v1:letter_signatories": [Visit(url("api-v1:letter_signatories", open_letter), 401)],
+        "api-v1:events": [Visit(url("api-v1:events"), 401)],
+        "api-v1:event": [Visit(url("api-v1:event", world["event"].slug), 401)],
+        "api-v1:event_attendances": [
+            Visit(url("api-v1:event_attendances", world["event"].slug), 401)
+        ],
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [
