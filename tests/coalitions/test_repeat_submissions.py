@@ -225,7 +225,8 @@ def test_a_pending_owner_gets_their_link_again_at_their_own_address(client, camp
     sign_through(client, campaign, email="Ada+again@example.org")
 
     assert mail.outbox[-1].to == ["ada@example.org"]
-    assert link_from_last_email("confirm") == first_link
+    # The same signature's link (signed again: its time stamp may be a second later).
+    assert link_from_last_email("confirm").split(":")[0] == first_link.split(":")[0]
     assert "/change/" not in mail.outbox[-1].body
 
 
