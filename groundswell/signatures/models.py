@@ -144,6 +144,13 @@ class Signature(models.Model):
                 condition=Q(referred_by__isnull=False),
                 name="signature_referred_by_idx",
             ),
+            # Only the few signers who made their comment public: without it the petition page
+            # of a campaign where nobody did read every confirmed row looking for one.
+            models.Index(
+                fields=["campaign", "confirmed_at"],
+                condition=Q(comment_public=True),
+                name="signature_public_comment_idx",
+            ),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
