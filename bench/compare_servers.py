@@ -156,6 +156,7 @@ def main() -> int:
     database_url = create_database()
     env = server_env(database_url)
     results: dict[str, Figures] = {}
+    failed: dict[str, str] = {}
     try:
         prepare(env)
         flush_broker()
@@ -166,9 +167,14 @@ def main() -> int:
             mine = set(seeded[index * per_server : (index + 1) * per_server])
             links = confirmation_paths(database_url, env["SECRET_KEY"], mine)
             print(f"== {contender.name}", flush=True)
-            results[contender.name] = measure(
-                contender, env, database_url, args.seconds, args.clients, links
-            )
+            try:
+                results[contender.name] = measure(
+                    contender, env, database_url, args.seconds, args.clients, links
+                )
+            except Exception as error:  # one contender's failure is a result too
+                # Keep the others' figures: say why this one has none.
+                failed[contender.name] = f"{type(error).__name__}: {error}".strip()
+                print(f"   {contender.name} failed: {failed[contender.name]}", flush=True)
     finally:
         drop_database(database_url)
 
@@ -220,7 +226,9 @@ def main() -> int:
         non_ok = {kind: statuses for kind, statuses in non_ok.items() if statuses}
         if errors or non_ok:
             print(f"  {name}: wrk errors {errors}, other statuses {non_ok}")
-    return 0 if all(f.signing_lost == 0 for f in results.values()) else 1
+    for name, reason in failed.items():
+        print(f"{name} | no figures: {reason}")
+    return 0 if not failed and all(f.signing_lost == 0 for f in results.values()) else 1
 
 
 if __name__ == "__main__":
