@@ -140,6 +140,19 @@ def test_a_retry_with_the_same_idempotency_key_acts_once(api, host, campaign, ma
     assert Signature.objects.count() == 1
 
 
+def test_the_answer_kept_for_retries_holds_nothing_of_the_signer(api, host, campaign, make_key):
+    """Personal data has one owner row: the answer kept for retries outlives a withdrawal by up to
+    IDEMPOTENCY_RETENTION_HOURS, so it must not be a copy of the signer's name or address."""
+    key = make_key(host, "write")
+    api("post", url(campaign), key=key, json=body(email="ada.lovelace@example.org"),
+        idempotency_key="kept-1")  # fmt: skip
+
+    kept = IdempotentRequest.objects.get()
+    assert "lovelace" not in str(kept.response_body).lower()
+    assert "example.org" not in str(kept.response_body)
+    assert len(kept.request_hash) == 64  # a keyed hash of the body, not the body
+
+
 def test_the_same_idempotency_key_with_another_body_is_refused(api, host, campaign, make_key):
     key = make_key(host, "write")
     api("post", url(campaign), key=key, json=body(), idempotency_key="retry-2")
