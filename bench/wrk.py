@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,34 +69,54 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def get_script(path: str, headers: dict[str, str] | None = None) -> str:
-    header_lines = "".join(
+def _header_lines(headers: dict[str, str] | None) -> str:
+    return "".join(
         f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}\n" for k, v in (headers or {}).items()
+    )
+
+
+def get_script(path: str, headers: dict[str, str] | None = None) -> str:
+    return post_script(path, None, headers)
+
+
+def post_script(path: str, body: str | None, headers: dict[str, str] | None = None) -> str:
+    """The same request again and again: a POST of `body`, or a GET when `body` is None."""
+    request = (
+        'wrk.format("GET", path)'
+        if body is None
+        else f'wrk.format("POST", path, nil, {_lua_string(body)})'
     )
     return (
         _COMMON
-        + header_lines
+        + _header_lines(headers)
         + f"""
 local path = {_lua_string(path)}
-function request() return wrk.format("GET", path) end
+function request() return {request} end
 function response(status, headers, body) count(status) end
 """
     )
 
 
 def signing_script(*, path: str, body_before_email: str, body_after_email: str,
-                   tag: str, acknowledged_dir: Path, ok_status: int = 302) -> str:  # fmt: skip
+                   tag: str, acknowledged_dir: Path, ok_statuses: Collection[int] = (302,),
+                   content_type: str = "application/x-www-form-urlencoded",
+                   url_encode_email: bool = True, headers: dict[str, str] | None = None,
+                   idempotency_keys: bool = False) -> str:  # fmt: skip
     """POST a new address each time (`<tag>t<thread>n<number>@bench.example`, URL-encoded in
-    the body between the two parts given); each acknowledged address is written to
-    `acknowledged_dir/<thread>`."""
+    the body between the two parts given unless told otherwise); each address answered with
+    one of `ok_statuses` is written to `acknowledged_dir/<thread>`. With `idempotency_keys`,
+    every request also carries its own `Idempotency-Key` (the address's local part)."""
+    ok = ", ".join(f"[{status}] = true" for status in ok_statuses)
     return (
         _COMMON
+        + _header_lines(headers)
         + f"""
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Content-Type"] = {_lua_string(content_type)}
 local path = {_lua_string(path)}
 local before, after = {_lua_string(body_before_email)}, {_lua_string(body_after_email)}
 local tag, directory = {_lua_string(tag)}, {_lua_string(str(acknowledged_dir))}
+local ok, encode, keyed = {{{ok}}}, {str(url_encode_email).lower()}, {str(idempotency_keys).lower()}
 local number, last, file = 0, nil, nil
 
 function request()
@@ -104,13 +125,17 @@ function request()
     file:setvbuf("line")
   end
   number = number + 1
-  last = tag .. "t" .. id .. "n" .. number .. "@bench.example"
-  return wrk.format(nil, path, nil, before .. last:gsub("@", "%%40") .. after)
+  local name = tag .. "t" .. id .. "n" .. number
+  last = name .. "@bench.example"
+  if keyed then wrk.headers["Idempotency-Key"] = name end
+  local email = last
+  if encode then email = last:gsub("@", "%%40") end
+  return wrk.format(nil, path, nil, before .. email .. after)
 end
 
 function response(status, headers, body)
   count(status)
-  if status == {ok_status} and last ~= nil then file:write(last, "\\n") end
+  if ok[status] and last ~= nil then file:write(last, "\\n") end
   last = nil
 end
 """
@@ -120,12 +145,9 @@ end
 def confirming_script(*, links_dir: Path, headers: dict[str, str] | None = None) -> str:
     """POST the confirmation links listed in `links_dir/<thread>` (one path per line), in turn;
     a thread that runs out of links starts its list again (those confirm nothing new)."""
-    header_lines = "".join(
-        f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}\n" for k, v in (headers or {}).items()
-    )
     return (
         _COMMON
-        + header_lines
+        + _header_lines(headers)
         + f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
