@@ -1,10 +1,16 @@
 """`Idempotency-Key`: a write retried with the same key gets the first answer, and acts once.
 
-The request's row is inserted in the same transaction as the work it guards and holds the answer
-when that transaction commits. A concurrent retry's INSERT waits on the unique constraint until
-the first commits, then fails and reads the stored answer (or goes ahead, if the first rolled
-back). Only successful answers are stored: a refused request changed nothing, and a retry is
-refused again the same way.
+The request's row is claimed (INSERT ... ON CONFLICT DO NOTHING, one statement) in the same
+transaction as the work it guards, and holds the answer when that transaction commits. A
+concurrent retry's claim waits on the unique constraint until the first commits, then claims
+nothing and reads the stored answer (or claims the key, if the first rolled back). Only
+successful answers are stored: a refused request changed nothing, and a retry is refused again
+the same way.
+
+When the caller knows the answer before the work (recording a pending signature answers the same
+whether the address had signed or not), the claim stores it at once and the work is the
+transaction's last statement: the locks the work takes (the count's tally row) are held for one
+round trip, the COMMIT, instead of two. Measured with wrk in docs/performance.md.
 """
 
 import hashlib
@@ -13,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,9 +57,11 @@ def idempotent(
     key: str | None,
     fingerprint: str,
     work: Callable[[], Answer],
+    expected: Answer | None = None,
     now: datetime | None = None,
 ) -> tuple[Answer, bool]:
-    """(the answer, whether it is a replay). Without a key, just the work."""
+    """(the answer, whether it is a replay). Without a key, just the work. `expected`: the
+    answer the work gives unless it raises (stored with the claim; corrected if it differs)."""
     if not key:
         return work(), False
     if len(key) > MAX_KEY_LENGTH:
@@ -63,23 +71,61 @@ def idempotent(
             _("An Idempotency-Key has at most %(count)d characters.") % {"count": MAX_KEY_LENGTH},
         )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotentRequest.objects.create(
-                    organization_id=api_key.organization_id,
-                    key=key,
-                    request_hash=fingerprint,
-                    created_at=now or timezone.now(),
+        record_id = _claim(
+            organization_id=api_key.organization_id,
+            key=key,
+            fingerprint=fingerprint,
+            answer=expected,
+            now=now or timezone.now(),
+        )
+        if record_id is not None:
+            answer = work()
+            if answer != expected:
+                status, body = answer
+                IdempotentRequest.objects.filter(pk=record_id).update(
+                    response_status=status, response_body=body
                 )
-        except IntegrityError:
-            record = None
-        if record is not None:
-            status, body = work()
-            IdempotentRequest.objects.filter(pk=record.pk).update(
-                response_status=status, response_body=body
-            )
-            return (status, body), False
+            return answer, False
     return _replay(api_key=api_key, key=key, fingerprint=fingerprint), True
+
+
+def _claim(
+    *,
+    organization_id: int,
+    key: str,
+    fingerprint: str,
+    answer: Answer | None,
+    now: datetime,
+) -> int | None:
+    """The new row's id, or None when the key is taken (by a committed request: a concurrent
+    one is waited for). One statement: no savepoint around an INSERT that may fail."""
+    meta = IdempotentRequest._meta
+    quote = connection.ops.quote_name
+    status, body = answer if answer is not None else (None, None)
+    values = {
+        "organization": organization_id,
+        "key": key,
+        "request_hash": fingerprint,
+        "response_status": status,
+        "response_body": body,
+        "created_at": now,
+    }
+    fields = [meta.get_field(name) for name in values]
+    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    params = [
+        field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
+            f"VALUES ({', '.join(['%s'] * len(params))}) "
+            f"ON CONFLICT ({quote('organization_id')}, {quote('key')}) DO NOTHING "
+            f"RETURNING {quote(meta.pk.column)}",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def idempotent_requests_expire(*, now: datetime | None = None) -> int:

@@ -47,6 +47,18 @@ def form_data(payload: dict[str, object]) -> dict[str, str]:
     return data
 
 
+def pending_answer() -> Answer:
+    """The answer to a signature recorded pending confirmation: the same whether the address
+    had signed or not, as the form's page (the e-mail to the address tells its owner, and nobody
+    else learns who has signed)."""
+    return 202, {"status": "pending_confirmation"}
+
+
+def expected_answer(payload: dict[str, object]) -> Answer | None:
+    """What `signature_record` answers unless it refuses, when that is known beforehand."""
+    return None if payload.get("confirmed_by") else pending_answer()
+
+
 def _invalid(errors: dict[str, object]) -> ApiError:
     problems = [
         {"field": field, "problem": " ".join(str(message) for message in error.messages)}  # type: ignore[attr-defined]
@@ -137,6 +149,4 @@ def signature_record(
     except IntegrityError:
         # The same address signed at the same moment through another door: it has signed.
         return 200, {"status": "already_signed"}
-    # The same answer whether the address had signed or not, as the form's page: the e-mail
-    # to the address tells its owner, and nobody else learns who has signed.
-    return 202, {"status": "pending_confirmation"}
+    return pending_answer()

@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from groundswell.api.models import IdempotentRequest
+from groundswell.core.models import OutboundEmail
 from groundswell.signatures.models import Consent, Signature
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,12 @@ def test_a_refused_request_stores_no_answer(api, host, campaign, make_key):
     reason="concurrent transactions need PostgreSQL (SQLite serializes writers)",
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_record_one_signature_and_get_one_answer(host, campaign, make_key):
+@pytest.mark.parametrize(
+    ("extra", "status"), [({"confirmed_by": "organizer"}, 201), ({}, 202)], ids=["vouched", "pending"]
+)
+def test_concurrent_retries_record_one_signature_and_get_one_answer(
+    host, campaign, make_key, extra, status
+):
     key = make_key(host, "write")
     answers: list[tuple[int, dict]] = []
     barrier = threading.Barrier(6)
@@ -188,7 +194,7 @@ def test_concurrent_retries_record_one_signature_and_get_one_answer(host, campai
         try:
             barrier.wait()
             response = Client().post(
-                url(campaign), body(confirmed_by="organizer"), content_type="application/json",
+                url(campaign), body(**extra), content_type="application/json",
                 HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_IDEMPOTENCY_KEY="same-everywhere",
             )  # fmt: skip
             answers.append((response.status_code, response.json()))
@@ -203,8 +209,11 @@ def test_concurrent_retries_record_one_signature_and_get_one_answer(host, campai
 
     assert Signature.objects.count() == 1
     assert len(answers) == 6
-    assert {status for status, _answer in answers} == {201}
+    assert {answered for answered, _answer in answers} == {status}
     assert len({str(answer) for _status, answer in answers}) == 1
+    # One request acted: one e-mail (its confirmation link, or its receipt) at most.
+    assert OutboundEmail.objects.filter(signature__isnull=False).count() <= 1
+    assert IdempotentRequest.objects.get().response_status == status
 
 
 def test_api_writes_need_no_csrf_token(host, campaign, make_key):

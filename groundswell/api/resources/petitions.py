@@ -18,7 +18,7 @@ from groundswell.api.access import campaign_for_key
 from groundswell.api.auth import read_auth, request_key, write_auth
 from groundswell.api.cursors import absolute, collection, keyset_page, page_request
 from groundswell.api.idempotency import idempotent, request_fingerprint
-from groundswell.api.recording import signature_record
+from groundswell.api.recording import expected_answer, signature_record
 from groundswell.api.schemas import (
     ERRORS,
     ApiSchema,
@@ -273,10 +273,12 @@ def signature_post(
 ) -> tuple[int, dict[str, object]]:
     api_key = request_key(request)
     access = campaign_for_key(api_key=api_key, slug=slug)
+    payload = body.model_dump()
     (status, answer), _replayed = idempotent(
         api_key=api_key,
         key=idempotency_key,
         fingerprint=request_fingerprint(method="POST", path=request.path, body=request.body),
-        work=lambda: signature_record(api_key=api_key, access=access, payload=body.model_dump()),
+        work=lambda: signature_record(api_key=api_key, access=access, payload=payload),
+        expected=expected_answer(payload),
     )
     return status, answer
