@@ -6,7 +6,10 @@ that page's form does it (a POST). Nothing here decides or changes anything.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -16,6 +19,8 @@ class Confirmation:
     button: str
     consequences: list[str] = field(default_factory=list)
     irreversible: bool = True
+    # The back link's words, when "Cancel, change nothing" would read oddly next to the button.
+    keep: str = ""
 
 
 def campaign_action_confirmation(*, action: str, title: str) -> Confirmation | None:
@@ -100,3 +105,24 @@ def letter_action_confirmation(*, action: str, title: str) -> Confirmation | Non
         ),
     }
     return known.get(action)
+
+
+def target_response_deletion_confirmation(
+    *, responder_name: str, responded_at: datetime
+) -> Confirmation:
+    return Confirmation(
+        title=_("Delete the response of %(name)s?") % {"name": responder_name},
+        button=_("Delete the response"),
+        consequences=[
+            _(
+                "The response of %(name)s of %(date)s is removed from the petition page, "
+                "its timeline and its data."
+            )
+            % {
+                "name": responder_name,
+                "date": date_format(timezone.localtime(responded_at), "DATE_FORMAT"),
+            },
+            _("Updates already written or sent about it are not changed."),
+            _("This cannot be undone: to show it again, record it again."),
+        ],
+    )

@@ -138,6 +138,8 @@ TABLE = [
         {"slug": "campaign", "response_id": "response"},
         {"responder_name": "Dana Whitfield", "stance": "acknowledged",
          "responded_at": "2026-03-02T10:00"}),
+    Row("organizer:campaign_response_delete", GET, (LOGIN, 403, 200, 200, 404, 404, 404),
+        {"slug": "campaign", "response_id": "response"}),
     Row("organizer:campaign_response_delete", POST, (LOGIN, 403, 302, 302, 404, 404, 404),
         {"slug": "campaign", "response_id": "response"}),
     Row("organizer:campaign_outcome", GET,         (LOGIN, 403, 200, 200, 404, 404, 404)),

@@ -275,9 +275,12 @@ def visits(world) -> dict[str, list[Visit]]:
         "organizer:campaign_response_edit": organizer(
             url("organizer:campaign_response_edit", slug, world["response"].pk)
         ),
-        "organizer:campaign_response_delete": organizer(
-            url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
-        ),
+        "organizer:campaign_response_delete": [
+            *organizer(url("organizer:campaign_response_delete", slug, world["response"].pk)),
+            *organizer(
+                url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
+            ),
+        ],
         "organizer:campaign_outcome": organizer(url("organizer:campaign_outcome", slug)),
         "organizer:campaign_milestones": organizer(url("organizer:campaign_milestones", slug)),
         "organizer:campaign_comments": organizer(url("organizer:campaign_comments", slug)),
