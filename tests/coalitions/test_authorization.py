@@ -169,7 +169,10 @@ TABLE = [
     Row("organizer:update_edit", GET,              (LOGIN, 403, 200, 200, 404, 404, 404), UPDATE),
     Row("organizer:update_test", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
     Row("organizer:update_schedule", POST,         (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    # Nobody is in this update's audience: its editors are sent back to it, with the reason.
+    Row("organizer:update_send", GET,              (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
     Row("organizer:update_send", POST,             (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
+    Row("organizer:update_cancel", GET,            (LOGIN, 403, 200, 200, 404, 404, 404), UPDATE),
     Row("organizer:update_cancel", POST,           (LOGIN, 403, 302, 302, 404, 404, 404), UPDATE),
     Row("organizer:delivery_overview", GET,        (LOGIN, 200, 200, 200, 404, 404, 404)),
     Row("organizer:delivery_checkpoint_new", POST, (LOGIN, 403, 302, 302, 404, 404, 404)),
