@@ -86,3 +86,32 @@ def test_later_mail_uses_the_organizers_translated_title(client, campaign, run_o
         version_notices_send_batch(campaign_id=campaign.pk)
 
     assert mail.outbox[-1].subject == "La petición que usted firmó cambió: Cancelen el contrato"
+
+
+def test_the_already_signed_mail_comes_in_the_language_she_signed_in(
+    client, campaign, age_last_notice
+):
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **SPANISH)
+    age_last_notice(11)
+
+    # Someone, perhaps she, types her address again from a browser set to English.
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **ENGLISH)
+
+    repeat = mail.outbox[-1]
+    assert repeat.subject == "Usted ya firmó: Cancel the contract"
+    assert "Esta dirección ya firmó" in repeat.body
+    assert "already signed" not in repeat.body
+    assert OutboundEmail.objects.get(kind="signature-repeat").language == "es"
+
+
+def test_without_a_stored_language_the_already_signed_mail_follows_the_request(
+    client, campaign, age_last_notice
+):
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **SPANISH)
+    Signature.objects.update(language="")  # signed before languages were stored
+    age_last_notice(11)
+
+    client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **ENGLISH)
+
+    assert mail.outbox[-1].subject == "You have already signed: Cancel the contract"
+    assert OutboundEmail.objects.get(kind="signature-repeat").language == "en"
