@@ -6,8 +6,14 @@ that page's form does it (a POST). Nothing here decides or changes anything.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from groundswell.core.templatetags.numbers import number_display
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,8 @@ class Confirmation:
     button: str
     consequences: list[str] = field(default_factory=list)
     irreversible: bool = True
+    # The back link's words, when "Cancel, change nothing" would read oddly next to the button.
+    keep: str = ""
 
 
 def campaign_action_confirmation(*, action: str, title: str) -> Confirmation | None:
@@ -100,3 +108,58 @@ def letter_action_confirmation(*, action: str, title: str) -> Confirmation | Non
         ),
     }
     return known.get(action)
+
+
+def target_response_deletion_confirmation(
+    *, responder_name: str, responded_at: datetime
+) -> Confirmation:
+    return Confirmation(
+        title=_("Delete the response of %(name)s?") % {"name": responder_name},
+        button=_("Delete the response"),
+        consequences=[
+            _(
+                "The response of %(name)s of %(date)s is removed from the petition page, "
+                "its timeline and its data."
+            )
+            % {
+                "name": responder_name,
+                "date": date_format(timezone.localtime(responded_at), "DATE_FORMAT"),
+            },
+            _("Updates already written or sent about it are not changed."),
+            _("This cannot be undone: to show it again, record it again."),
+        ],
+    )
+
+
+def update_send_confirmation(*, subject: str, recipient_count: int) -> Confirmation:
+    return Confirmation(
+        title=_("Send “%(subject)s” now?") % {"subject": subject},
+        button=_("Send now"),
+        consequences=[
+            ngettext(
+                "It goes to the %(count)s person in its audience now, less any address that "
+                "unsubscribed or bounced.",
+                "It goes to the %(count)s people in its audience now, less any address that "
+                "unsubscribed or bounced.",
+                recipient_count,
+            )
+            % {"count": number_display(recipient_count)},
+            _("An e-mail once sent cannot be recalled: cancelling stops only what is not sent."),
+        ],
+    )
+
+
+def update_cancel_confirmation(*, subject: str, sending: bool) -> Confirmation:
+    if sending:
+        stops = _("Sending stops after the batch in hand; what was already sent stays sent.")
+    else:
+        stops = _("It will never be sent.")
+    return Confirmation(
+        title=_("Cancel “%(subject)s”?") % {"subject": subject},
+        button=_("Cancel the update"),
+        consequences=[
+            stops,
+            _("A cancelled update cannot be resumed: to send it after all, write a new one."),
+        ],
+        keep=_("Keep the update"),
+    )

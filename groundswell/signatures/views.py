@@ -133,7 +133,8 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """GET only shows a button: mail scanners open links, and must never confirm anyone."""
+    """GET only shows a button (or, once confirmed, the confirmed page again): mail scanners
+    open links, and must never confirm anyone."""
     campaign = campaign_for_signing(slug=slug)
     context: dict[str, object] = {"campaign": campaign}
     try:
@@ -151,9 +152,11 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
         if signature is None:
             raise SigningError(_("This confirmation link does not match a signature here."))
-        context["already_confirmed"] = signature.confirmed_at is not None
-        if not context["already_confirmed"]:
-            context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
+        if signature.confirmed_at is not None:
+            # Opened again: the page the confirmation showed, sharing and next steps included
+            # (what pressing the button again would show), confirming nothing.
+            return _confirmed_page(request, campaign, public_id=public_id, newly_confirmed=False)
+        context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
         return render(request, "signatures/confirm.html", context)
     except SigningError as error:
         context["message"] = str(error)

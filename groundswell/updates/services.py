@@ -175,10 +175,20 @@ def update_recipient_count(*, update: Update) -> int:
     return audience_people(update=update).count()
 
 
-def _check_sendable(*, update: Update, user: User | None) -> None:
+def _check_sendable(*, update: Update, user: User | None) -> int:
     _check_audience(update=update, user=user)
-    if not update_recipient_count(update=update):
+    recipient_count = update_recipient_count(update=update)
+    if not recipient_count:
         raise UpdateError(_("Nobody is in this audience yet: there is no one to send it to."))
+    return recipient_count
+
+
+def update_send_check(*, update: Update, user: User | None) -> int:
+    """How many people sending now would reach, or the UpdateError update_send_now would raise:
+    a confirmation page must not offer what its form would be refused."""
+    if update.status not in SCHEDULABLE_UPDATE_STATUSES:
+        raise UpdateError(_("This update was already sent or cancelled."))
+    return _check_sendable(update=update, user=user)
 
 
 def update_schedule(

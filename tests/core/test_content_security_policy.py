@@ -275,9 +275,12 @@ def visits(world) -> dict[str, list[Visit]]:
         "organizer:campaign_response_edit": organizer(
             url("organizer:campaign_response_edit", slug, world["response"].pk)
         ),
-        "organizer:campaign_response_delete": organizer(
-            url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
-        ),
+        "organizer:campaign_response_delete": [
+            *organizer(url("organizer:campaign_response_delete", slug, world["response"].pk)),
+            *organizer(
+                url("organizer:campaign_response_delete", slug, world["response"].pk), 302, "post"
+            ),
+        ],
         "organizer:campaign_outcome": organizer(url("organizer:campaign_outcome", slug)),
         "organizer:campaign_milestones": organizer(url("organizer:campaign_milestones", slug)),
         "organizer:campaign_comments": organizer(url("organizer:campaign_comments", slug)),
@@ -390,10 +393,16 @@ def visits(world) -> dict[str, list[Visit]]:
         "organizer:update_schedule": organizer(
             url("organizer:update_schedule", update.pk), 302, "post"
         ),
-        "organizer:update_send": organizer(url("organizer:update_send", update.pk), 302, "post"),
-        "organizer:update_cancel": organizer(
-            url("organizer:update_cancel", update.pk), 302, "post"
-        ),
+        "organizer:update_send": [
+            # Nobody is in its audience: back to the update (the confirmation page is the one
+            # update_cancel renders).
+            *organizer(url("organizer:update_send", update.pk), 302),
+            *organizer(url("organizer:update_send", update.pk), 302, "post"),
+        ],
+        "organizer:update_cancel": [
+            *organizer(url("organizer:update_cancel", update.pk)),
+            *organizer(url("organizer:update_cancel", update.pk), 302, "post"),
+        ],
         "organizer:delivery_overview": organizer(url("organizer:delivery_overview", slug)),
         "organizer:delivery_checkpoint_new": organizer(
             url("organizer:delivery_checkpoint_new", slug), 302, "post"

@@ -71,6 +71,44 @@ def test_a_confirmed_link_opened_again_says_so(client, campaign, signed):
     assert "already confirmed" in response.content.decode()
 
 
+def sharing_and_next_steps(page: str) -> str:
+    """From the share buttons to the end of the "what to do next" list."""
+    start = page.index('<section class="share"')
+    return page[start : page.index("</section>", page.index('data-testid="what-next"'))]
+
+
+def test_a_confirmed_link_opened_again_offers_the_same_sharing_and_next_steps(client, campaign):
+    client.post(reverse("signatures:sign", kwargs={"slug": campaign.slug}), sign_data())
+    link = confirmation_link_from_outbox()
+    first = client.post(link).content.decode()
+    confirmed_at = Signature.objects.get().confirmed_at
+
+    again = client.get(link)
+
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert "Your signature is already confirmed" in page
+    assert "Thank you — your signature is confirmed" not in page
+    assert "Confirm my signature" not in page
+    assert 'data-testid="share-url"' in page and 'data-testid="next-share"' in page
+    assert sharing_and_next_steps(page) == sharing_and_next_steps(first)
+    assert Signature.objects.get().confirmed_at == confirmed_at
+    assert count(campaign) == 1
+
+
+def test_an_expired_link_of_a_confirmed_signature_stays_refused(client, campaign, signed, settings):
+    signature = signed(confirm=True)
+    token = confirmation_token_make(public_id=signature.public_id)
+    settings.SIGNATURE_CONFIRMATION_MAX_AGE = -1
+
+    response = client.get(reverse("signatures:confirm", args=[campaign.slug, token]))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "expired" in page
+    assert 'data-testid="share-url"' not in page
+
+
 def test_a_forged_link_is_refused(client, campaign, signed):
     signature = signed(confirm=False)
     forged = f"{signature.public_id}:1abcde:not-a-real-signature"

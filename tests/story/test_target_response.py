@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,3 +259,74 @@ def test_a_response_of_another_campaign_is_not_found(client, campaign, owner, ma
 
     assert client.post(url).status_code == 404
     assert TargetResponse.objects.filter(pk=other.pk).exists()
+
+
+def test_deleting_a_response_first_shows_what_will_be_deleted_and_deletes_nothing(
+    client, campaign, owner
+):
+    response = record(campaign)
+    client.force_login(owner)
+    url = reverse("organizer:campaign_response_delete", args=[campaign.slug, response.pk])
+
+    page = client.get(url)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Delete the response of Dana Whitfield?" in body
+    assert "removed from the petition page" in body
+    assert f'<form method="post" action="{url}">' in body
+    assert "csrfmiddlewaretoken" in body
+    assert f'href="{reverse("organizer:campaign_responses", args=[campaign.slug])}"' in body
+    assert TargetResponse.objects.filter(pk=response.pk).exists()
+    assert TimelineEntry.objects.filter(kind="response").exists()
+
+
+def test_only_the_confirmation_pages_post_deletes_the_response(client, campaign, owner):
+    response = record(campaign)
+    client.force_login(owner)
+    url = reverse("organizer:campaign_response_delete", args=[campaign.slug, response.pk])
+
+    answer = client.post(url)
+
+    assert answer.url == reverse("organizer:campaign_responses", args=[campaign.slug])
+    assert not TargetResponse.objects.exists()
+    assert not TimelineEntry.objects.filter(kind="response").exists()
+
+
+def test_the_delete_post_needs_the_forms_csrf_token(campaign, owner):
+    response = record(campaign)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    url = reverse("organizer:campaign_response_delete", args=[campaign.slug, response.pk])
+
+    assert client.post(url).status_code == 403
+    assert TargetResponse.objects.filter(pk=response.pk).exists()
+
+
+def test_the_list_links_to_the_confirmation_rather_than_deleting_at_once(client, campaign, owner):
+    response = record(campaign)
+    client.force_login(owner)
+    url = reverse("organizer:campaign_response_delete", args=[campaign.slug, response.pk])
+
+    body = client.get(reverse("organizer:campaign_responses", args=[campaign.slug])).content
+    page = body.decode()
+
+    assert f'href="{url}"' in page
+    assert f'action="{url}"' not in page
+    assert "data-confirm" not in page
+
+
+def test_those_who_may_not_delete_are_refused_the_confirmation_as_the_deletion(
+    client, campaign, viewer, outsider, make_org, make_user
+):
+    response = record(campaign)
+    partner = Partner.objects.create(campaign=campaign, organization=make_org(), slug="p")
+    partner_staff = make_user(partner.organization, role=Role.OWNER)
+    url = reverse("organizer:campaign_response_delete", args=[campaign.slug, response.pk])
+    answers = []
+    for person in (outsider, viewer, partner_staff):
+        client.force_login(person)
+        answers.append((client.get(url).status_code, client.post(url).status_code))
+
+    assert answers == [(404, 404), (403, 403), (404, 404)]
+    assert TargetResponse.objects.filter(pk=response.pk).exists()

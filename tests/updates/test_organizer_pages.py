@@ -126,3 +126,135 @@ def test_a_partner_writes_to_its_own_supporters_and_the_host_does_not_see_it(
     assert client.get(reverse("organizer:update", args=[update.pk])).status_code == 404
     listing = client.get(reverse("organizer:campaign_updates", args=[campaign.slug]))
     assert "We delivered" not in listing.content.decode()
+
+
+# Sending and cancelling cannot be undone: each button opens a page saying what will happen, and
+# only that page's form (a POST) does it.
+
+
+def test_sending_first_shows_whom_it_goes_to_and_sends_nothing(
+    client, owner, campaign, consenting_signers
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=3)
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+    url = reverse("organizer:update_send", args=[update.pk])
+
+    page = client.get(url)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Send “We delivered” now?" in body
+    assert "It goes to the 3 people in its audience now" in body
+    assert "cannot be recalled" in body
+    assert f'<form method="post" action="{url}">' in body
+    assert "csrfmiddlewaretoken" in body
+    assert f'href="{reverse("organizer:update", args=[update.pk])}"' in body
+    assert Update.objects.get().status == UpdateStatus.DRAFT
+    assert mail.outbox == []
+
+
+def test_cancelling_first_shows_what_stops_and_changes_nothing(
+    client, owner, campaign, consenting_signers
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=1)
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+    url = reverse("organizer:update_cancel", args=[update.pk])
+
+    page = client.get(url)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Cancel “We delivered”?" in body
+    assert "It will never be sent." in body
+    assert "cannot be resumed" in body
+    assert "Keep the update" in body
+    assert f'<form method="post" action="{url}">' in body
+    assert Update.objects.get().status == UpdateStatus.DRAFT
+
+
+def test_cancelling_an_update_being_sent_says_what_was_sent_stays_sent(
+    client, owner, campaign, make_update
+):
+    update = make_update()
+    Update.objects.filter(pk=update.pk).update(status=UpdateStatus.SENDING)
+    client.force_login(owner)
+
+    body = client.get(reverse("organizer:update_cancel", args=[update.pk])).content.decode()
+
+    assert "what was already sent stays sent" in body
+    assert "It will never be sent." not in body
+    assert Update.objects.get().status == UpdateStatus.SENDING
+
+
+def test_the_update_page_links_to_the_confirmations_rather_than_acting_at_once(
+    client, owner, campaign, consenting_signers
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=1)
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+    send = reverse("organizer:update_send", args=[update.pk])
+    cancel = reverse("organizer:update_cancel", args=[update.pk])
+
+    page = client.get(reverse("organizer:update", args=[update.pk])).content.decode()
+
+    assert f'href="{send}"' in page and f'href="{cancel}"' in page
+    assert f'action="{send}"' not in page and f'action="{cancel}"' not in page
+    assert "data-confirm" not in page and "confirm.js" not in page
+
+
+def test_a_confirmation_of_what_can_no_longer_happen_leads_back_to_the_update(
+    client, owner, campaign, consenting_signers
+):
+    consenting_signers(campaign=campaign, organization=campaign.organization, count=1)
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+    client.post(reverse("organizer:update_cancel", args=[update.pk]))
+
+    answers = [
+        client.get(reverse(f"organizer:{name}", args=[update.pk]), follow=True)
+        for name in ("update_send", "update_cancel")
+    ]
+
+    for answer in answers:
+        assert answer.redirect_chain == [(reverse("organizer:update", args=[update.pk]), 302)]
+        assert "already sent or cancelled" in answer.content.decode()
+    assert Update.objects.get().status == UpdateStatus.CANCELLED
+
+
+def test_sending_to_an_empty_audience_is_refused_before_asking(client, owner, campaign):
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+
+    answer = client.get(reverse("organizer:update_send", args=[update.pk]), follow=True)
+
+    assert answer.redirect_chain == [(reverse("organizer:update", args=[update.pk]), 302)]
+    assert "Nobody is in this audience" in answer.content.decode()
+
+
+def test_those_who_may_not_send_or_cancel_are_refused_the_confirmations_too(
+    client, owner, viewer, outsider, campaign
+):
+    client.force_login(owner)
+    compose(client, campaign)
+    update = Update.objects.get()
+    answers = {}
+    for person, who in ((viewer, "viewer"), (outsider, "outsider")):
+        client.force_login(person)
+        for name in ("update_send", "update_cancel"):
+            url = reverse(f"organizer:{name}", args=[update.pk])
+            answers[who, name] = (client.get(url).status_code, client.post(url).status_code)
+
+    assert answers == {
+        ("viewer", "update_send"): (403, 403),
+        ("viewer", "update_cancel"): (403, 403),
+        ("outsider", "update_send"): (404, 404),
+        ("outsider", "update_cancel"): (404, 404),
+    }
+    assert Update.objects.get().status == UpdateStatus.DRAFT

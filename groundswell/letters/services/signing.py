@@ -18,7 +18,7 @@ from typing import cast
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -255,9 +255,11 @@ def _work_address_already_handled(
     if verified is not None:
         if verified.notified_at is None or verified.notified_at < now - RENOTIFY_AFTER:
             Signatory.objects.filter(pk=verified.pk).update(notified_at=now)
-            _queue_work_address_email(
-                to=work_email, kind=ALREADY_SIGNED_EMAIL_KIND, signatory=verified
-            )
+            # In the language its owner signed in, not that of whoever typed the address now.
+            with translation.override(verified.language or get_language()):
+                _queue_work_address_email(
+                    to=work_email, kind=ALREADY_SIGNED_EMAIL_KIND, signatory=verified
+                )
         return True
     return same_address.filter(notified_at__gte=now - RENOTIFY_AFTER).exists()
 

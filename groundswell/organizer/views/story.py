@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from groundswell.accounts.models import EDITING_ROLES, User
 from groundswell.accounts.requests import MemberRequest
@@ -22,6 +23,7 @@ from groundswell.campaigns.responses import (
     target_responses,
 )
 from groundswell.campaigns.services import CampaignTransitionError, campaign_outcome_set
+from groundswell.organizer.confirmations import target_response_deletion_confirmation
 from groundswell.organizer.forms import MilestonesForm, OutcomeForm, TargetResponseForm
 from groundswell.organizer.permissions import campaign_for_member
 from groundswell.updates.audiences import HOST_SIGNERS
@@ -81,10 +83,19 @@ def response_edit(request: MemberRequest, slug: str, response_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def response_delete(request: MemberRequest, slug: str, response_id: int) -> HttpResponse:
+    """GET: the confirmation page, naming the response; POST: the deletion."""
     campaign = campaign_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).campaign
-    target_response_delete(response=target_response_get(campaign=campaign, response_id=response_id))
+    response = target_response_get(campaign=campaign, response_id=response_id)
+    if request.method == "GET":
+        confirmation = target_response_deletion_confirmation(
+            responder_name=response.responder_name, responded_at=response.responded_at
+        )
+        back_to = reverse("organizer:campaign_responses", args=[slug])
+        context = {"confirmation": confirmation, "back_to": back_to}
+        return render(request, "organizer/confirm.html", context)
+    target_response_delete(response=response)
     messages.success(request, _("Response deleted."))
     return redirect("organizer:campaign_responses", slug=slug)
 

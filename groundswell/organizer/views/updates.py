@@ -23,6 +23,11 @@ from groundswell.campaigns.models import Campaign
 from groundswell.core.templatetags.numbers import number_display
 from groundswell.events.models import Event
 from groundswell.letters.models import Letter
+from groundswell.organizer.confirmations import (
+    Confirmation,
+    update_cancel_confirmation,
+    update_send_confirmation,
+)
 from groundswell.organizer.permissions import (
     campaign_for_member,
     event_for_member,
@@ -46,6 +51,7 @@ from groundswell.updates.services import (
     update_edit,
     update_recipient_count,
     update_schedule,
+    update_send_check,
     update_send_now,
     update_test_send,
     update_unschedule,
@@ -281,10 +287,26 @@ def update_schedule_view(request: MemberRequest, update_id: int) -> HttpResponse
     return _done(request, update, None, _("The update is scheduled."))
 
 
+def _confirm(request: MemberRequest, update: Update, confirmation: Confirmation) -> HttpResponse:
+    back_to = reverse("organizer:update", kwargs={"update_id": update.pk})
+    context = {"confirmation": confirmation, "back_to": back_to}
+    return render(request, "organizer/confirm.html", context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def update_send(request: MemberRequest, update_id: int) -> HttpResponse:
+    """GET: the confirmation page, saying how many it goes to; POST: sending."""
     update, _role = update_for_member(user=request.user, update_id=update_id, roles=EDITING_ROLES)
+    if request.method == "GET":
+        try:
+            recipient_count = update_send_check(update=update, user=request.user)
+        except UpdateError as error:
+            return _done(request, update, error, "")
+        confirmation = update_send_confirmation(
+            subject=update.subject, recipient_count=recipient_count
+        )
+        return _confirm(request, update, confirmation)
     try:
         update_send_now(update=update, user=request.user)
     except UpdateError as error:
@@ -293,9 +315,18 @@ def update_send(request: MemberRequest, update_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def update_cancel_view(request: MemberRequest, update_id: int) -> HttpResponse:
+    """GET: the confirmation page, saying what stops; POST: cancelling."""
     update, _role = update_for_member(user=request.user, update_id=update_id, roles=EDITING_ROLES)
+    if request.method == "GET":
+        if update.status not in CANCELLABLE_UPDATE_STATUSES:
+            gone = UpdateError(_("This update was already sent or cancelled."))
+            return _done(request, update, gone, "")
+        confirmation = update_cancel_confirmation(
+            subject=update.subject, sending=update.status == UpdateStatus.SENDING
+        )
+        return _confirm(request, update, confirmation)
     try:
         update_cancel(update=update)
     except UpdateError as error:

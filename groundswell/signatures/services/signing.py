@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -209,7 +209,9 @@ def _signature_repeat(
         change = coalition_change_request(
             signature=existing, partner=partner, consents=consents, now=now
         )
-        mail = _repeat_email(campaign=campaign, signature=existing, change=change)
+        # In the language its owner signed in, not that of whoever typed the address now.
+        with translation.override(existing.language or get_language()):
+            mail = _repeat_email(campaign=campaign, signature=existing, change=change)
         outbound_email = OutboundEmail.objects.create(**mail, signature_id=existing.pk)
         outbound_email_send_soon(email_id=outbound_email.pk)
     return SigningOutcome(signature_id=existing.pk, created=False)
