@@ -5,10 +5,17 @@ does; serving it from the shared cache for PUBLIC_PAGE_CACHE_SECONDS makes page 
 nothing, at the price of a count that is at most that many seconds old. Logged-in organizers,
 visitors with a one-off message and anything but GET/HEAD bypass the cache; a cookie alone
 does not (see _anonymous_without_messages).
+
+When a copy turns stale, one request renders the page again (it wins a short lock in the cache)
+while the others keep getting the stale copy: at a thousand requests a second, dozens would
+otherwise arrive during that render, miss together and render the same page at once (slowest
+on the biggest campaigns, the ones under load). A stale copy is kept at most STALE_SECONDS past
+its time, in case the renderer dies.
 """
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Hashable
 from functools import wraps
 
@@ -27,6 +34,10 @@ from groundswell.core.process_cache import process_cached
 
 View = Callable[..., HttpResponse]
 MESSAGES_COOKIE = CookieStorage.cookie_name
+# How long a stale copy may still be served while one request renders the page again, and how
+# long that request holds the right to (after which another may try).
+STALE_SECONDS = 30
+RENDER_LOCK_SECONDS = 10
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -49,21 +60,22 @@ def cached_public_page(view: View) -> View:
             return view(request, *args, **kwargs)
         key = _cache_key(request)
         stored = cache.get(key)
-        if stored is not None:
-            status, content_type, content, extra_headers = stored
+        if stored is not None and len(stored) != 5:  # kept by an earlier release
+            stored = None
+        if stored is not None and (
+            stored[0] > time.time() or not cache.add(f"{key}:render", 1, RENDER_LOCK_SECONDS)
+        ):
+            _fresh_until, status, content_type, content, extra_headers = stored
             response = HttpResponse(content, status=status, content_type=content_type)
             for name, value in extra_headers:
                 response[name] = value
         else:
-            response = view(request, *args, **kwargs)
-            if response.status_code in (200, 404) and not response.streaming:
-                extra = [
-                    (name, response[name])
-                    for name in ("Access-Control-Allow-Origin",)
-                    if response.has_header(name)
-                ]
-                value = (response.status_code, response["Content-Type"], response.content, extra)
-                cache.set(key, value, seconds)
+            try:
+                response = view(request, *args, **kwargs)
+                _keep(key, response, seconds)
+            finally:
+                if stored is not None:
+                    cache.delete(f"{key}:render")
         patch_cache_control(response, public=True, max_age=seconds)
         # The page's language follows the switcher's cookie as well as Accept-Language (which
         # LocaleMiddleware adds): a cache in front, or a browser, must not give a copy it kept
@@ -72,6 +84,19 @@ def cached_public_page(view: View) -> View:
         return response
 
     return wrapper
+
+
+def _keep(key: str, response: HttpResponse, seconds: int) -> None:
+    if response.status_code not in (200, 404) or response.streaming:
+        return
+    extra = [
+        (name, response[name])
+        for name in ("Access-Control-Allow-Origin",)
+        if response.has_header(name)
+    ]
+    fresh_until = time.time() + seconds
+    value = (fresh_until, response.status_code, response["Content-Type"], response.content, extra)
+    cache.set(key, value, seconds + STALE_SECONDS)
 
 
 # Stand-ins for the per-visitor values of a page rendered once; random, so no text typed into a

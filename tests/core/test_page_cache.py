@@ -1,0 +1,102 @@
+"""The public page cache under a spike: when a copy turns stale, one request renders the page
+again while everyone else keeps getting the stale copy, instead of all rendering it at once."""
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from groundswell.core import page_cache
+from groundswell.core.page_cache import RENDER_LOCK_SECONDS, STALE_SECONDS, cached_public_page
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(page_cache.time, "time", clock.time)
+    return clock
+
+
+@pytest.fixture
+def page(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    renders: list[int] = []
+
+    @cached_public_page
+    def view(request):
+        renders.append(1)
+        return HttpResponse(f"render {len(renders)}")
+
+    def get() -> str:
+        return view(RequestFactory().get("/p/spike/")).content.decode()
+
+    get.renders = renders  # type: ignore[attr-defined]
+    return get
+
+
+def test_a_fresh_copy_is_served_without_rendering(page, clock):
+    assert page() == "render 1"
+    clock.now += 4
+
+    assert page() == "render 1"
+    assert len(page.renders) == 1
+
+
+def test_once_stale_one_request_renders_while_the_others_get_the_stale_copy(page, clock):
+    page()
+    clock.now += 6
+    lock = page_cache._cache_key(RequestFactory().get("/p/spike/")) + ":render"
+    # Another request is rendering the page: it holds the lock.
+    assert cache.add(lock, 1, RENDER_LOCK_SECONDS)
+
+    assert page() == "render 1"
+    assert len(page.renders) == 1
+
+    cache.delete(lock)  # that render finished (or its lock ran out)
+    assert page() == "render 2"
+    assert page() == "render 2"  # fresh again: nobody renders
+    assert len(page.renders) == 2
+
+
+def test_the_renderer_gives_the_lock_back_even_when_the_view_fails(settings, clock):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    failing = {"now": False}
+
+    @cached_public_page
+    def view(request):
+        if failing["now"]:
+            raise RuntimeError("database away")
+        return HttpResponse("page")
+
+    request = RequestFactory().get("/p/spike/")
+    view(request)
+    clock.now += 6
+    failing["now"] = True
+    with pytest.raises(RuntimeError):
+        view(request)
+    failing["now"] = False
+
+    assert view(request).content == b"page"
+    assert cache.get(page_cache._cache_key(request) + ":render") is None
+
+
+def test_a_stale_copy_is_not_kept_for_ever(page, settings, monkeypatch):
+    timeouts = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        page_cache.cache,
+        "set",
+        lambda key, value, timeout: timeouts.append(timeout) or real_set(key, value, timeout),
+    )
+
+    page()
+
+    assert timeouts == [settings.PUBLIC_PAGE_CACHE_SECONDS + STALE_SECONDS]
