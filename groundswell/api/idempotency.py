@@ -17,9 +17,11 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,10 +112,10 @@ def _claim(
         "response_body": body,
         "created_at": now,
     }
-    fields = [meta.get_field(name) for name in values]
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    fields = [cast(Field, meta.get_field(name)) for name in values]
+    columns = ", ".join(quote(field.column) for field in fields)
     params = [
-        field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+        field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
     with connection.cursor() as cursor:

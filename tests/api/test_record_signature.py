@@ -181,7 +181,9 @@ def test_a_refused_request_stores_no_answer(api, host, campaign, make_key):
 )
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    ("extra", "status"), [({"confirmed_by": "organizer"}, 201), ({}, 202)], ids=["vouched", "pending"]
+    ("extra", "status"),
+    [({"confirmed_by": "organizer"}, 201), ({}, 202)],
+    ids=["vouched", "pending"],
 )
 def test_concurrent_retries_record_one_signature_and_get_one_answer(
     host, campaign, make_key, extra, status
