@@ -27,7 +27,9 @@ def received(collector):
 
 
 def link_in(text: str) -> str:
-    return re.search(r"https://sign\.example\.org/unsubscribe/\S+?/(?=[\s\"<]|$)", text).group(0)
+    return re.search(
+        r"https://sign\.example\.org/unsubscribe/\S+?/(?:\?lang=[a-z-]+)?(?=[\s\"<]|$)", text
+    ).group(0)
 
 
 def test_each_recipient_gets_their_own_message_headers_and_link(
