@@ -1,8 +1,15 @@
-"""An update as an e-mail: the text rendered once per update, then per recipient only the
-personal unsubscribe link, and the headers mail providers require of bulk mail (RFC 8058)."""
+"""An update as an e-mail: the text rendered once per update and language, then per recipient
+only the personal unsubscribe link, and the headers mail providers require of bulk mail
+(RFC 8058).
+
+The update's own subject and text are the organizer's words, in whatever language they wrote
+them; what surrounds them (why the person gets it, the links, how to unsubscribe, the page the
+link opens) is in the recipient's language: the one they signed, or RSVPed, in.
+"""
 
 from email.utils import formataddr, parseaddr
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,8 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from groundswell.campaigns.models import Campaign
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.signed_links import SignedLink, absolute_url
 from groundswell.core.text import one_line
+from groundswell.events.models import Event
+from groundswell.letters.models import Letter
+from groundswell.letters.translations import letter_in_language
 from groundswell.updates.models import Update
 
 # Never expires: a link in an e-mail from years ago must still unsubscribe. It names the
@@ -23,28 +35,58 @@ UNSUBSCRIBE_LINK = "List-Unsubscribe"
 LINK_HOLE = "https://unsubscribe-hole.invalid/7c1b9e"
 TO_HOLE = "to-hole-7c1b9e@to-hole.invalid"
 MESSAGE_ID_HOLE = "message-id-hole-7c1b9e"
+# The unsubscribe link's query parameter naming the language of the e-mail it came in, which the
+# page it opens is shown in. Not signed: it chooses nothing but the words of the page.
+LINK_LANGUAGE = "lang"
 
 
-def unsubscribe_url(*, organization_id: int, organization_slug: str, address_hash: str) -> str:
+def recipient_language(stored: str | None) -> str:
+    """The language to write to someone in: the one stored with them while it is still one of
+    the site's, else the site's default (nothing stored: they came before languages were)."""
+    if stored and stored in dict(settings.LANGUAGES):
+        return stored
+    return settings.LANGUAGE_CODE
+
+
+def unsubscribe_url(
+    *, organization_id: int, organization_slug: str, address_hash: str, language: str = ""
+) -> str:
+    """The personal link; with `language`, the page it opens is in that language."""
     token = UNSUBSCRIBE_LINKS.make(f"{organization_id}:{address_hash}")
-    return absolute_url(
-        reverse("updates:unsubscribe", kwargs={"organization": organization_slug, "token": token})
+    path = reverse(
+        "updates:unsubscribe", kwargs={"organization": organization_slug, "token": token}
     )
+    if language:
+        path = f"{path}?{urlencode({LINK_LANGUAGE: language})}"
+    return absolute_url(path)
+
+
+def _about_in_language(update: Update, language: str) -> Campaign | Letter | Event | None:
+    """What the update is about, titled as a visitor reading `language` sees it (the
+    organizers' translation of a petition's or letter's title, when there is one)."""
+    if update.campaign is not None:
+        return campaign_in_language(campaign=update.campaign, language=language).campaign
+    if update.letter is not None:
+        return letter_in_language(letter=update.letter, language=language).letter
+    return update.event
 
 
 class RenderedUpdate:
-    """What every recipient's e-mail shares, rendered once."""
+    """What every recipient's e-mail in one language shares, rendered once."""
 
-    def __init__(self, update: Update, *, subject_prefix: str = "") -> None:
-        about = update.campaign or update.letter or update.event
+    def __init__(self, update: Update, *, language: str, subject_prefix: str = "") -> None:
+        self.language = recipient_language(language)
+        about = _about_in_language(update, self.language)
         context = {
             "update": update,
             "organization": update.organization,
             "about": about,
             "about_url": absolute_url(about.get_absolute_url()) if about else "",
             "unsubscribe_url": LINK_HOLE,
+            # Organizers write in the site's default language (see campaigns.translations).
+            "original_language": settings.LANGUAGE_CODE,
         }
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             self.text = render_to_string("updates/email/update.txt", context)
             self.html = render_to_string("updates/email/update.html", context)
         self.subject = one_line(f"{subject_prefix}{update.subject}")
@@ -74,6 +116,21 @@ class RenderedUpdate:
         )
         message.attach_alternative(self.html.replace(LINK_HOLE, unsubscribe_url), "text/html")
         return message
+
+
+class RenderedUpdates:
+    """An update rendered once per language, as a send task meets its recipients' languages."""
+
+    def __init__(self, update: Update) -> None:
+        self.update = update
+        self._by_language: dict[str, RenderedUpdate] = {}
+
+    def in_language(self, language: str) -> RenderedUpdate:
+        rendered = self._by_language.get(language)
+        if rendered is None:
+            rendered = RenderedUpdate(self.update, language=language)
+            self._by_language[language] = rendered
+        return rendered
 
 
 class MessageBytes:
@@ -118,8 +175,14 @@ class MessageBytes:
 
 
 def update_message(
-    *, update: Update, to: str, unsubscribe_url: str, subject_prefix: str, message_id: str | None
+    *,
+    update: Update,
+    to: str,
+    unsubscribe_url: str,
+    subject_prefix: str,
+    message_id: str | None,
+    language: str,
 ) -> EmailMultiAlternatives:
-    return RenderedUpdate(update, subject_prefix=subject_prefix).message(
+    return RenderedUpdate(update, language=language, subject_prefix=subject_prefix).message(
         to=to, unsubscribe_url=unsubscribe_url, message_id=message_id
     )

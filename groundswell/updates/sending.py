@@ -29,7 +29,12 @@ from groundswell.core.jobs import enqueue_now
 from groundswell.core.outbox import permanent_failure
 from groundswell.updates.addresses import address_hash
 from groundswell.updates.audiences import HOST_SIGNERS, RECIPIENT_OWNERS, audience_people
-from groundswell.updates.messages import MessageBytes, RenderedUpdate, unsubscribe_url
+from groundswell.updates.messages import (
+    MessageBytes,
+    RenderedUpdates,
+    recipient_language,
+    unsubscribe_url,
+)
 from groundswell.updates.models import (
     RecipientStatus,
     Suppression,
@@ -87,12 +92,13 @@ def update_send(*, update_id: int, time_budget_seconds: float | None = None) -> 
     if lease is None:
         return outcome
     try:
-        update = Update.objects.select_related("organization", "campaign", "letter").get(
+        update = Update.objects.select_related("organization", "campaign", "letter", "event").get(
             pk=update_id
         )
         if update.recipients_listed_at is None:
             update_recipients_list(update=update)
-        rendered = RenderedUpdate(update)
+        # Each language the recipients read is rendered once, when the first of them comes up.
+        renderings = RenderedUpdates(update)
         pacer = Pacer(settings.UPDATE_SEND_RATE)
         while True:
             lease = _lease_renew(update_id=update_id, lease=lease)
@@ -102,7 +108,9 @@ def update_send(*, update_id: int, time_budget_seconds: float | None = None) -> 
             if not batch:
                 outcome.finished = update_finish_if_done(update_id=update_id)
                 return outcome
-            _batch_send(update=update, rendered=rendered, batch=batch, pacer=pacer, into=outcome)
+            _batch_send(
+                update=update, renderings=renderings, batch=batch, pacer=pacer, into=outcome
+            )
             if time.monotonic() > deadline:
                 _lease_release(update_id=update_id, lease=lease)
                 lease = None
@@ -183,23 +191,33 @@ class _Addressee:
     recipient_id: int
     address: str
     address_hash: str
+    language: str
 
 
 def _addressees(*, ids: list[int]) -> list[_Addressee]:
+    """Each recipient's address and language, read from its owner row (only one of the three is
+    set) in one query for the batch."""
     rows = UpdateRecipient.objects.filter(pk__in=ids).values_list(
-        "pk", "signature__email", "signatory__personal_email", "rsvp__email"
+        "pk",
+        "signature__email",
+        "signatory__personal_email",
+        "rsvp__email",
+        "signature__language",
+        "signatory__language",
+        "rsvp__language",
     )
     addressees = []
-    for recipient_id, signature_email, signatory_email, rsvp_email in rows:
+    for recipient_id, signature_email, signatory_email, rsvp_email, *languages in rows:
         address = signature_email or signatory_email or rsvp_email or ""
-        addressees.append(_Addressee(recipient_id, address, address_hash(address)))
+        language = recipient_language(next((code for code in languages if code), None))
+        addressees.append(_Addressee(recipient_id, address, address_hash(address), language))
     return sorted(addressees, key=lambda addressee: addressee.recipient_id)
 
 
 def _batch_send(
     *,
     update: Update,
-    rendered: RenderedUpdate,
+    renderings: RenderedUpdates,
     batch: list[int],
     pacer: Pacer,
     into: SendOutcome,
@@ -224,14 +242,20 @@ def _batch_send(
     if not to_send:
         return
     with get_connection() as smtp, _marks_without_waiting_for_the_disk():
-        # Made once a batch, so that the Date header stays current.
-        fast = MessageBytes.made(rendered) if isinstance(smtp, SMTPBackend) else None
+        # Made once a batch and language, so that the Date header stays current.
+        fast_path = isinstance(smtp, SMTPBackend)
+        fast_by_language: dict[str, MessageBytes | None] = {}
         for addressee in to_send:
             pacer.wait()
+            rendered = renderings.in_language(addressee.language)
+            if fast_path and addressee.language not in fast_by_language:
+                fast_by_language[addressee.language] = MessageBytes.made(rendered)
+            fast = fast_by_language.get(addressee.language)
             link = unsubscribe_url(
                 organization_id=update.organization_id,
                 organization_slug=update.organization.slug,
                 address_hash=addressee.address_hash,
+                language=addressee.language,
             )
             message_id = f"update-{update.pk}.{addressee.recipient_id}"
             data = (

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization, User
@@ -145,8 +146,9 @@ def update_unschedule(*, update: Update) -> None:
 
 
 def update_test_send(*, update: Update, to: str) -> None:
-    """The update as its recipients will see it, to one address (the organizer's own), now.
-    Its unsubscribe link goes nowhere: the organizer must not unsubscribe themself."""
+    """The update as its recipients will see it, to one address (the organizer's own), now, in
+    the language the organizer is reading. Its unsubscribe link goes nowhere: the organizer must
+    not unsubscribe themself."""
     if not to:
         raise UpdateError(_("Your account has no e-mail address to send a test to."))
     message = update_message(
@@ -155,6 +157,7 @@ def update_test_send(*, update: Update, to: str) -> None:
         unsubscribe_url=f"{settings.GROUNDSWELL_BASE_URL}/",
         subject_prefix=_("[Test] "),
         message_id=None,
+        language=get_language(),
     )
     message.extra_headers.pop(UNSUBSCRIBE_LINK, None)
     _send_one(message)
