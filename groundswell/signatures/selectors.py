@@ -1,12 +1,14 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
-from groundswell.core.databases import reporting_database
+from groundswell.core.databases import fetchone_prepared, reporting_database
 from groundswell.signatures.models import (
     CONFIRMED_BY_ORGANIZER,
     CoalitionTally,
@@ -240,20 +242,16 @@ class SignerSharing:
 
 
 def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | None:
-    """What a signer's share links carry and how many people they brought: one query."""
-    brought = (
-        Signature.objects.filter(referred_by=OuterRef("pk"), confirmed_at__isnull=False)
-        .order_by()
-        .values("referred_by")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    row = (
-        Signature.objects.filter(campaign=campaign, public_id=public_id)
-        .annotate(brought=Subquery(brought))
-        .values_list("referral_code", "partner_id", "partner__slug", "brought")
-        .first()
-    )
+    """What a signer's share links carry and how many people they brought: one statement,
+    prepared once per connection on PostgreSQL (every confirmation shows it; built with the
+    ORM, composing the query cost more than running it)."""
+    params = (public_id, campaign.pk)
+    if connection.vendor == "postgresql":
+        row = fetchone_prepared(_signer_sharing_sql(), params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_signer_sharing_sql(), params)
+            row = cursor.fetchone()
     if row is None:
         return None
     code, partner_id, partner_slug, count = row
@@ -262,6 +260,20 @@ def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | Non
         partner_id=partner_id,
         partner_slug=partner_slug or "",
         brought=count or 0,
+    )
+
+
+@cache
+def _signer_sharing_sql() -> str:
+    quote = connection.ops.quote_name
+    signatures, partners = quote(Signature._meta.db_table), quote(Partner._meta.db_table)
+    # The count is served by signature_referred_by_idx (referred_by_id, confirmed_at).
+    return (
+        "SELECT s.referral_code, s.partner_id, p.slug, "  # noqa: S608 (names from the models)
+        f"(SELECT COUNT(*) FROM {signatures} AS u WHERE u.referred_by_id = s.id "
+        "AND u.confirmed_at IS NOT NULL) "
+        f"FROM {signatures} AS s LEFT JOIN {partners} AS p ON p.id = s.partner_id "
+        "WHERE s.public_id = %s AND s.campaign_id = %s"
     )
 
 
