@@ -7,23 +7,41 @@ scheduler: what is compared is the web tier alone):
   - confirming (real confirmation links of pending signatures seeded with SQL);
   - the petition page (anonymous, from the page cache as in a spike);
   - an organizer page (the campaign dashboard, logged in: the full middleware chain, sessions);
-and the peak resident memory of the server's whole process tree. Every figure is printed
-beside granian's (the first server) and as a ratio to the same server's /healthz.
+and the peak resident memory of the server's whole process tree and the peak number of
+PostgreSQL connections open on the bench database. Every figure is printed beside granian's
+(the first server) and as a ratio to the same server's /healthz.
 
     python bench/compare_servers.py --seconds 30            # the comparison in docs/deployment.md
     python bench/compare_servers.py --seconds 3 --clients 8 # checks that it runs end to end
+    python bench/compare_servers.py --seconds 10 --only uvicorn  # one server (name prefix)
 
 The servers, in their best measured shapes on 2 cores (override with --granian/--gunicorn...):
   granian   WSGI, `groundswell serve` defaults (workers x blocking threads)
   gunicorn  8 sync workers (the previous default), and gthread with granian's shape
-  uvicorn   Django's ASGI application (groundswell.config.asgi), one worker per core plus one
+  uvicorn   Django's ASGI application (groundswell.config.asgi), one worker per core plus one,
+            with DATABASE_CONN_MAX_AGE=0 (see below)
+  granian, DATABASE_CONN_MAX_AGE=0: the control for uvicorn's connection per request
+
+Under ASGI, Django runs each request's synchronous code in a thread of its own (asgiref's
+ThreadSensitiveContext: a new one-thread executor per request), so a persistent connection,
+which belongs to its thread, is never reused, and no request closes it when its thread ends
+(that is left to the garbage collector): with the default DATABASE_CONN_MAX_AGE=600 the
+connections pile up until PostgreSQL refuses more ("too many clients"). Django's advice for
+ASGI is no persistent connections (or a pool, which the settings do not offer). With
+DATABASE_CONN_MAX_AGE=0 each request opens and closes its connection, so the connections open
+at once are the requests in a view at once: at most --clients, to be kept within
+DATABASE_MAX_CONNECTIONS less DATABASE_RESERVED_CONNECTIONS (90 by default; the bench warns
+when it is not). That connection per request (and no prepared statements, see
+groundswell.core.databases) is a cost granian and gunicorn do not pay; the granian control row
+pays it too, so that the server's own share of the difference can be read off.
 """
 
 import argparse
 import os
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -31,6 +49,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (
     HOST,
+    PG_ADMIN_URL,
     SLUG,
     PeakMemory,
     confirmation_paths,
@@ -58,12 +77,21 @@ class Contender:
     # None: `groundswell serve` with these options; else the command itself ({port} filled in).
     serve_options: dict[str, object] | None = None
     command: list[str] | None = None
+    # Environment for this server only, over the bench's.
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# Django's advice for ASGI: no persistent connections (see the docstring).
+NO_PERSISTENT_CONNECTIONS = {"DATABASE_CONN_MAX_AGE": "0"}
 
 
 def contenders(cpus: int) -> list[Contender]:
     workers = cpus + 1
     return [
         Contender("granian (serve defaults)", serve_options={}),
+        Contender(
+            "granian, DATABASE_CONN_MAX_AGE=0", serve_options={}, env=NO_PERSISTENT_CONNECTIONS
+        ),
         Contender(
             "gunicorn 8 sync", serve_options={"server": "gunicorn", "workers": 8, "threads": 1}
         ),
@@ -90,8 +118,43 @@ def contenders(cpus: int) -> list[Contender]:
                 "--log-level",
                 "warning",
             ],
+            env=NO_PERSISTENT_CONNECTIONS,
         ),
     ]
+
+
+def connection_budget() -> int:
+    """The connections `groundswell serve` lets the web tier hold (groundswell.core.serving)."""
+    maximum = int(os.environ.get("DATABASE_MAX_CONNECTIONS", "100"))
+    return maximum - int(os.environ.get("DATABASE_RESERVED_CONNECTIONS", "10"))
+
+
+class PeakConnections:
+    """The most PostgreSQL connections open at once on the bench database (the web tier's,
+    and the bench's own brief ones between phases), sampled every 0.1 s while in use."""
+
+    def __init__(self, database_url: str) -> None:
+        self.name, self.peak = database_url.rsplit("/", 1)[1], 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "PeakConnections":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        # Connected to the administration database, so not counted itself.
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as db:
+            while not self._stop.is_set():
+                row = db.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (self.name,)
+                ).fetchone()
+                self.peak = max(self.peak, row[0])
+                self._stop.wait(0.1)
 
 
 @dataclass
@@ -104,6 +167,7 @@ class Figures:
     page: WrkResult
     organizer: WrkResult
     peak_mb: float
+    peak_connections: int
 
 
 def confirmed_count(database_url: str) -> int:
@@ -116,6 +180,7 @@ def confirmed_count(database_url: str) -> int:
 def measure(contender: Contender, env: dict[str, str], database_url: str, seconds: float,
             clients: int, links: list[str]) -> Figures:  # fmt: skip
     port = free_port()
+    env = {**env, **contender.env}
     if contender.command is not None:
         command = [part.replace("{port}", str(port)) for part in contender.command]
         server = start_server(env, port, command=command)
@@ -123,7 +188,7 @@ def measure(contender: Contender, env: dict[str, str], database_url: str, second
         server = start_server(env, port, **contender.serve_options)  # type: ignore[arg-type]
     try:
         wrk_get(port, "/healthz", 2, 8)  # warm-up: every worker imports and connects
-        with PeakMemory(server.pid) as memory:
+        with PeakMemory(server.pid) as memory, PeakConnections(database_url) as connections:
             healthz = wrk_get(port, "/healthz", seconds, clients)
             tag = f"cmp{int(time.time()) % 1_000_000}"
             signing = wrk_signing(port, clients, seconds, tag)
@@ -137,7 +202,8 @@ def measure(contender: Contender, env: dict[str, str], database_url: str, second
                                 cookie=organizer_cookie(port))  # fmt: skip
     finally:
         stop_background([server])
-    return Figures(healthz, signing, lost, confirming, confirmed, page, organizer, memory.peak_mb)
+    return Figures(healthz, signing, lost, confirming, confirmed, page, organizer, memory.peak_mb,
+                   connections.peak)  # fmt: skip
 
 
 def main() -> int:
@@ -153,6 +219,13 @@ def main() -> int:
     chosen = [
         c for c in contenders(cpus) if not args.only or any(c.name.startswith(o) for o in args.only)
     ]
+    if not chosen:
+        parser.error(f"no server's name starts with {' or '.join(args.only)}")
+    budget = connection_budget()
+    if any(c.env.get("DATABASE_CONN_MAX_AGE") == "0" for c in chosen) and args.clients > budget:
+        # A connection per request in a view: up to --clients at once.
+        print(f"warning: --clients {args.clients} may open more than the {budget} connections "
+              "DATABASE_MAX_CONNECTIONS allows the web tier", flush=True)  # fmt: skip
     database_url = create_database()
     env = server_env(database_url)
     results: dict[str, Figures] = {}
@@ -179,9 +252,10 @@ def main() -> int:
         drop_database(database_url)
 
     first = next(iter(results.values()), None)
+    first_name = next(iter(results), "").split(" ")[0].rstrip(",")  # "granian"
     header = (
         "server | signing /s | confirming /s | petition page /s | organizer page /s | "
-        "/healthz /s | peak RSS MB | signing p99 ms | lost"
+        "/healthz /s | peak RSS MB | peak DB connections | signing p99 ms | lost"
     )
     print(header)
     for name, f in results.items():
@@ -196,13 +270,14 @@ def main() -> int:
             (healthz, first.healthz.per_second()),
         ]
         text = " | ".join(
-            f"{value:,.0f} ({value / reference:.2f} of granian, {value / healthz:.2f} of /healthz)"
+            f"{value:,.0f} ({value / reference:.2f} of {first_name}, {value / healthz:.2f} of "
+            "/healthz)"
             if reference
             else f"{value:,.0f}"
             for value, reference in cells
         )
-        print(f"{name} | {text} | {f.peak_mb:.0f} | {f.signing.latency_ms['p99']:.1f} | "
-              f"{f.signing_lost}")  # fmt: skip
+        print(f"{name} | {text} | {f.peak_mb:.0f} | {f.peak_connections} | "
+              f"{f.signing.latency_ms['p99']:.1f} | {f.signing_lost}")  # fmt: skip
         errors = {
             kind: result.error_count
             for kind, result in (
