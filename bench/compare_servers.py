@@ -15,7 +15,7 @@ PostgreSQL connections open on the bench database. Every figure is printed besid
     python bench/compare_servers.py --seconds 3 --clients 8 # checks that it runs end to end
     python bench/compare_servers.py --seconds 10 --only uvicorn  # one server (name prefix)
 
-The servers, in their best measured shapes on 2 cores (override with --granian/--gunicorn...):
+The servers, in their best measured shapes on 2 cores (--only NAME runs one of them):
   granian   WSGI, `groundswell serve` defaults (workers x blocking threads)
   gunicorn  8 sync workers (the previous default), and gthread with granian's shape
   uvicorn   Django's ASGI application (groundswell.config.asgi), one worker per core plus one,
