@@ -39,7 +39,6 @@ pays it too, so that the server's own share of the difference can be read off.
 import argparse
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ from run import (
     PG_ADMIN_URL,
     SLUG,
     PeakMemory,
+    Sampler,
     confirmation_paths,
     create_database,
     drop_database,
@@ -129,22 +129,13 @@ def connection_budget() -> int:
     return maximum - int(os.environ.get("DATABASE_RESERVED_CONNECTIONS", "10"))
 
 
-class PeakConnections:
+class PeakConnections(Sampler):
     """The most PostgreSQL connections open at once on the bench database (the web tier's,
     and the bench's own brief ones between phases), sampled every 0.1 s while in use."""
 
     def __init__(self, database_url: str) -> None:
         self.name, self.peak = database_url.rsplit("/", 1)[1], 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> "PeakConnections":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__()
 
     def _sample(self) -> None:
         # Connected to the administration database, so not counted itself.

@@ -38,6 +38,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote
 
 import psycopg
@@ -216,22 +217,33 @@ def resident_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-class PeakMemory:
-    """The largest resident memory of a process tree (the whole web tier), sampled every
-    0.5 s while in use."""
+class Sampler:
+    """Runs `_sample` in a thread while in use (a `with` block); `_sample` loops until
+    `self._stop` is set."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid, self.peak_mb = pid, 0.0
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    def _sample(self) -> None:
+        raise NotImplementedError
+
+
+class PeakMemory(Sampler):
+    """The largest resident memory of a process tree (the whole web tier), sampled every
+    0.5 s while in use."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_mb = pid, 0.0
+        super().__init__()
 
     def _sample(self) -> None:
         while not self._stop.is_set():
