@@ -17,7 +17,8 @@ def reporting_database() -> str:
 
 
 def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
-    """Run one hot statement as a server-side prepared statement (PostgreSQL), first row back.
+    """Run one hot statement as a server-side prepared statement (PostgreSQL; elsewhere as any
+    statement), first row back.
 
     Django binds parameters on the client, so PostgreSQL parses and plans every statement anew;
     on a persistent connection the few statements run on every signature are prepared once and
@@ -29,6 +30,11 @@ def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
     `django_assert_num_queries`), into `connection.queries`, so tests can pin how many
     statements a request takes.
     """
+    if connection.vendor != "postgresql":
+        # Other databases (SQLite in development) have no server-side preparation to gain.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))  # type: ignore[arg-type]
+            return cursor.fetchone()
     prepare = connection.settings_dict.get("CONN_MAX_AGE") != 0
     connection.ensure_connection()
 

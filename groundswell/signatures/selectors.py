@@ -245,13 +245,7 @@ def signer_sharing(*, campaign: Campaign, public_id: str) -> SignerSharing | Non
     """What a signer's share links carry and how many people they brought: one statement,
     prepared once per connection on PostgreSQL (every confirmation shows it; built with the
     ORM, composing the query cost more than running it)."""
-    params = (public_id, campaign.pk)
-    if connection.vendor == "postgresql":
-        row = fetchone_prepared(_signer_sharing_sql(), params)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_signer_sharing_sql(), params)
-            row = cursor.fetchone()
+    row = fetchone_prepared(_signer_sharing_sql(), (public_id, campaign.pk))
     if row is None:
         return None
     code, partner_id, partner_slug, count = row
