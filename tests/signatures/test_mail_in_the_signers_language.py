@@ -110,6 +110,8 @@ def test_the_already_signed_mail_comes_in_the_language_she_signed_in(
     assert "Esta dirección ya firmó" in repeat.body
     assert "already signed" not in repeat.body
     assert OutboundEmail.objects.get(kind="signature-repeat").language == "es"
+    # A stranger's submission never changes what the confirmed person chose.
+    assert Signature.objects.get().language == "es"
 
 
 def test_without_a_stored_language_the_already_signed_mail_follows_the_request(
