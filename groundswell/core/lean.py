@@ -1,11 +1,14 @@
-"""The two busiest POSTs of a spike, signing and confirming, through a shorter middleware chain.
+"""The busiest requests of a spike through a shorter middleware chain: the two POSTs, signing
+and confirming, and the two GETs everyone shares, the petition page and its JSON.
 
-Both are anonymous and CSRF-exempt, and need no session, user, one-off messages or static
-files; the full chain cost them about a quarter of their CPU in the web process. So the WSGI
-application (`groundswell.config.wsgi`) sends such a POST from a visitor without a session or
-message cookie to a second Django handler that runs every middleware in settings.MIDDLEWARE but
-those in `SKIPPED`, and the same URLconf and views. Anything else, and any visitor with a
-session (an organizer trying their own petition), takes the full chain.
+All four are anonymous and CSRF-exempt (the page an anonymous visitor gets has no form that
+needs a token: it is one copy from the shared cache for everyone), and need no session, user,
+one-off messages or static files; the full chain cost them about a quarter of their CPU in the
+web process. So the WSGI application (`groundswell.config.wsgi`) sends such a request from a
+visitor without a session or message cookie to a second Django handler that runs every
+middleware in settings.MIDDLEWARE but those in `SKIPPED`, and the same URLconf and views.
+Anything else, and any visitor with a session (an organizer looking at their own petition),
+takes the full chain.
 """
 
 import re
@@ -17,9 +20,10 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.utils.module_loading import import_string
 
-# What the lean chain leaves out, and why it may: static files are only ever GET; sessions,
-# users and messages are not read by these two views, and templates rendered for an error fall
-# back to an anonymous visitor without messages; both views are CSRF-exempt; axes only answers
+# What the lean chain leaves out, and why it may: static files are served under STATIC_URL only;
+# sessions, users and messages are not read by these views for a visitor without their cookies,
+# and templates rendered without them fall back to an anonymous visitor without messages (the
+# page everyone gets); the POSTs are CSRF-exempt and the GETs change nothing; axes only answers
 # for a login that authenticate() locked out, and these views never authenticate anyone.
 # (CommonMiddleware stays: it is what refuses a Host header not in ALLOWED_HOSTS before anything
 # is written.)
@@ -34,9 +38,14 @@ SKIPPED = frozenset(
     }
 )
 
-# POST paths of `signatures:sign` and `signatures:confirm` (tests check that they agree with
-# the URLconf).
-LEAN_PATHS = re.compile(r"/p/[-a-zA-Z0-9_]+/(?:sign|confirm/[^/]+)/\Z")
+# POST paths of `signatures:sign` and `signatures:confirm`, and GET paths of
+# `campaigns:petition` and `campaigns:petition_json` (tests check that they agree with the
+# URLconf).
+LEAN_PATHS = {
+    "POST": re.compile(r"/p/[-a-zA-Z0-9_]+/(?:sign|confirm/[^/]+)/\Z"),
+    "GET": re.compile(r"/p/[-a-zA-Z0-9_]+(?:/|\.json)\Z"),
+    "HEAD": re.compile(r"/p/[-a-zA-Z0-9_]+(?:/|\.json)\Z"),
+}
 
 WSGIApplication = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -73,9 +82,8 @@ class LeanWSGIHandler(WSGIHandler):
 
 
 def takes_lean_chain(environ: dict) -> bool:
-    if environ.get("REQUEST_METHOD") != "POST":
-        return False
-    if not LEAN_PATHS.match(environ.get("PATH_INFO", "")):
+    paths = LEAN_PATHS.get(environ.get("REQUEST_METHOD", ""))
+    if paths is None or not paths.match(environ.get("PATH_INFO", "")):
         return False
     cookies = environ.get("HTTP_COOKIE", "")
     # A substring test: a cookie that merely contains the name only sends it the long way.
@@ -83,7 +91,7 @@ def takes_lean_chain(environ: dict) -> bool:
 
 
 def lean_dispatch(full: WSGIApplication, lean: WSGIApplication | None = None) -> WSGIApplication:
-    """The WSGI application: `full` (Django's), with signing and confirming sent to `lean`."""
+    """The WSGI application: `full` (Django's), with the requests above sent to `lean`."""
     lean = lean or LeanWSGIHandler()
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:

@@ -11,6 +11,10 @@ while the others keep getting the stale copy: at a thousand requests a second, d
 otherwise arrive during that render, miss together and render the same page at once (slowest
 on the biggest campaigns, the ones under load). A stale copy is kept at most STALE_SECONDS past
 its time, in case the renderer dies.
+
+Each web process also keeps the copy it read until the copy's own time runs out, so that a
+fresh copy costs no round trip to the shared cache: the count shown is no older than it was, and
+a page is still rendered once per PUBLIC_PAGE_CACHE_SECONDS for all processes together.
 """
 
 import hashlib
@@ -30,7 +34,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
-from groundswell.core.process_cache import process_cached
+from groundswell.core.process_cache import process_cached, process_keep, process_kept
 
 View = Callable[..., HttpResponse]
 MESSAGES_COOKIE = CookieStorage.cookie_name
@@ -57,11 +61,11 @@ def cached_public_page(view: View) -> View:
             and _anonymous_without_messages(request)
         )
         if not cacheable:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie",))  # the language cookie, as below
+            return response
         key = _cache_key(request)
-        stored = cache.get(key)
-        if stored is not None and len(stored) != 5:  # kept by an earlier release
-            stored = None
+        stored = _shared_copy(key)
         if stored is not None and (
             stored[0] > time.time() or not cache.add(f"{key}:render", 1, RENDER_LOCK_SECONDS)
         ):
@@ -86,6 +90,18 @@ def cached_public_page(view: View) -> View:
     return wrapper
 
 
+def _shared_copy(key: str) -> tuple | None:
+    """The shared cache's copy under `key`: this process's own while it is fresh, else read."""
+    stored = process_kept(key)
+    if isinstance(stored, tuple):
+        return stored
+    stored = cache.get(key)
+    if stored is None or len(stored) != 5:  # none, or kept by an earlier release
+        return None
+    process_keep(key, stored, stored[0] - time.time())
+    return stored
+
+
 def _keep(key: str, response: HttpResponse, seconds: int) -> None:
     if response.status_code not in (200, 404) or response.streaming:
         return
@@ -97,6 +113,7 @@ def _keep(key: str, response: HttpResponse, seconds: int) -> None:
     fresh_until = time.time() + seconds
     value = (fresh_until, response.status_code, response["Content-Type"], response.content, extra)
     cache.set(key, value, seconds + STALE_SECONDS)
+    process_keep(key, value, seconds)
 
 
 # Stand-ins for the per-visitor values of a page rendered once; random, so no text typed into a

@@ -48,3 +48,20 @@ def _shallow_copy(value: T) -> T:
 
 def process_cache_clear() -> None:
     _entries.clear()
+
+
+def process_kept(key: Hashable) -> object | None:
+    """What `process_keep` kept under `key`, if its time has not run out; not copied, so only
+    for values nobody changes (tuples of strings and bytes)."""
+    kept = _entries.get(key)
+    if kept is None or kept[0] <= time.monotonic():
+        return None
+    return kept[1]
+
+
+def process_keep(key: Hashable, value: object, seconds: float) -> None:
+    if seconds <= 0:
+        return
+    if len(_entries) >= MAX_ENTRIES:
+        _entries.clear()
+    _entries[key] = (time.monotonic() + seconds, value)

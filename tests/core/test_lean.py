@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core import signals
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import OperationalError, close_old_connections
 from django.urls import reverse
 
 from groundswell.core.lean import LeanWSGIHandler, lean_dispatch, lean_middleware, takes_lean_chain
+from groundswell.core.process_cache import process_cache_clear
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import confirmation_token_make
 from tests.conftest import sign_data
@@ -63,27 +65,44 @@ def sign_path(slug: str = "cancel-the-contract") -> str:
     ("slug", "token"),
     [("cancel-the-contract", "abc:1xW:def"), ("a_b-9", "Zm9v-_:1:2"), ("x", "t")],
 )
-def test_the_lean_paths_are_exactly_signing_and_confirming(slug, token):
+def test_the_lean_paths_are_exactly_signing_confirming_and_the_shared_page(slug, token):
     confirm = reverse("signatures:confirm", kwargs={"slug": slug, "token": token})
+    page = reverse("campaigns:petition", kwargs={"slug": slug})
+    page_json = reverse("campaigns:petition_json", kwargs={"slug": slug})
 
     assert takes_lean_chain(environ("POST", sign_path(slug)))
     assert takes_lean_chain(environ("POST", confirm))
+    for method in ("GET", "HEAD"):
+        assert takes_lean_chain(environ(method, page))
+        assert takes_lean_chain(environ(method, page_json))
     for path in (
         reverse("signatures:thanks", kwargs={"slug": slug}),
         reverse("signatures:withdraw", kwargs={"slug": slug, "token": token}),
-        reverse("campaigns:petition", kwargs={"slug": slug}),
+        page,
         sign_path(slug) + "x/",
         "/organizer/",
     ):
         assert not takes_lean_chain(environ("POST", path))
-    assert not takes_lean_chain(environ("GET", sign_path(slug)))
-    assert not takes_lean_chain(environ("GET", confirm))
+    for path in (
+        sign_path(slug),
+        confirm,
+        reverse("signatures:withdraw", kwargs={"slug": slug, "token": token}),
+        reverse("campaigns:petition_comments", kwargs={"slug": slug}),
+        page + "x/",
+        "/organizer/",
+    ):
+        assert not takes_lean_chain(environ("GET", path))
+    assert not takes_lean_chain(environ("PUT", page))
 
 
 @pytest.mark.parametrize("cookie", [SESSION, "messages=xyz", f"csrftoken=1; {SESSION}"])
 def test_a_visitor_with_a_session_or_a_message_takes_the_full_chain(cookie):
+    page = reverse("campaigns:petition", kwargs={"slug": "cancel-the-contract"})
+
     assert not takes_lean_chain(environ("POST", sign_path(), HTTP_COOKIE=cookie))
+    assert not takes_lean_chain(environ("GET", page, HTTP_COOKIE=cookie))
     assert takes_lean_chain(environ("POST", sign_path(), HTTP_COOKIE="csrftoken=1; lang=en"))
+    assert takes_lean_chain(environ("GET", page, HTTP_COOKIE="csrftoken=1; lang=en"))
 
 
 def test_the_dispatcher_sends_each_request_to_its_chain():
@@ -184,6 +203,37 @@ def test_confirming_answers_the_same_through_both_chains(campaign, signed):
     assert own_links_out(lean_body) == own_links_out(body)
     assert second.public_id in lean_body
     assert Signature.objects.filter(confirmed_at__isnull=False).count() == 2
+
+
+def form_issued_out(page: str) -> str:
+    return re.sub(r'name="issued" value="[^"]+"', 'name="issued" value="ISSUED"', page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["campaigns:petition", "campaigns:petition_json"])
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("cached", [0, 5])
+def test_the_shared_page_answers_the_same_through_both_chains(
+    campaign, signed, settings, name, language, cached
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = cached
+    signed(name="<b>Ada</b>", show_name=True)
+    path = reverse(name, kwargs={"slug": campaign.slug})
+
+    def env_for():
+        return environ("GET", path, HTTP_ACCEPT_LANGUAGE=language, HTTP_COOKIE="lang=x")
+
+    status, headers, body = call(WSGIHandler(), env_for())
+    process_cache_clear()
+    cache.clear()
+    lean_status, lean_headers, lean_body = call(LeanWSGIHandler(), env_for())
+
+    # The same page but for the moment its form was issued at.
+    assert (lean_status, form_issued_out(lean_body)) == (status, form_issued_out(body))
+    assert lean_headers == headers
+    assert status == "200 OK"
+    assert "Set-Cookie" not in headers
+    assert "<b>Ada</b>" not in body
 
 
 @pytest.mark.django_db
