@@ -118,3 +118,11 @@ def test_a_unix_socket_is_served_by_granian_too(started):
 def test_it_refuses_a_bind_without_a_port(started):
     with pytest.raises(CommandError, match="HOST:PORT"):
         call_command("serve", "--bind", "localhost")
+
+
+def test_a_web_process_freezes_what_it_loaded_so_full_collections_skip_it():
+    import gc
+
+    import groundswell.config.wsgi  # noqa: F401  (what every web worker imports)
+
+    assert gc.get_freeze_count() > 10_000
