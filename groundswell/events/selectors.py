@@ -58,6 +58,7 @@ def event_public_summary(*, event: Event) -> dict[str, object]:
         "online": bool(event.online_url),
         "capacity": event.capacity,
         "rsvp_count": event.places_taken,
+        "walk_in_count": event.walk_in_places,
         "waitlist_count": waitlist_count(event=event),
         "campaign": event.campaign.slug if event.campaign_id else None,  # type: ignore[union-attr]
         "url": event.get_absolute_url(),
@@ -154,6 +155,21 @@ class DoorCounts:
     checked_in: int  # RSVPs checked in, walk-ins included
     walk_ins: int
     waitlisted: int
+    capacity: int | None  # None: no limit
+    walk_in_places: int  # the places walk-ins fill (walk-ins cancelled by organizers left out)
+
+    @property
+    def places_filled(self) -> int:
+        return self.places + self.walk_in_places
+
+    @property
+    def full(self) -> bool:
+        """Whether the door should warn: every place is filled, or more than every place."""
+        return self.capacity is not None and self.places_filled >= self.capacity
+
+    @property
+    def over_capacity(self) -> int:
+        return 0 if self.capacity is None else max(self.places_filled - self.capacity, 0)
 
     def as_json(self) -> dict[str, int]:
         return {
@@ -172,7 +188,12 @@ def door_counts(*, event: Event) -> DoorCounts:
         walk_ins=Count("pk", filter=Q(walk_in=True)),
         waitlisted=Count("pk", filter=Q(status=RsvpStatus.WAITLISTED)),
     )
-    return DoorCounts(places=event.places_taken, **figures)
+    return DoorCounts(
+        places=event.places_taken,
+        capacity=event.capacity,
+        walk_in_places=event.walk_in_places,
+        **figures,
+    )
 
 
 def attendee_recipients(*, event: Event, organization_id: int | None = None) -> QuerySet[Rsvp]:

@@ -338,13 +338,17 @@ def event_walk_in(request: MemberRequest, slug: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         return redirect("organizer:event_checkin", slug=event.slug)
-    outcome = rsvp_walk_in_add(
-        event=event,
-        name=form.cleaned_data["name"],
-        email=form.cleaned_data["email"],
-        consent_organization_ids=consented_organization_ids(form),
-        language=translation.get_language() or "",
-    )
+    try:
+        outcome = rsvp_walk_in_add(
+            event=event,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            consent_organization_ids=consented_organization_ids(form),
+            language=translation.get_language() or "",
+        )
+    except CheckinRefused as error:  # their address's RSVP is waitlisted or cancelled
+        messages.error(request, str(error))
+        return redirect("organizer:event_checkin", slug=event.slug)
     if outcome.rsvp.walk_in and not outcome.already:
         messages.success(request, _("%(name)s added and checked in.") % {"name": outcome.rsvp.name})
     else:
