@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -123,6 +123,36 @@ def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
     )
     return Event.objects.select_related("organization", "campaign").filter(
         Q(organization_id=organization_id) | Q(pk__in=co_hosted, status__in=PUBLIC_EVENT_STATUSES)
+    )
+
+
+def event_co_hosts_at_the_door(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts whose staff may run the event's door: named by the host (who holds that
+    right), still partners of the event's campaign, once the event is out of draft. Taking a
+    co-host off the event, or ending its partnership, closes its door at once."""
+    if event.campaign_id is None or event.status not in PUBLIC_EVENT_STATUSES:
+        return Organization.objects.none()
+    return event.co_hosts.filter(
+        partnerships__campaign_id=event.campaign_id, partnerships__removed_at__isnull=True
+    )
+
+
+def events_co_hosted_at_the_door(
+    *, organization_ids: list[int], hosts_left_out: list[int]
+) -> QuerySet[Event]:
+    """The events whose door these organizations may run as co-hosts (the rule of
+    `event_co_hosts_at_the_door`), leaving out those hosted by `hosts_left_out`."""
+    return (
+        Event.objects.select_related("organization")
+        .filter(
+            status__in=PUBLIC_EVENT_STATUSES,
+            co_hosts__pk__in=organization_ids,
+            co_hosts__partnerships__campaign=F("campaign"),
+            co_hosts__partnerships__removed_at__isnull=True,
+        )
+        .exclude(organization_id__in=hosts_left_out)
+        .distinct()
+        .order_by("-starts_at")
     )
 
 
