@@ -334,3 +334,22 @@ def test_a_walk_in_whose_address_waits_on_the_list_is_told_so_not_added(
     assert not Rsvp.objects.filter(walk_in=True).exists()
     waiting.refresh_from_db()
     assert waiting.checked_in_at is None
+
+
+def test_a_cancelled_walk_in_who_rsvps_again_takes_an_rsvps_place(
+    make_event, rsvped, run_on_commit
+):
+    event = make_event(capacity=5)
+    walk_in = rsvp_walk_in_add(event=event, name="Walk In", email="walkin@example.org").rsvp
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=walk_in.pk)
+
+    again = rsvped(event, name="Walk In", email="walkin@example.org")
+    event.refresh_from_db()
+    assert (again.pk, again.status, again.walk_in) == (walk_in.pk, RsvpStatus.CONFIRMED, False)
+    assert (event.places_taken, event.walk_in_places) == (1, 0)
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(again), slug=event.slug)
+    event.refresh_from_db()
+    assert (event.places_taken, event.walk_in_places) == (0, 0)
