@@ -117,9 +117,11 @@ class Event(models.Model):
     delivery = models.ForeignKey(
         Delivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
-    # Confirmed places (people and their guests), and the next waitlist position: both changed
-    # only with this row locked (groundswell.events.services.rsvps), so no RSVP can overbook.
+    # Confirmed places (people and their guests), the places of walk-ins (in the room, so they
+    # fill the capacity too) and the next waitlist position: all changed only with this row
+    # locked (groundswell.events.services.rsvps), so no RSVP can overbook.
     places_taken = models.PositiveIntegerField(default=0, editable=False)
+    walk_in_places = models.PositiveIntegerField(default=0, editable=False)
     waitlist_next = models.PositiveIntegerField(default=1, editable=False)
     # When each reminder went out (claimed by a conditional UPDATE: never twice); cleared when
     # the time changes, so that reminders follow the new time.
@@ -156,10 +158,15 @@ class Event(models.Model):
         return f"https://www.openstreetmap.org/search?query={quote_plus(query)}"
 
     @property
+    def places_filled(self) -> int:
+        """What the capacity is measured against: confirmed RSVPs' places and walk-ins'."""
+        return self.places_taken + self.walk_in_places
+
+    @property
     def places_left(self) -> int | None:
         if self.capacity is None:
             return None
-        return max(self.capacity - self.places_taken, 0)
+        return max(self.capacity - self.places_filled, 0)
 
 
 class RsvpStatus(models.TextChoices):

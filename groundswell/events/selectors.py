@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,6 +58,7 @@ def event_public_summary(*, event: Event) -> dict[str, object]:
         "online": bool(event.online_url),
         "capacity": event.capacity,
         "rsvp_count": event.places_taken,
+        "walk_in_count": event.walk_in_places,
         "waitlist_count": waitlist_count(event=event),
         "campaign": event.campaign.slug if event.campaign_id else None,  # type: ignore[union-attr]
         "url": event.get_absolute_url(),
@@ -125,6 +126,36 @@ def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
     )
 
 
+def event_co_hosts_at_the_door(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts whose staff may run the event's door: named by the host (who holds that
+    right), still partners of the event's campaign, once the event is out of draft. Taking a
+    co-host off the event, or ending its partnership, closes its door at once."""
+    if event.campaign_id is None or event.status not in PUBLIC_EVENT_STATUSES:
+        return Organization.objects.none()
+    return event.co_hosts.filter(
+        partnerships__campaign_id=event.campaign_id, partnerships__removed_at__isnull=True
+    )
+
+
+def events_co_hosted_at_the_door(
+    *, organization_ids: list[int], hosts_left_out: list[int]
+) -> QuerySet[Event]:
+    """The events whose door these organizations may run as co-hosts (the rule of
+    `event_co_hosts_at_the_door`), leaving out those hosted by `hosts_left_out`."""
+    return (
+        Event.objects.select_related("organization")
+        .filter(
+            status__in=PUBLIC_EVENT_STATUSES,
+            co_hosts__pk__in=organization_ids,
+            co_hosts__partnerships__campaign=F("campaign"),
+            co_hosts__partnerships__removed_at__isnull=True,
+        )
+        .exclude(organization_id__in=hosts_left_out)
+        .distinct()
+        .order_by("-starts_at")
+    )
+
+
 def events_for_organizations(*, organization_ids: list[int]) -> QuerySet[Event]:
     return (
         Event.objects.select_related("organization", "campaign")
@@ -154,6 +185,21 @@ class DoorCounts:
     checked_in: int  # RSVPs checked in, walk-ins included
     walk_ins: int
     waitlisted: int
+    capacity: int | None  # None: no limit
+    walk_in_places: int  # the places walk-ins fill (walk-ins cancelled by organizers left out)
+
+    @property
+    def places_filled(self) -> int:
+        return self.places + self.walk_in_places
+
+    @property
+    def full(self) -> bool:
+        """Whether the door should warn: every place is filled, or more than every place."""
+        return self.capacity is not None and self.places_filled >= self.capacity
+
+    @property
+    def over_capacity(self) -> int:
+        return 0 if self.capacity is None else max(self.places_filled - self.capacity, 0)
 
     def as_json(self) -> dict[str, int]:
         return {
@@ -172,7 +218,12 @@ def door_counts(*, event: Event) -> DoorCounts:
         walk_ins=Count("pk", filter=Q(walk_in=True)),
         waitlisted=Count("pk", filter=Q(status=RsvpStatus.WAITLISTED)),
     )
-    return DoorCounts(places=event.places_taken, **figures)
+    return DoorCounts(
+        places=event.places_taken,
+        capacity=event.capacity,
+        walk_in_places=event.walk_in_places,
+        **figures,
+    )
 
 
 def attendee_recipients(*, event: Event, organization_id: int | None = None) -> QuerySet[Rsvp]:

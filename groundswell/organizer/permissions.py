@@ -6,19 +6,21 @@ the roles the page asks for. Non-members get 404, so that they never learn wheth
 campaign, a letter or an organization exists; members without the role get 403. Platform
 administrators are not special here: they use the Django admin, and organization pages stay
 scoped to the organizations a person belongs to. A campaign's partner organizations reach the
-pages about what they brought (`campaign_for_member(..., partners=True)`), never the host's.
+pages about what they brought (`campaign_for_member(..., partners=True)`), never the host's;
+an event's co-hosts reach its door too (`event_for_door`), a right the host gave by naming them.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from groundswell.accounts.models import Membership, Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.events.models import Event
+from groundswell.events.selectors import event_co_hosts_at_the_door
 from groundswell.letters.models import Letter
 from groundswell.updates.models import Update
 
@@ -171,12 +173,7 @@ class EventAccess:
         return self.organization.pk == self.event.organization_id
 
 
-def event_for_member(
-    *, user: User, slug: str, roles: frozenset[str], co_hosts: bool = False
-) -> EventAccess:
-    """The event (any status) for a member of its host organization in one of `roles`, or with
-    `co_hosts`, for a member of one of its co-host organizations too (a member of both is
-    host staff)."""
+def _event_get(*, user: User, slug: str) -> Event:
     event = (
         Event.objects.select_related("organization", "campaign").filter(slug=slug).first()
         if user.is_authenticated
@@ -184,15 +181,19 @@ def event_for_member(
     )
     if event is None:
         raise Http404("No such event")
+    return event
+
+
+def _event_access(
+    *, user: User, event: Event, roles: frozenset[str], co_hosts: QuerySet[Organization] | None
+) -> EventAccess:
+    """Host staff in one of `roles`; else, with `co_hosts`, staff of one of those in one of
+    `roles` (a member of both is host staff)."""
     if (
-        co_hosts
+        co_hosts is not None
         and not Membership.objects.filter(user=user, organization_id=event.organization_id).exists()
     ):
-        co_host = (
-            event.co_hosts.filter(memberships__user=user).order_by("pk").first()
-            if user.is_authenticated
-            else None
-        )
+        co_host = co_hosts.filter(memberships__user=user).order_by("pk").first()
         if co_host is not None:
             access = member_access(
                 user=user, organization_id=co_host.pk, roles=roles, missing="No such event"
@@ -202,3 +203,37 @@ def event_for_member(
         user=user, organization_id=event.organization_id, roles=roles, missing="No such event"
     )
     return EventAccess(event=event, role=access.role, organization=event.organization)
+
+
+def event_for_member(
+    *, user: User, slug: str, roles: frozenset[str], co_hosts: bool = False
+) -> EventAccess:
+    """The event (any status) for a member of its host organization in one of `roles`, or with
+    `co_hosts`, for a member of one of its co-host organizations too (a member of both is
+    host staff)."""
+    event = _event_get(user=user, slug=slug)
+    return _event_access(
+        user=user, event=event, roles=roles, co_hosts=event.co_hosts.all() if co_hosts else None
+    )
+
+
+def event_for_door(*, user: User, slug: str, roles: frozenset[str]) -> EventAccess:
+    """The event, for someone running its door: host staff in one of `roles`, or staff in one
+    of `roles` of a co-host while its door is open to them (the host named it, it is still a
+    partner of the event's campaign, the event is out of draft:
+    `events.selectors.event_co_hosts_at_the_door`). The door is all that right gives co-host
+    staff: names and places to tick in, and walk-ins to add; never the editor, the RSVP list
+    or anyone's address."""
+    event = _event_get(user=user, slug=slug)
+    return _event_access(
+        user=user, event=event, roles=roles, co_hosts=event_co_hosts_at_the_door(event=event)
+    )
+
+
+def event_door_open_to(*, access: EventAccess) -> bool:
+    """Whether the organization `access` was let in for (by `event_for_member`) may run the
+    event's door, whatever its staff's role."""
+    return (
+        access.is_host
+        or event_co_hosts_at_the_door(event=access.event).filter(pk=access.organization.pk).exists()
+    )

@@ -8,7 +8,14 @@ from django.db import connection, connections
 
 from groundswell.core.models import OutboundEmail
 from groundswell.events.models import Rsvp, RsvpConsent, RsvpStatus
-from groundswell.events.services.rsvps import RsvpError, rsvp_cancel, rsvp_confirm, rsvp_create
+from groundswell.events.services.rsvps import (
+    RsvpError,
+    rsvp_cancel,
+    rsvp_cancel_by_organizers,
+    rsvp_confirm,
+    rsvp_create,
+    rsvp_walk_in_add,
+)
 from tests.events.conftest import confirmation_token, ticket_token
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +256,100 @@ def test_someone_cancelled_by_the_organizers_can_rsvp_again(make_event, rsvped, 
 
     assert again.pk == rsvp.pk
     assert again.status == RsvpStatus.CONFIRMED
+
+
+def test_walk_ins_fill_places(client, owner, make_event, rsvped):
+    event = make_event(capacity=3)
+    rsvped(event)
+    client.force_login(owner)
+
+    client.post(f"/organizer/events/{event.slug}/checkin/walk-in/", {"name": "Walk In"})
+
+    event.refresh_from_db()
+    assert (event.places_taken, event.walk_in_places, event.places_left) == (1, 1, 1)
+    assert "2 of 3 taken" in client.get(event.get_absolute_url()).content.decode()
+    data = client.get(f"/e/{event.slug}.json").json()
+    assert (data["capacity"], data["rsvp_count"], data["walk_in_count"]) == (3, 1, 1)
+
+
+def test_an_rsvp_confirmed_after_walk_ins_filled_the_room_waits(make_event, rsvped):
+    event = make_event(capacity=2)
+    pending = rsvped(event, confirm=False)
+    rsvp_walk_in_add(event=event, name="First In")
+    rsvp_walk_in_add(event=event, name="Second In")
+
+    rsvp = rsvp_confirm(token=confirmation_token(pending), slug=event.slug)
+
+    assert (rsvp.status, rsvp.waitlist_position) == (RsvpStatus.WAITLISTED, 1)
+    event.refresh_from_db()
+    assert (event.places_taken, event.walk_in_places, event.places_left) == (0, 2, 0)
+
+
+def test_the_door_still_adds_walk_ins_to_a_full_event_and_warns(client, owner, make_event, rsvped):
+    event = make_event(capacity=1)
+    rsvped(event)
+    client.force_login(owner)
+    door = f"/organizer/events/{event.slug}/checkin/"
+
+    assert "checkin-full" in client.get(door).content.decode()
+    response = client.post(f"{door}walk-in/", {"name": "Walk In"}, follow=True)
+
+    assert Rsvp.objects.filter(walk_in=True, checked_in_at__isnull=False).count() == 1
+    page = response.content.decode()
+    assert "Over capacity by 1 place." in page
+    assert "2 of 1 places filled: 1 by RSVPs, 1 by walk-ins." in page
+
+
+def test_a_walk_in_cancelled_by_the_organizers_gives_their_place_to_the_waitlist(
+    make_event, rsvped, run_on_commit
+):
+    event = make_event(capacity=1)
+    walk_in = rsvp_walk_in_add(event=event, name="Walk In").rsvp
+    waiting = rsvped(event)
+
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=walk_in.pk)
+
+    waiting.refresh_from_db()
+    assert waiting.status == RsvpStatus.CONFIRMED
+    event.refresh_from_db()
+    assert (event.places_taken, event.walk_in_places) == (1, 0)
+
+
+def test_a_walk_in_whose_address_waits_on_the_list_is_told_so_not_added(
+    client, owner, make_event, rsvped
+):
+    event = make_event(capacity=1)
+    rsvped(event)
+    waiting = rsvped(event, email="waiting@example.org")
+    client.force_login(owner)
+
+    response = client.post(
+        f"/organizer/events/{event.slug}/checkin/walk-in/",
+        {"name": "Waiting", "email": "waiting@example.org"},
+        follow=True,
+    )
+
+    assert "has no confirmed place" in response.content.decode()
+    assert not Rsvp.objects.filter(walk_in=True).exists()
+    waiting.refresh_from_db()
+    assert waiting.checked_in_at is None
+
+
+def test_a_cancelled_walk_in_who_rsvps_again_takes_an_rsvps_place(
+    make_event, rsvped, run_on_commit
+):
+    event = make_event(capacity=5)
+    walk_in = rsvp_walk_in_add(event=event, name="Walk In", email="walkin@example.org").rsvp
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=walk_in.pk)
+
+    again = rsvped(event, name="Walk In", email="walkin@example.org")
+    event.refresh_from_db()
+    assert (again.pk, again.status, again.walk_in) == (walk_in.pk, RsvpStatus.CONFIRMED, False)
+    assert (event.places_taken, event.walk_in_places) == (1, 0)
+
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(again), slug=event.slug)
+    event.refresh_from_db()
+    assert (event.places_taken, event.walk_in_places) == (0, 0)

@@ -4,7 +4,9 @@
 No overbooking, even under concurrent requests: a place is given or a waitlist position taken
 only while the event's row is locked (`select_for_update`, PostgreSQL; SQLite's writers are
 serialised anyway), and the event's `places_taken` counter changes in that same transaction.
-Locks are always taken event first, then RSVPs.
+Walk-ins are in the room, so their places (`walk_in_places`, changed under the same lock) fill
+the capacity too: an RSVP confirmed after walk-ins filled the room waits. Locks are always taken
+event first, then RSVPs.
 """
 
 from dataclasses import dataclass
@@ -122,9 +124,10 @@ def rsvp_create(
 def _rsvp_repeat(*, event: Event, key: str, now: datetime) -> Rsvp:
     rsvp = Rsvp.objects.get(event=event, email_key=key)
     if rsvp.status == RsvpStatus.CANCELLED:
-        # Cancelled by the organizers: pending again, until the address's owner confirms.
+        # Cancelled by the organizers: pending again, until the address's owner confirms (a
+        # walk-in's too: its place will be an RSVP's, counted in `places_taken`).
         Rsvp.objects.filter(pk=rsvp.pk).update(
-            status=RsvpStatus.PENDING, confirmed_at=None, notified_at=None
+            status=RsvpStatus.PENDING, confirmed_at=None, notified_at=None, walk_in=False
         )
         rsvp.refresh_from_db()
     claimed = (
@@ -178,7 +181,7 @@ def rsvp_from_ticket_link(*, token: str, slug: str) -> Rsvp | None:
 def _place_allocate(*, event: Event, rsvp: Rsvp, now: datetime) -> None:
     """Confirm `rsvp` if its places fit, else put it at the end of the waitlist. The event row
     must be locked by the caller (and `event` read under that lock)."""
-    if event.capacity is None or event.places_taken + rsvp.places <= event.capacity:
+    if event.capacity is None or event.places_filled + rsvp.places <= event.capacity:
         rsvp.status = RsvpStatus.CONFIRMED
         rsvp.waitlist_position = None
         event.places_taken += rsvp.places
@@ -242,7 +245,7 @@ def waitlist_promote(*, event: Event, now: datetime | None = None) -> list[Rsvp]
         .order_by("waitlist_position")
     )
     for rsvp in waiting:
-        free = None if event.capacity is None else event.capacity - event.places_taken
+        free = None if event.capacity is None else event.capacity - event.places_filled
         if free is not None and free <= 0:
             break
         if free is not None and rsvp.places > free:
@@ -258,6 +261,20 @@ def waitlist_promote(*, event: Event, now: datetime | None = None) -> list[Rsvp]
     return promoted
 
 
+def _places_release(*, event: Event, places: int, walk_in: bool, now: datetime | None) -> None:
+    """Give back the places of a confirmed RSVP (or walk-in) cancelled or erased, and move the
+    waitlist up into them. The event row must be locked by the caller."""
+    if walk_in:
+        event.walk_in_places -= places
+    else:
+        event.places_taken -= places
+    Event.objects.filter(pk=event.pk).update(
+        places_taken=event.places_taken, walk_in_places=event.walk_in_places
+    )
+    if event.status == EventStatus.PUBLISHED:
+        waitlist_promote(event=event, now=now)
+
+
 def rsvp_cancel(*, token: str, slug: str, now: datetime | None = None) -> None:
     """The person cancels from their link: the RSVP is erased (its consents and e-mails with it),
     and its places go to the waitlist, in this transaction. Cancelling twice is harmless."""
@@ -269,13 +286,10 @@ def rsvp_cancel(*, token: str, slug: str, now: datetime | None = None) -> None:
         locked = Rsvp.objects.select_for_update().filter(pk=rsvp.pk).first()
         if locked is None:
             return
-        freed = locked.places if locked.status == RsvpStatus.CONFIRMED and not locked.walk_in else 0
+        freed = locked.places if locked.status == RsvpStatus.CONFIRMED else 0
         locked.delete()
         if freed:
-            event.places_taken -= freed
-            Event.objects.filter(pk=event.pk).update(places_taken=event.places_taken)
-            if event.status == EventStatus.PUBLISHED:
-                waitlist_promote(event=event, now=now)
+            _places_release(event=event, places=freed, walk_in=locked.walk_in, now=now)
 
 
 def rsvp_cancel_by_organizers(*, event: Event, rsvp_id: int, now: datetime | None = None) -> Rsvp:
@@ -289,16 +303,13 @@ def rsvp_cancel_by_organizers(*, event: Event, rsvp_id: int, now: datetime | Non
             raise RsvpError(_("No such RSVP for this event."))
         if rsvp.status == RsvpStatus.CANCELLED:
             return rsvp
-        freed = rsvp.places if rsvp.status == RsvpStatus.CONFIRMED and not rsvp.walk_in else 0
+        freed = rsvp.places if rsvp.status == RsvpStatus.CONFIRMED else 0
         rsvp.status = RsvpStatus.CANCELLED
         rsvp.waitlist_position = None
         rsvp.save(update_fields=["status", "waitlist_position"])
         rsvp_email_queue(rsvp=rsvp, event=locked_event, kind=EmailKind.RSVP_CANCELLED)
         if freed:
-            locked_event.places_taken -= freed
-            Event.objects.filter(pk=locked_event.pk).update(places_taken=locked_event.places_taken)
-            if locked_event.status == EventStatus.PUBLISHED:
-                waitlist_promote(event=locked_event, now=now)
+            _places_release(event=locked_event, places=freed, walk_in=rsvp.walk_in, now=now)
     return rsvp
 
 
@@ -371,12 +382,15 @@ def rsvp_walk_in_add(
     language: str = "",
     now: datetime | None = None,
 ) -> CheckinOutcome:
-    """Someone at the door without an RSVP, checked in at once. Walk-ins take no place of the
-    capacity (they are there); consent ticked at the door is given in person, so it counts as
+    """Someone at the door without an RSVP, checked in at once. A walk-in takes a place of the
+    capacity (they are in the room), under the event's lock like a confirmation, so an RSVP
+    confirmed afterwards waits if they filled it; but a full event still takes them (they are
+    there: the door decides). Consent ticked at the door is given in person, so it counts as
     confirmed. Someone who had RSVP'd with that address is checked in instead."""
     now = now or timezone.now()
     key = email_key(email) if email else ""
     with transaction.atomic():
+        locked_event = Event.objects.select_for_update().get(pk=event.pk)
         if key:
             existing = Rsvp.objects.filter(event=event, email_key=key).first()
             if existing is not None:
@@ -392,6 +406,9 @@ def rsvp_walk_in_add(
             confirmed_at=now,
             language=language,
         )
+        locked_event.walk_in_places += rsvp.places
+        Event.objects.filter(pk=event.pk).update(walk_in_places=locked_event.walk_in_places)
+        event.walk_in_places = locked_event.walk_in_places
         rsvp.signature_id = _signature_of_same_person(event=event, rsvp=rsvp)
         if rsvp.signature_id:
             rsvp.save(update_fields=["signature"])

@@ -5,7 +5,9 @@ Who may do what:
 - every member of the host organization (viewers too) sees the event and its counts;
 - editors (EDITING_ROLES) create, edit and move events, and record their delivery;
 - roles that see personal data (PERSONAL_DATA_ROLES) see the RSVP list and run the door;
-- each organization (host or co-host) exports only the RSVPs who agreed to hear from it.
+- each organization (host or co-host) exports only the RSVPs who agreed to hear from it;
+- a co-host's staff in those roles run the door too (`event_for_door`), and nothing else of
+  the host's: the door shows names and places, never addresses.
 """
 
 from typing import Any
@@ -40,6 +42,7 @@ from groundswell.events.selectors import (
     RSVP_EXPORT_COLUMNS,
     door_counts,
     event_co_hosts,
+    events_co_hosted_at_the_door,
     events_for_organizations,
     rsvps_for_event,
     rsvps_for_export,
@@ -64,7 +67,7 @@ from groundswell.events.services.rsvps import (
     rsvp_consent_organizations,
     rsvp_walk_in_add,
 )
-from groundswell.organizer.permissions import event_for_member
+from groundswell.organizer.permissions import event_door_open_to, event_for_door, event_for_member
 
 ALL_ROLES = frozenset(Role)
 
@@ -105,8 +108,18 @@ def event_list(request: MemberRequest) -> HttpResponse:
     organization_ids = list(
         organizations_for_user(user=request.user, roles=ALL_ROLES).values_list("pk", flat=True)
     )
+    door_organization_ids = list(
+        organizations_for_user(user=request.user, roles=PERSONAL_DATA_ROLES).values_list(
+            "pk", flat=True
+        )
+    )
     context = {
         "events": list(events_for_organizations(organization_ids=organization_ids)),
+        "co_hosted_events": list(
+            events_co_hosted_at_the_door(
+                organization_ids=door_organization_ids, hosts_left_out=organization_ids
+            )
+        ),
         "can_create": organizations_for_user(user=request.user, roles=EDITING_ROLES).exists(),
     }
     return render(request, "events/organizer/event_list.html", context)
@@ -159,6 +172,7 @@ def event_detail(request: MemberRequest, slug: str) -> HttpResponse:
         "waitlist_places": waitlist_count(event=event),
         "rsvps": list(rsvps_for_event(event=event)[:500]) if sees_people else [],
         "sees_people": sees_people,
+        "can_run_door": access.role in PERSONAL_DATA_ROLES and event_door_open_to(access=access),
         "can_edit": access.role in EDITING_ROLES and access.is_host,
         "can_export": access.role in PERSONAL_DATA_ROLES,
         "actions": [
@@ -289,7 +303,7 @@ def _checkin_message(outcome: CheckinOutcome) -> str:
 def event_checkin(request: MemberRequest, slug: str) -> HttpResponse:
     """Search by name and tick people in, or type or scan a check-in code (POST `code`, or
     `rsvp` for a ticked name). The scanner posts with Accept: application/json."""
-    event = event_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
+    event = event_for_door(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
     if request.method == "POST":
         try:
             if request.POST.get("rsvp", "").isdigit():
@@ -322,7 +336,7 @@ def event_checkin(request: MemberRequest, slug: str) -> HttpResponse:
 
 @login_required
 def event_checkin_counts(request: MemberRequest, slug: str) -> JsonResponse:
-    event = event_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
+    event = event_for_door(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
     response = JsonResponse(door_counts(event=event).as_json())
     response["Cache-Control"] = "no-store"
     return response
@@ -331,20 +345,24 @@ def event_checkin_counts(request: MemberRequest, slug: str) -> JsonResponse:
 @login_required
 @require_POST
 def event_walk_in(request: MemberRequest, slug: str) -> HttpResponse:
-    event = event_for_member(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
+    event = event_for_door(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
     form = WalkInForm(request.POST, consent_organizations=rsvp_consent_organizations(event=event))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
         return redirect("organizer:event_checkin", slug=event.slug)
-    outcome = rsvp_walk_in_add(
-        event=event,
-        name=form.cleaned_data["name"],
-        email=form.cleaned_data["email"],
-        consent_organization_ids=consented_organization_ids(form),
-        language=translation.get_language() or "",
-    )
+    try:
+        outcome = rsvp_walk_in_add(
+            event=event,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            consent_organization_ids=consented_organization_ids(form),
+            language=translation.get_language() or "",
+        )
+    except CheckinRefused as error:  # their address's RSVP is waitlisted or cancelled
+        messages.error(request, str(error))
+        return redirect("organizer:event_checkin", slug=event.slug)
     if outcome.rsvp.walk_in and not outcome.already:
         messages.success(request, _("%(name)s added and checked in.") % {"name": outcome.rsvp.name})
     else:
