@@ -16,6 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.translations import campaign_in_language
@@ -24,6 +26,7 @@ from groundswell.core.text import one_line
 from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.letters.translations import letter_in_language
+from groundswell.updates.audiences import audience_reason
 from groundswell.updates.models import Update
 
 # Never expires: a link in an e-mail from years ago must still unsubscribe. It names the
@@ -71,22 +74,40 @@ def _about_in_language(update: Update, language: str) -> Campaign | Letter | Eve
     return update.event
 
 
+def _reason(
+    update: Update, *, about: Campaign | Letter | Event | None, about_url: str
+) -> tuple[str, SafeString]:
+    """Why the recipient gets the update (its audience says), in the active language: as plain
+    text, and as HTML whose title links to the page it names."""
+    reason = str(audience_reason(update.audience))
+    organization = update.organization.name
+    title = about.title if about is not None else ""
+    text = reason % {"organization": organization, "title": title}
+    linked = format_html('<a href="{}">{}</a>', about_url, title) if about_url else escape(title)
+    # The sentence and the organization's name are escaped here, the title by format_html.
+    escaped = {"organization": escape(organization), "title": linked}
+    html = mark_safe(escape(reason) % escaped)  # noqa: S308 (every part is escaped)
+    return text, html
+
+
 class RenderedUpdate:
     """What every recipient's e-mail in one language shares, rendered once."""
 
     def __init__(self, update: Update, *, language: str, subject_prefix: str = "") -> None:
         self.language = recipient_language(language)
         about = _about_in_language(update, self.language)
+        about_url = absolute_url(about.get_absolute_url()) if about else ""
         context = {
             "update": update,
-            "organization": update.organization,
-            "about": about,
-            "about_url": absolute_url(about.get_absolute_url()) if about else "",
+            "about_url": about_url,
             "unsubscribe_url": LINK_HOLE,
             # Organizers write in the site's default language (see campaigns.translations).
             "original_language": settings.LANGUAGE_CODE,
         }
         with translation.override(self.language):
+            context["reason"], context["reason_html"] = _reason(
+                update, about=about, about_url=about_url
+            )
             self.text = render_to_string("updates/email/update.txt", context)
             self.html = render_to_string("updates/email/update.html", context)
         self.subject = one_line(f"{subject_prefix}{update.subject}")

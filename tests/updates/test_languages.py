@@ -23,8 +23,8 @@ from groundswell.updates.sending import update_recipients_list, update_send
 from groundswell.updates.services import update_draft_create, update_send_now, update_test_send
 from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
 
-ENGLISH_FOOTER = "You receive this because you signed and agreed that"
-SPANISH_FOOTER = "Recibe este mensaje porque firmó y aceptó que"
+ENGLISH_FOOTER = "You receive this because you"
+SPANISH_FOOTER = "Recibe este mensaje porque"
 SPANISH_UNSUBSCRIBE_TEXT = "Para no recibir más novedades de esta organización:"
 SPANISH_UNSUBSCRIBE_LINK = "No recibir más novedades de esta organización"
 
