@@ -9,7 +9,6 @@ link opens) is in the recipient's language: the one they signed, or RSVPed, in.
 
 from email.utils import formataddr, parseaddr
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.translations import campaign_in_language
+from groundswell.core.link_language import with_link_language
 from groundswell.core.signed_links import SignedLink, absolute_url
 from groundswell.core.text import one_line
 from groundswell.events.models import Event
@@ -38,9 +38,6 @@ UNSUBSCRIBE_LINK = "List-Unsubscribe"
 LINK_HOLE = "https://unsubscribe-hole.invalid/7c1b9e"
 TO_HOLE = "to-hole-7c1b9e@to-hole.invalid"
 MESSAGE_ID_HOLE = "message-id-hole-7c1b9e"
-# The unsubscribe link's query parameter naming the language of the e-mail it came in, which the
-# page it opens is shown in. Not signed: it chooses nothing but the words of the page.
-LINK_LANGUAGE = "lang"
 
 
 def recipient_language(stored: str | None) -> str:
@@ -60,7 +57,7 @@ def unsubscribe_url(
         "updates:unsubscribe", kwargs={"organization": organization_slug, "token": token}
     )
     if language:
-        path = f"{path}?{urlencode({LINK_LANGUAGE: language})}"
+        path = with_link_language(path, language)
     return absolute_url(path)
 
 

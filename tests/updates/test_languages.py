@@ -10,7 +10,9 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from groundswell.campaigns.translations import campaign_translation_save
 from groundswell.events.models import Rsvp
@@ -127,10 +129,17 @@ def test_the_language_switcher_on_the_unsubscribe_page_leads_back_without_the_li
         address_hash="a" * 64,
         language="es",
     ).removeprefix("https://sign.example.org")
+    browser = Client()
 
-    page = Client().get(path).content.decode()
+    page = browser.get(path).content.decode()
+    back = browser.post(reverse("set_language"), {"language": "en", "next": path})
 
-    assert f'name="next" value="{path.partition("?")[0]}"' in page
+    assert f'name="next" value="{escape(path)}"' in page
+    assert back["Location"] == path.partition("?")[0]
+    assert (
+        "Press the button to receive no more updates"
+        in browser.get(back["Location"]).content.decode()
+    )
 
 
 def test_a_signer_with_no_language_or_one_no_longer_offered_reads_the_default(
@@ -260,3 +269,4 @@ def test_the_test_send_is_in_the_language_the_organizer_is_reading(make_update):
     assert spanish.subject.startswith("[Prueba] ")
     assert SPANISH_FOOTER in spanish.body
     assert ENGLISH_FOOTER in english.body
+
