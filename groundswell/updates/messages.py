@@ -93,7 +93,12 @@ class RenderedUpdate:
     def __init__(self, update: Update, *, language: str, subject_prefix: str = "") -> None:
         self.language = recipient_language(language)
         about = _about_in_language(update, self.language)
-        about_url = absolute_url(about.get_absolute_url()) if about else ""
+        # Opens in the language of the e-mail, whatever the browser asks for (the link names it).
+        about_url = (
+            absolute_url(with_link_language(about.get_absolute_url(), self.language))
+            if about
+            else ""
+        )
         context = {
             "update": update,
             "about_url": about_url,

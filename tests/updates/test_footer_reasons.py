@@ -55,8 +55,10 @@ def test_a_signer_reads_that_they_signed_the_petition_and_agreed_to_hear_from_th
         "Just Tech Coalition may contact you."
     ) in message.body
     url = f"https://sign.example.org{campaign.get_absolute_url()}"
-    assert f'signed “<a href="{url}' in html_of(message)
-    assert '">Cancel the contract</a>” and agreed that Just Tech Coalition' in html_of(message)
+    assert (
+        f'signed “<a href="{url}?lang=en">Cancel the contract</a>” and agreed that Just Tech '
+        "Coalition may contact you."
+    ) in html_of(message)
 
 
 def test_a_partners_supporter_reads_that_they_agreed_to_hear_from_that_partner(
