@@ -123,6 +123,10 @@ class RenderedUpdate:
         self, *, to: str, unsubscribe_url: str, message_id: str | None, connection: object = None
     ) -> EmailMultiAlternatives:
         headers = {
+            # The link alone, no mailto: (RFC 2369 allows one beside it): Groundswell receives
+            # no mail, and an address whose messages nobody reads would unsubscribe no one while
+            # the person believed it had. The one-click POST (RFC 8058) is what Gmail and Yahoo
+            # ask of bulk senders, and it works without the person's mail program.
             UNSUBSCRIBE_LINK: f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
