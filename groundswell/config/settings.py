@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "groundswell.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, but a link's ?lang= outranks the cookie and Accept-Language (core.link_language).
+    "groundswell.core.link_language.LinkLanguageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "groundswell.core.middleware.UndecodableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

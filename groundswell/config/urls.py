@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
-from groundswell.core.views import healthz, public_upload, readyz
+from groundswell.core.views import healthz, language_switch, public_upload, readyz
 
 urlpatterns = [
     path("", include("groundswell.signatures.petition_urls")),
@@ -20,10 +18,8 @@ urlpatterns = [
     path("", include("groundswell.directory.urls")),
     path("accounts/", include("groundswell.accounts.urls")),
     path("admin/", admin.site.urls),
-    # The language switcher on every page. CSRF-exempt: its form is on pages served to everyone
-    # from the shared page cache, which cannot carry one visitor's token; a forged post can only
-    # change the language a browser is shown, which its own switcher changes back.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The language switcher on every page.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     # Public uploads only (logos, delivery photos); a production installation may serve these two

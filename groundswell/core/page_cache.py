@@ -46,7 +46,8 @@ RENDER_LOCK_SECONDS = 10
 
 def _cache_key(request: HttpRequest) -> str:
     """The page's address and the language it is served in: LocaleMiddleware has chosen it, from
-    the language cookie or Accept-Language, before any view runs."""
+    the link's ?lang=, the language cookie or Accept-Language, before any view runs. The full
+    path keeps a link's copy apart from the plain address's, and its language from the others."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
     return f"page:{get_language()}:{digest}"
 

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from groundswell.core.http import InvalidParameter
+from groundswell.core.link_language import without_link_language
 from groundswell.core.readiness import readiness_report
 
 
@@ -30,3 +33,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     (Django's own reasons, e.g. a refused Host header, are not for visitors)."""
     message = str(exception) if isinstance(exception, InvalidParameter) else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+# CSRF-exempt: the switcher's form is on pages served to everyone from the shared page cache,
+# which cannot carry one visitor's token; a forged post can only change the language a browser
+# is shown, which its own switcher changes back.
+@csrf_exempt
+def language_switch(request: HttpRequest) -> HttpResponseBase:
+    """Django's set_language (the switcher on every page), leading back to the page without the
+    language its address named (core.link_language), which would outrank the choice just made."""
+    response = set_language(request)
+    if response.has_header("Location"):
+        response["Location"] = without_link_language(response["Location"])
+    return response

@@ -94,7 +94,7 @@ class TargetResponseForm(forms.ModelForm):
 
     # An address typed without a scheme is taken as https (the model refuses any but http(s)).
     source_url = forms.URLField(
-        label=_("source"),
+        label=_("Source"),
         required=False,
         max_length=500,
         assume_scheme="https",

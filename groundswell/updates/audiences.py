@@ -1,6 +1,6 @@
 """Who an update may go to: a registry of audiences, each a key, a label, a selector of the
-people (a queryset of their owner rows: `signatures.Signature` or `letters.Signatory`) and a rule
-saying which updates may use it.
+people (a queryset of their owner rows: `signatures.Signature` or `letters.Signatory`), a rule
+saying which updates may use it, and the reason its people get them (the footer of the e-mail).
 
 Higher apps add their own from their AppConfig.ready() with `audience_register`, as long as
 their selector yields owner rows that `UpdateRecipient` can point at (see RECIPIENT_OWNERS).
@@ -44,24 +44,48 @@ class Audience:
     label: str | Promise
     selector: Selector
     allowed: Allowed
+    # Why its people get the update, as the footer of the e-mail tells them: one sentence,
+    # translated lazily (it is shown in each recipient's language), with %(organization)s for
+    # the sender and %(title)s for the petition's, letter's or event's title.
+    reason: str | Promise
+
+
+# For an update whose audience is no longer registered (its app was removed meanwhile).
+UNKNOWN_AUDIENCE_REASON = _(
+    "You receive this because you agreed that %(organization)s may contact you."
+)
 
 
 _audiences: dict[str, Audience] = {}
 
 
 def audience_register(
-    *, key: str, label: str | Promise, selector: Selector, allowed: Allowed
+    *,
+    key: str,
+    label: str | Promise,
+    selector: Selector,
+    allowed: Allowed,
+    reason: str | Promise,
 ) -> None:
     """Add an audience. `allowed(user, update)` says whether `update` (its campaign or letter,
     its sending organization) may go to it; `user` is None when the code itself drafts the
-    update. Whether the person may edit the sending organization's updates is checked apart."""
+    update. Whether the person may edit the sending organization's updates is checked apart.
+    `reason`: see Audience."""
     if key in _audiences and _audiences[key].selector is not selector:
         raise ValueError(f"audience {key!r} is registered twice")
-    _audiences[key] = Audience(key=key, label=label, selector=selector, allowed=allowed)
+    _audiences[key] = Audience(
+        key=key, label=label, selector=selector, allowed=allowed, reason=reason
+    )
 
 
 def audience_get(key: str) -> Audience | None:
     return _audiences.get(key)
+
+
+def audience_reason(key: str) -> str | Promise:
+    """The sentence telling the people of audience `key` why they get its updates."""
+    audience = _audiences.get(key)
+    return audience.reason if audience is not None else UNKNOWN_AUDIENCE_REASON
 
 
 def audiences_for(*, user: User | None, update: Update) -> list[Audience]:
@@ -168,22 +192,39 @@ def register_built_in() -> None:
         label=_("Confirmed signers who agreed to hear from us"),
         selector=_host_signers,
         allowed=_host_signers_allowed,
+        reason=_(
+            "You receive this because you signed “%(title)s” and agreed that %(organization)s "
+            "may contact you."
+        ),
     )
     audience_register(
         key=PARTNER_SUPPORTERS,
         label=_("Our supporters: confirmed signers who agreed to hear from our organization"),
         selector=_partner_supporters,
         allowed=_partner_supporters_allowed,
+        # The sender is not the petition's host: say why it, of all the coalition, writes.
+        reason=_(
+            "You receive this because you signed “%(title)s” and agreed that %(organization)s, "
+            "a partner organization of the campaign, may contact you."
+        ),
     )
     audience_register(
         key=LETTER_SIGNATORIES,
         label=_("Signatories who confirmed a personal address for updates"),
         selector=_letter_signatories,
         allowed=_letter_signatories_allowed,
+        reason=_(
+            "You receive this because you signed the open letter “%(title)s” and confirmed this "
+            "address for updates from %(organization)s."
+        ),
     )
     audience_register(
         key=EVENT_ATTENDEES,
         label=_("People who came or had a place, and agreed to hear from us"),
         selector=_event_attendees,
         allowed=_event_attendees_allowed,
+        reason=_(
+            "You receive this because you registered for “%(title)s” and agreed that "
+            "%(organization)s may contact you."
+        ),
     )

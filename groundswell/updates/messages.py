@@ -9,21 +9,24 @@ link opens) is in the recipient's language: the one they signed, or RSVPed, in.
 
 from email.utils import formataddr, parseaddr
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.translations import campaign_in_language
+from groundswell.core.link_language import with_link_language
 from groundswell.core.signed_links import SignedLink, absolute_url
 from groundswell.core.text import one_line
 from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.letters.translations import letter_in_language
+from groundswell.updates.audiences import audience_reason
 from groundswell.updates.models import Update
 
 # Never expires: a link in an e-mail from years ago must still unsubscribe. It names the
@@ -35,9 +38,6 @@ UNSUBSCRIBE_LINK = "List-Unsubscribe"
 LINK_HOLE = "https://unsubscribe-hole.invalid/7c1b9e"
 TO_HOLE = "to-hole-7c1b9e@to-hole.invalid"
 MESSAGE_ID_HOLE = "message-id-hole-7c1b9e"
-# The unsubscribe link's query parameter naming the language of the e-mail it came in, which the
-# page it opens is shown in. Not signed: it chooses nothing but the words of the page.
-LINK_LANGUAGE = "lang"
 
 
 def recipient_language(stored: str | None) -> str:
@@ -57,7 +57,7 @@ def unsubscribe_url(
         "updates:unsubscribe", kwargs={"organization": organization_slug, "token": token}
     )
     if language:
-        path = f"{path}?{urlencode({LINK_LANGUAGE: language})}"
+        path = with_link_language(path, language)
     return absolute_url(path)
 
 
@@ -71,22 +71,45 @@ def _about_in_language(update: Update, language: str) -> Campaign | Letter | Eve
     return update.event
 
 
+def _reason(
+    update: Update, *, about: Campaign | Letter | Event | None, about_url: str
+) -> tuple[str, SafeString]:
+    """Why the recipient gets the update (its audience says), in the active language: as plain
+    text, and as HTML whose title links to the page it names."""
+    reason = str(audience_reason(update.audience))
+    organization = update.organization.name
+    title = about.title if about is not None else ""
+    text = reason % {"organization": organization, "title": title}
+    linked = format_html('<a href="{}">{}</a>', about_url, title) if about_url else escape(title)
+    # The sentence and the organization's name are escaped here, the title by format_html.
+    escaped = {"organization": escape(organization), "title": linked}
+    html = mark_safe(escape(reason) % escaped)  # noqa: S308 (every part is escaped)
+    return text, html
+
+
 class RenderedUpdate:
     """What every recipient's e-mail in one language shares, rendered once."""
 
     def __init__(self, update: Update, *, language: str, subject_prefix: str = "") -> None:
         self.language = recipient_language(language)
         about = _about_in_language(update, self.language)
+        # Opens in the language of the e-mail, whatever the browser asks for (the link names it).
+        about_url = (
+            absolute_url(with_link_language(about.get_absolute_url(), self.language))
+            if about
+            else ""
+        )
         context = {
             "update": update,
-            "organization": update.organization,
-            "about": about,
-            "about_url": absolute_url(about.get_absolute_url()) if about else "",
+            "about_url": about_url,
             "unsubscribe_url": LINK_HOLE,
             # Organizers write in the site's default language (see campaigns.translations).
             "original_language": settings.LANGUAGE_CODE,
         }
         with translation.override(self.language):
+            context["reason"], context["reason_html"] = _reason(
+                update, about=about, about_url=about_url
+            )
             self.text = render_to_string("updates/email/update.txt", context)
             self.html = render_to_string("updates/email/update.html", context)
         self.subject = one_line(f"{subject_prefix}{update.subject}")
@@ -100,6 +123,10 @@ class RenderedUpdate:
         self, *, to: str, unsubscribe_url: str, message_id: str | None, connection: object = None
     ) -> EmailMultiAlternatives:
         headers = {
+            # The link alone, no mailto: (RFC 2369 allows one beside it): Groundswell receives
+            # no mail, and an address whose messages nobody reads would unsubscribe no one while
+            # the person believed it had. The one-click POST (RFC 8058) is what Gmail and Yahoo
+            # ask of bulk senders, and it works without the person's mail program.
             UNSUBSCRIBE_LINK: f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",

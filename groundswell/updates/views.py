@@ -1,16 +1,13 @@
 """The one public page of updates: unsubscribing from an organization's updates."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from groundswell.accounts.models import Organization
-from groundswell.updates.messages import LINK_LANGUAGE
 from groundswell.updates.services import (
     UnsubscribeLinkInvalid,
     unsubscribe_token_read,
@@ -18,31 +15,16 @@ from groundswell.updates.services import (
 )
 
 
-def _page_language(request: HttpRequest) -> str:
-    """The language of the e-mail the link came in (the link names it), so that the page reads
-    like the e-mail whatever the browser asks for; else LocaleMiddleware's choice."""
-    named = request.GET.get(LINK_LANGUAGE, "")
-    if named in dict(settings.LANGUAGES):
-        return named
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 # CSRF-exempt and cookie-free by design (RFC 8058): mail providers POST
 # "List-Unsubscribe=One-Click" to this address without any session. The signed token is the
 # only credential, and all a forged request could do is unsubscribe the link's own owner.
 # A GET (a link scanner, a prefetch) only shows the button: it never unsubscribes.
+# The page is in the language of the e-mail the link came in: the link names it (?lang=, see
+# core.link_language).
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, organization: str, token: str) -> HttpResponse:
-    language = _page_language(request)
-    with translation.override(language):
-        response = _unsubscribe(request, organization=organization, token=token)
-    response["Content-Language"] = language
-    return response
-
-
-def _unsubscribe(request: HttpRequest, *, organization: str, token: str) -> HttpResponse:
     found = Organization.objects.filter(slug=organization).first()
     try:
         if found is None:

@@ -221,3 +221,81 @@ class TestThePageCache:
             varies = {name.strip() for name in answer["Vary"].split(",")}
             assert {"Accept-Language", "Cookie"} <= varies
             assert answer["Content-Language"] == "es"
+
+
+# A link naming a language (?lang=, core.link_language): what the e-mails we send carry.
+
+
+def test_a_link_naming_a_language_opens_the_page_in_it_whatever_the_browser_chose(campaign):
+    chose_english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    chose_english.cookies[COOKIE] = "en"
+
+    page = chose_english.get(campaign.get_absolute_url() + "?lang=es")
+    next_page = chose_english.get(campaign.get_absolute_url())
+
+    assert '<html lang="es">' in page.content.decode()
+    assert "Firme la petición" in page.content.decode()
+    assert page["Content-Language"] == "es"
+    # Nothing is remembered: the browser's own choice is the next page's language.
+    assert COOKIE not in page.cookies
+    assert '<html lang="en">' in next_page.content.decode()
+
+
+def test_a_link_naming_a_language_the_site_does_not_offer_changes_nothing(campaign):
+    page = Client(HTTP_ACCEPT_LANGUAGE="es").get(campaign.get_absolute_url() + "?lang=fr")
+
+    assert '<html lang="es">' in page.content.decode()
+
+
+@pytest.mark.parametrize("by", ["next", "referrer"])
+def test_the_switcher_leads_back_without_the_links_language_which_would_outrank_it(
+    client, campaign, by
+):
+    opened = campaign.get_absolute_url() + "?partner=faith-united&lang=es&source=mail"
+    page = client.get(opened).content.decode()
+
+    if by == "next":
+        back = switch(client, "en", opened)
+    else:
+        back = client.post(reverse("set_language"), {"language": "en"}, HTTP_REFERER=opened)
+
+    assert 'name="next"' in page
+    assert back["Location"] == campaign.get_absolute_url() + "?partner=faith-united&source=mail"
+    assert '<html lang="en">' in client.get(back["Location"]).content.decode()
+
+
+class TestThePageCacheAndLinksNamingALanguage:
+    @pytest.fixture(autouse=True)
+    def _cached(self, settings):
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+        cache.clear()
+
+    def test_a_cached_english_page_is_never_served_for_a_link_naming_spanish(
+        self, campaign, django_assert_max_num_queries
+    ):
+        english = Client(HTTP_ACCEPT_LANGUAGE="en").get(campaign.get_absolute_url())
+        chose_english = Client(HTTP_ACCEPT_LANGUAGE="en")
+        chose_english.cookies[COOKIE] = "en"
+
+        linked = chose_english.get(campaign.get_absolute_url() + "?lang=es")
+        with django_assert_max_num_queries(0):  # the link's own copy, from the cache
+            linked_again = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+                campaign.get_absolute_url() + "?lang=es"
+            )
+
+        assert "Sign the petition" in english.content.decode()
+        for page in (linked, linked_again):
+            assert '<html lang="es">' in page.content.decode()
+            assert "Firme la petición" in page.content.decode()
+
+    def test_a_link_naming_spanish_leaves_no_spanish_copy_for_the_plain_address(self, campaign):
+        Client(HTTP_ACCEPT_LANGUAGE="en").get(campaign.get_absolute_url() + "?lang=es")
+
+        plain = Client(HTTP_ACCEPT_LANGUAGE="en").get(campaign.get_absolute_url())
+        linked_to_english = Client(HTTP_ACCEPT_LANGUAGE="es").get(
+            campaign.get_absolute_url() + "?lang=en"
+        )
+
+        for page in (plain, linked_to_english):
+            assert '<html lang="en">' in page.content.decode()
+            assert "Sign the petition" in page.content.decode()

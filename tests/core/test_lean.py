@@ -126,7 +126,7 @@ def test_the_lean_chain_keeps_security_locale_and_database_middleware(settings):
         "groundswell.core.middleware.DatabaseUnavailableMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "groundswell.core.csp.ContentSecurityPolicyMiddleware",
-        "django.middleware.locale.LocaleMiddleware",
+        "groundswell.core.link_language.LinkLanguageLocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
         "groundswell.core.middleware.UndecodableInputMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,6 +1,7 @@
 """The target's answer: organizers record it; the petition page shows where the target stands
 (and how long it has been silent since the delivery), and the JSON carries it."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -197,6 +198,25 @@ def test_an_organizer_records_a_response(client, campaign, owner):
     assert response.status_code == 302
     stored = TargetResponse.objects.get()
     assert (stored.stance, stored.recorded_by) == ("refused", owner)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_response_forms_labels_are_capitalised_like_every_other(
+    client, campaign, owner, language
+):
+    client.force_login(owner)
+    response = record(campaign)
+    pages = [
+        reverse("organizer:campaign_responses", args=[campaign.slug]),
+        reverse("organizer:campaign_response_edit", args=[campaign.slug, response.pk]),
+    ]
+
+    for page in pages:
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        labels = re.findall(r"<label for=\"id_[a-z_]+\">([^<]+)</label>", html)
+        assert len(labels) >= 6, page
+        assert all(label[0].isupper() for label in labels), labels
+    assert ("Fuente:" if language == "es" else "Source:") in labels
 
 
 def test_recording_one_can_draft_an_update_to_signers(client, campaign, owner):

@@ -3,14 +3,18 @@ around them (why the person gets it, the links, how to unsubscribe, the page the
 language they signed or RSVPed in; the site's default when none is stored or it is no longer
 offered. Each language is rendered once per send, whatever the number of recipients."""
 
+import re
 from collections import Counter
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from groundswell.campaigns.translations import campaign_translation_save
 from groundswell.events.models import Rsvp
@@ -23,8 +27,8 @@ from groundswell.updates.sending import update_recipients_list, update_send
 from groundswell.updates.services import update_draft_create, update_send_now, update_test_send
 from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
 
-ENGLISH_FOOTER = "You receive this because you signed and agreed that"
-SPANISH_FOOTER = "Recibe este mensaje porque firmó y aceptó que"
+ENGLISH_FOOTER = "You receive this because you"
+SPANISH_FOOTER = "Recibe este mensaje porque"
 SPANISH_UNSUBSCRIBE_TEXT = "Para no recibir más novedades de esta organización:"
 SPANISH_UNSUBSCRIBE_LINK = "No recibir más novedades de esta organización"
 
@@ -127,10 +131,17 @@ def test_the_language_switcher_on_the_unsubscribe_page_leads_back_without_the_li
         address_hash="a" * 64,
         language="es",
     ).removeprefix("https://sign.example.org")
+    browser = Client()
 
-    page = Client().get(path).content.decode()
+    page = browser.get(path).content.decode()
+    back = browser.post(reverse("set_language"), {"language": "en", "next": path})
 
-    assert f'name="next" value="{path.partition("?")[0]}"' in page
+    assert f'name="next" value="{escape(path)}"' in page
+    assert back["Location"] == path.partition("?")[0]
+    assert (
+        "Press the button to receive no more updates"
+        in browser.get(back["Location"]).content.decode()
+    )
 
 
 def test_a_signer_with_no_language_or_one_no_longer_offered_reads_the_default(
@@ -260,3 +271,77 @@ def test_the_test_send_is_in_the_language_the_organizer_is_reading(make_update):
     assert spanish.subject.startswith("[Prueba] ")
     assert SPANISH_FOOTER in spanish.body
     assert ENGLISH_FOOTER in english.body
+
+
+def link_to(page_path: str, text: str) -> str:
+    [link] = re.findall(rf"https://sign\.example\.org{re.escape(page_path)}[^\s\"<]*", text)
+    return link.removeprefix("https://sign.example.org")
+
+
+def test_the_link_to_the_petition_opens_it_in_the_language_of_the_e_mail(
+    make_update, owner, consenting_signers, campaign, run_on_commit, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    spanish, english = signers_in(campaign, consenting_signers, ["es", "en"])
+    with run_on_commit():
+        update_send_now(update=make_update(), user=owner)
+    to_spanish, to_english = message_to(spanish.email), message_to(english.email)
+    petition = campaign.get_absolute_url()
+    # An English copy of the petition is in the page cache already.
+    Client(HTTP_ACCEPT_LANGUAGE="en").get(petition)
+
+    in_text, in_html = link_to(petition, to_spanish.body), link_to(petition, html_of(to_spanish))
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get(in_text).content.decode()
+
+    assert in_text == in_html == f"{petition}?lang=es"
+    assert '<html lang="es">' in page and "Firme la petición" in page
+    assert link_to(petition, to_english.body) == f"{petition}?lang=en"
+    english_page = Client(HTTP_ACCEPT_LANGUAGE="es").get(f"{petition}?lang=en").content.decode()
+    assert "Sign the petition" in english_page
+
+
+def test_the_links_to_a_letter_and_an_event_open_them_in_the_language_of_the_e_mail(
+    letter,
+    sign_letter,
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+    owner,
+    run_on_commit,
+):
+    signatory = sign_letter(
+        letter, category="supporters", work_email="", personal_email="me@example.org"
+    )
+    Signatory.objects.filter(pk=signatory.pk).update(language="es")
+    event = make_event()
+    rsvp = rsvped(event, email="vino@example.org", consent_organization_ids={event.organization_id})
+    Rsvp.objects.filter(pk=rsvp.pk).update(language="es")
+    about_letter = update_draft_create(
+        organization=letter.organization,
+        letter=letter,
+        subject="Delivered",
+        body_markdown="Thank you.",
+        audience="letter_signatories",
+        created_by=owner,
+    )
+    about_event = update_draft_create(
+        organization=event.organization,
+        event=event,
+        subject="Thank you for coming",
+        body_markdown="Thank you.",
+        audience=EVENT_ATTENDEES,
+        created_by=owner,
+    )
+    mail.outbox.clear()
+
+    with run_on_commit():
+        update_send_now(update=about_letter, user=owner)
+        update_send_now(update=about_event, user=owner)
+
+    for address, page in (("me@example.org", letter), ("vino@example.org", event)):
+        message = message_to(address)
+        link = link_to(page.get_absolute_url(), message.body)
+        assert link == f"{page.get_absolute_url()}?lang=es"
+        assert f'href="https://sign.example.org{link}"' in html_of(message)
+        opened = Client(HTTP_ACCEPT_LANGUAGE="en").get(link)
+        assert '<html lang="es">' in opened.content.decode()

@@ -54,6 +54,8 @@ def test_every_update_carries_a_one_click_unsubscribe(
     [message] = mail.outbox
     link = message.extra_headers["List-Unsubscribe"]
     assert link.startswith("<https://sign.example.org/unsubscribe/just-tech/")
+    # The one link and no mailto: nothing in Groundswell would read mail sent to one.
+    assert link.count("<") == 1 and "mailto:" not in link
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link.strip("<>") in message.body
     assert "<strong>Thank you.</strong>" in message.alternatives[0][0]
