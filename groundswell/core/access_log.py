@@ -97,6 +97,12 @@ def access_logged(application: WSGIApplication) -> WSGIApplication:
             # As a finished string: a path may contain "%".
             logger.info("%s", line)
 
-        return _LoggedBody(application(environ, remember_status), write_line)
+        body = application(environ, remember_status)
+        if isinstance(body, list):
+            # Handed over whole (core.whole_bodies): kept a list, so that the server still
+            # writes it without the GIL; the line is written now.
+            write_line(sum(len(chunk) for chunk in body))
+            return body
+        return _LoggedBody(body, write_line)
 
     return logged

@@ -70,7 +70,7 @@ def a_request_to(path: str) -> dict:
 
 def redirecting_application(environ, start_response):
     start_response("302 Found", [("Location", "/")])
-    return [b"", b"moved"]
+    return iter([b"", b"moved"])  # a stream, written chunk by chunk
 
 
 @pytest.fixture
@@ -118,6 +118,20 @@ def test_with_json_logs_a_line_is_one_json_object(access_log_lines, settings):
     assert entry["time"].endswith("+00:00")
     for personal in ("203.0.113.9", "198.51.100.4", "her phone", "mail.example.org", "Ana"):
         assert personal not in line
+
+
+def test_a_body_handed_over_whole_stays_a_list_and_is_logged_at_once(access_log_lines, settings):
+    settings.LOG_FORMAT = "plain"
+
+    def whole(environ, start_response):
+        start_response("200 OK", [])
+        return [b"hello"]
+
+    body = access_logged(whole)(a_request_to("/p/x/"), lambda *args: None)
+
+    assert body == [b"hello"]
+    assert len(access_log_lines) == 1
+    assert access_log_lines[0].startswith("POST /p/x/ 200 5 ")
 
 
 def test_a_path_with_a_percent_sign_is_logged_as_it_is(access_log_lines, settings):
