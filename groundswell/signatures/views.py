@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,8 +18,9 @@ from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
 from groundswell.core.page_cache import render_with_holes
+from groundswell.core.process_cache import process_cached
 from groundswell.core.ratelimit import rate_limit_exceeded
-from groundswell.core.sharing import share_block, share_url
+from groundswell.core.sharing import share_block_with_code, share_url
 from groundswell.signatures.forms import (
     SIGNING_FORM,
     SignatureForm,
@@ -167,24 +168,27 @@ def _confirmed_page(
     request: HttpRequest, campaign: Campaign, *, public_id: str, newly_confirmed: bool
 ) -> HttpResponse:
     sharing = signer_sharing(campaign=campaign, public_id=public_id)
-    link = share_url(
-        page_url=request.build_absolute_uri(campaign.get_absolute_url()),
-        partner_slug=sharing.partner_slug if sharing else "",
-        referral_code=sharing.referral_code if sharing else "",
-    )
+    partner_id = sharing.partner_id if sharing else None
     brought = sharing.brought if sharing else 0
+    seconds = settings.SIGNING_CAMPAIGN_CACHE_SECONDS
     holes = {
         "withdrawal_url": withdrawal_url(campaign_slug=campaign.slug, public_id=public_id),
         "receipt_url": receipt_path(campaign_slug=campaign.slug, public_id=public_id),
         # Rendered for this signer: safe HTML, put in as it is.
-        "share_block": share_block(url=link, text=campaign.title),
-        "what_next_block": render_to_string(
-            "signatures/_what_next.html",
-            {
-                "steps": what_next_steps(
-                    campaign=campaign, partner_id=sharing.partner_id if sharing else None
-                )
-            },
+        "share_block": share_block_with_code(
+            page_url=request.build_absolute_uri(campaign.get_absolute_url()),
+            partner_slug=sharing.partner_slug if sharing else "",
+            referral_code=sharing.referral_code if sharing else "",
+            text=campaign.title,
+            seconds=seconds,
+        ),
+        "what_next_block": process_cached(
+            ("what-next-block", campaign.pk, campaign.updated_at, partner_id, get_language()),
+            seconds,
+            lambda: render_to_string(
+                "signatures/_what_next.html",
+                {"steps": what_next_steps(campaign=campaign, partner_id=partner_id)},
+            ),
         ),
         "brought_line": ngettext(
             "Your link has brought %(count)s person so far.",
@@ -197,7 +201,7 @@ def _confirmed_page(
     return render_with_holes(
         request, "signatures/confirmed.html", context, holes=holes,
         key=(campaign.pk, campaign.updated_at, newly_confirmed),
-        seconds=settings.SIGNING_CAMPAIGN_CACHE_SECONDS,
+        seconds=seconds,
     )  # fmt: skip
 
 
