@@ -31,19 +31,22 @@ We carry every signature to Northwind Cloud's headquarters and hand them to the 
 
 
 @transaction.atomic
-def events_demo_seed(*, campaign: Campaign) -> Event:
-    """Create the rally once; running it again changes nothing."""
+def events_demo_seed(*, campaign: Campaign, co_host_slug: str | None = None) -> Event:
+    """Create the rally once; running it again changes nothing. It is co-hosted by the partner
+    `co_host_slug` (the one the demo's partner login belongs to, who can then run its door),
+    else by the first partner by name."""
     existing = Event.objects.filter(slug=RALLY_SLUG).first()
     if existing is not None:
         return existing
     zone = "America/Los_Angeles"
     day = (timezone.now() + timedelta(days=10)).date()
     starts_at = datetime.combine(day, time(12, 0)).replace(tzinfo=Event(time_zone=zone).zone)
-    co_hosts = list(
-        Organization.objects.filter(
-            partnerships__campaign=campaign, partnerships__removed_at__isnull=True
-        ).order_by("name")[:1]
-    )
+    partners = Organization.objects.filter(
+        partnerships__campaign=campaign, partnerships__removed_at__isnull=True
+    ).order_by("name")
+    if co_host_slug is not None:
+        partners = partners.filter(slug=co_host_slug)
+    co_hosts = list(partners[:1])
     event = event_create(
         organization=campaign.organization,
         co_hosts=co_hosts,

@@ -100,7 +100,7 @@ def demo_seed() -> DemoSummary:
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:
         letters_demo_seed(campaign=campaign)
-        events_demo_seed(campaign=campaign)
+        events_demo_seed(campaign=campaign, co_host_slug=PARTNERS[0][1])
         story_demo_seed(campaign=campaign, organizer=organizer)
         updates_demo_seed(campaign=campaign, organizer=organizer)
         return DemoSummary(campaign=campaign, created=False)
@@ -129,7 +129,7 @@ def demo_seed() -> DemoSummary:
     # The seeded rows bypassed the signing services: build their tallies and counts.
     counts_reconcile(campaign=campaign)
     letters_demo_seed(campaign=campaign)
-    events_demo_seed(campaign=campaign)
+    events_demo_seed(campaign=campaign, co_host_slug=PARTNERS[0][1])
     # After the signatures: a delivery, the target's answer, a milestone, the timeline.
     story_demo_seed(campaign=campaign, organizer=organizer)
     updates_demo_seed(campaign=campaign, organizer=organizer)

@@ -2,8 +2,11 @@
 some linked to their signature, and a waitlist."""
 
 import pytest
+from django.urls import reverse
 
-from groundswell.demo.events import RALLY_CAPACITY, events_demo_seed
+from groundswell.accounts.models import User
+from groundswell.demo.events import RALLY_CAPACITY, RALLY_SLUG, events_demo_seed
+from groundswell.demo.seed import PARTNER_USERNAME, demo_seed
 from groundswell.events.models import Rsvp, RsvpStatus
 from groundswell.events.selectors import door_counts
 
@@ -29,3 +32,14 @@ def test_the_demo_rally_is_seeded_once_full_with_a_waitlist(client, campaign, si
     assert Rsvp.objects.filter(event=first, signature__isnull=False).exists()
     assert client.get(first.get_absolute_url()).status_code == 200
     assert first.get_absolute_url() in client.get(campaign.get_absolute_url()).content.decode()
+
+
+def test_the_demo_partner_login_co_hosts_the_rally_and_runs_its_door(client):
+    demo_seed()
+    client.force_login(User.objects.get(username=PARTNER_USERNAME))
+
+    door = client.get(reverse("organizer:event_checkin", kwargs={"slug": RALLY_SLUG}))
+    editor = client.get(reverse("organizer:event_edit", kwargs={"slug": RALLY_SLUG}))
+
+    assert door.status_code == 200
+    assert editor.status_code == 404

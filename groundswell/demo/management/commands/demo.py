@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from groundswell.demo.events import RALLY_SLUG
 from groundswell.demo.seed import (
     ORGANIZER_PASSWORD,
     ORGANIZER_USERNAME,
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                 for partner in summary.campaign.partners.select_related("organization")
             ),
             f"  Partner login:   username {PARTNER_USERNAME!r} ({PARTNERS[0][0]}), same password",
+            f"  Rally's door:    {base}/organizer/events/{RALLY_SLUG}/checkin/"
+            " (the organizer, or the partner: a co-host)",
             f"  Partner embed:   {base}/p/{summary.campaign.slug}/embed/?partner=<partner>",
             "  E-mail is printed in this terminal (set EMAIL_URL to send it).",
             "",
