@@ -5,6 +5,7 @@ once published; of the RSVPs, only people who confirmed consent to the key's own
 import pytest
 
 from groundswell.events.models import EventStatus
+from groundswell.events.services.rsvps import rsvp_walk_in_add
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,13 @@ def test_it_refuses_a_bad_cursor_with_a_json_400(api, host, make_event, make_key
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_parameter"
+
+
+def test_walk_ins_are_counted_beside_the_rsvps(api, host, make_event, rsvped, make_key):
+    event = make_event(capacity=3)
+    rsvped(event, name="Ada Lovelace", guests=0)
+    rsvp_walk_in_add(event=event, name="Walk In")
+
+    shown = api("get", f"/api/v1/events/{event.slug}", key=make_key(host)).json()
+
+    assert (shown["rsvp_count"], shown["walk_in_count"], shown["capacity"]) == (1, 1, 3)

@@ -55,6 +55,7 @@ class EventOut(ApiSchema):
     location: LocationOut
     browser_url: str
     rsvp_count: int
+    walk_in_count: int
     waitlist_count: int
     created_date: datetime
     modified_date: datetime
@@ -124,6 +125,7 @@ def event_out(
         "location": {"venue": event.place_name, "address": event.place_address},
         "browser_url": request.build_absolute_uri(event.get_absolute_url()),
         "rsvp_count": event.places_taken,
+        "walk_in_count": event.walk_in_places,
         "waitlist_count": waitlist_count(event=event) if waiting is None else waiting,
         "created_date": event.created_at,
         "modified_date": event.updated_at,
