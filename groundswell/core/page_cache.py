@@ -20,14 +20,14 @@ a page is still rendered once per PUBLIC_PAGE_CACHE_SECONDS for all processes to
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Hashable
-from functools import wraps
+from collections.abc import Callable, Collection, Hashable
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -52,9 +52,33 @@ def _cache_key(request: HttpRequest) -> str:
     return f"page:{get_language()}:{digest}"
 
 
-def cached_public_page(view: View) -> View:
+def cached_public_page(*, query: Collection[str]) -> Callable[[View], View]:
+    """Cache a public view for PUBLIC_PAGE_CACHE_SECONDS (see the module's docstring).
+
+    `query` names the query parameters the view reads: the view sees only those (in the order
+    given), and so does the cache's key. Any other parameter (a social network's `fbclid`, a
+    newsletter's `utm_*`, a made-up one) changes nothing on the page, so it must not make a copy
+    of its own: at a viral spike each visitor from a network that tags its links would
+    otherwise render the page from the database.
+    """
+    return partial(_cached_public_page, query=tuple(query))
+
+
+def _only_parameters(request: HttpRequest, names: tuple[str, ...]) -> None:
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            kept.setlist(name, request.GET.getlist(name))
+    # The view, its templates (the language switcher's way back) and the cache's key all read
+    # the request's own query: a mutable copy stands for it.
+    request.GET = kept  # type: ignore[assignment]
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def _cached_public_page(view: View, *, query: tuple[str, ...]) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        _only_parameters(request, query)
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         cacheable = (
             seconds > 0

@@ -17,7 +17,7 @@ MAX_PAGE = PROVIDER_LIMIT  # more than any search can fill
 MAX_QUERY = 100
 
 
-@cached_public_page
+@cached_public_page(query=("q", "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     number = query_integer(request, "page", minimum=1, maximum=MAX_PAGE, default=1)

@@ -137,7 +137,7 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@cached_public_page
+@cached_public_page(query=("partner", "source"))
 def _petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render_petition(request, campaign_public_get(slug=slug))
 
@@ -153,7 +153,7 @@ def petition_embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(query=())
 def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = campaign_public_get(slug=slug)
     summary = campaign_public_summary(campaign=campaign)
@@ -175,7 +175,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/home.html", context)
 
 
-@cached_public_page
+@cached_public_page(query=("page",))
 def petition_comments(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public "why I'm signing" comment, paginated."""
     campaign = campaign_public_get(slug=slug)
@@ -274,7 +274,7 @@ def petition_poster(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/poster.html", context)
 
 
-@cached_public_page
+@cached_public_page(query=("days", "hours"))
 def petition_history_json(request: HttpRequest, slug: str) -> JsonResponse:
     """Confirmed signatures per day (`?days=`, 30 by default) and per hour (`?hours=`, 48)."""
     campaign = campaign_public_get(slug=slug)

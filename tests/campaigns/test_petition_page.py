@@ -129,6 +129,20 @@ def test_anonymous_views_are_served_from_a_short_lived_cache(
     assert first_json.json() == cached_json.json()
 
 
+def test_a_visitor_from_a_tagged_link_gets_the_cached_page_without_the_tag(
+    client, campaign, settings, django_assert_max_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    page = client.get(campaign.get_absolute_url() + "?fbclid=IwAR0first&utm_source=feed")
+
+    with django_assert_max_num_queries(0):
+        again = client.get(campaign.get_absolute_url() + "?fbclid=IwAR0second")
+        plain = client.get(campaign.get_absolute_url())
+
+    assert again.content == plain.content == page.content
+    assert b"IwAR0" not in page.content and b"utm_source" not in page.content
+
+
 def test_organizers_with_a_session_always_see_fresh_pages(
     client, owner, campaign, signed, settings
 ):

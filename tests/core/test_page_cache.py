@@ -30,7 +30,7 @@ def page(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 5
     renders: list[int] = []
 
-    @cached_public_page
+    @cached_public_page(query=())
     def view(request):
         renders.append(1)
         return HttpResponse(f"render {len(renders)}")
@@ -70,7 +70,7 @@ def test_the_renderer_gives_the_lock_back_even_when_the_view_fails(settings, clo
     settings.PUBLIC_PAGE_CACHE_SECONDS = 5
     failing = {"now": False}
 
-    @cached_public_page
+    @cached_public_page(query=())
     def view(request):
         if failing["now"]:
             raise RuntimeError("database away")
@@ -100,3 +100,38 @@ def test_a_stale_copy_is_not_kept_for_ever(page, settings, monkeypatch):
     page()
 
     assert timeouts == [settings.PUBLIC_PAGE_CACHE_SECONDS + STALE_SECONDS]
+
+
+@pytest.fixture
+def partner_page(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    renders: list[str] = []
+
+    @cached_public_page(query=("partner",))
+    def view(request):
+        renders.append(request.get_full_path())
+        return HttpResponse(f"{request.GET.get('partner', '')} {request.get_full_path()}")
+
+    def get(path: str) -> str:
+        return view(RequestFactory().get(path)).content.decode()
+
+    get.renders = renders  # type: ignore[attr-defined]
+    return get
+
+
+def test_parameters_the_view_does_not_read_share_the_copy_and_never_reach_it(partner_page):
+    first = partner_page("/p/spike/?fbclid=IwAR0abc&utm_source=news")
+    again = partner_page("/p/spike/?fbclid=IwAR0xyz")
+    plain = partner_page("/p/spike/")
+
+    assert first == again == plain == " /p/spike/"
+    assert partner_page.renders == ["/p/spike/"]
+
+
+def test_a_parameter_the_view_reads_has_its_own_copy(partner_page):
+    assert partner_page("/p/spike/?partner=tenants&fbclid=1") == "tenants /p/spike/?partner=tenants"
+    assert partner_page("/p/spike/?fbclid=2&partner=tenants") == "tenants /p/spike/?partner=tenants"
+    assert partner_page("/p/spike/?partner=unions") == "unions /p/spike/?partner=unions"
+    assert partner_page("/p/spike/") == " /p/spike/"
+
+    assert len(partner_page.renders) == 3

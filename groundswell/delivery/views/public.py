@@ -47,7 +47,7 @@ def delivery_detail(request: HttpRequest, slug: str, delivery_id: int) -> HttpRe
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=())
 def petition_timeline_json(request: HttpRequest, slug: str) -> JsonResponse:
     """The campaign's story, oldest first, cached like the petition's JSON."""
     campaign = campaign_public_get(slug=slug)
