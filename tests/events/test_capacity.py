@@ -300,6 +300,25 @@ def test_the_door_still_adds_walk_ins_to_a_full_event_and_warns(client, owner, m
     assert "2 of 1 places filled: 1 by RSVPs, 1 by walk-ins." in page
 
 
+def test_the_polled_counts_carry_the_warning_as_the_page_shows_it(
+    client, owner, make_event, rsvped
+):
+    event = make_event(capacity=2)
+    client.force_login(owner)
+    door = f"/organizer/events/{event.slug}/checkin/"
+    rsvped(event)
+
+    assert client.get(f"{door}counts.json").json()["warning"] == ""
+    client.post(f"{door}walk-in/", {"name": "First In"})
+    full = client.get(f"{door}counts.json").json()["warning"]
+    client.post(f"{door}walk-in/", {"name": "Second In"})
+    over = client.get(f"{door}counts.json").json()["warning"]
+
+    assert "The event is full." in full and "2 of 2 places filled" in full
+    assert "Over capacity by 1 place." in over and "3 of 2 places filled" in over
+    assert 'data-testid="checkin-full"' in over
+
+
 def test_a_walk_in_cancelled_by_the_organizers_gives_their_place_to_the_waitlist(
     make_event, rsvped, run_on_commit
 ):

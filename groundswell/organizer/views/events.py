@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -334,10 +335,17 @@ def event_checkin(request: MemberRequest, slug: str) -> HttpResponse:
     return render(request, "events/organizer/checkin.html", context)
 
 
+CHECKIN_WARNING = "events/organizer/_checkin_full.html"
+
+
 @login_required
 def event_checkin_counts(request: MemberRequest, slug: str) -> JsonResponse:
     event = event_for_door(user=request.user, slug=slug, roles=PERSONAL_DATA_ROLES).event
-    response = JsonResponse(door_counts(event=event).as_json())
+    counts = door_counts(event=event)
+    # The full / over-capacity warning as the page shows it (empty when there is room), so that
+    # the polling page keeps it as current as the figures.
+    warning = render_to_string(CHECKIN_WARNING, {"counts": counts}, request=request).strip()
+    response = JsonResponse({**counts.as_json(), "warning": warning})
     response["Cache-Control"] = "no-store"
     return response
 

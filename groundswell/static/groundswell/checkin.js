@@ -10,6 +10,9 @@
   var checkinUrl = root.getAttribute("data-checkin-url");
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]");
   var status = root.querySelector("[data-scan-status]");
+  var warning = root.querySelector("[data-checkin-warning]");
+
+  function words(element) { return element.textContent.replace(/\s+/g, " ").trim(); }
 
   function refreshCounts() {
     fetch(countsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -20,6 +23,14 @@
           var cell = root.querySelector('[data-count="' + name + '"]');
           if (cell) { cell.textContent = String(counts[name]); }
         });
+        // The server's own rendering of the full / over-capacity warning (its values are
+        // numbers, escaped there); replaced only when its words changed, so that screen readers
+        // announce it once.
+        if (warning && typeof counts.warning === "string") {
+          var fresh = document.createElement("div");
+          fresh.innerHTML = counts.warning;
+          if (words(fresh) !== words(warning)) { warning.innerHTML = counts.warning; }
+        }
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ });
   }
