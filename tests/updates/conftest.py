@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Organization, User
 from groundswell.campaigns.models import Campaign
+from groundswell.events.models import Event
+from groundswell.letters.models import Letter
 from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, Signature
+from groundswell.updates.audiences import EVENT_ATTENDEES, LETTER_SIGNATORIES
 from groundswell.updates.models import Update
 from groundswell.updates.services import update_draft_create
 from tests.letters.conftest import letter, make_letter, sign_letter  # noqa: F401
@@ -78,6 +81,27 @@ def make_update(campaign: Campaign, owner: User) -> Callable[..., Update]:
             "subject": "We delivered 300,000 signatures",
             "body_markdown": "**Thank you.** The CEO answered <script>alert(1)</script>.",
             "audience": "host_signers",
+            "created_by": owner,
+        }
+        values.update(overrides)
+        return update_draft_create(**values)
+
+    return make
+
+
+@pytest.fixture
+def update_to_people_of(owner: User) -> Callable[..., Update]:
+    """A draft update to a letter's signatories or an event's attendees."""
+
+    def make(about: Letter | Event, **overrides: Any) -> Update:
+        is_letter = isinstance(about, Letter)
+        values: dict[str, Any] = {
+            "organization": about.organization,
+            "letter": about if is_letter else None,
+            "event": None if is_letter else about,
+            "subject": "The letter was delivered" if is_letter else "Thank you for coming",
+            "body_markdown": "Thank you.",
+            "audience": LETTER_SIGNATORIES if is_letter else EVENT_ATTENDEES,
             "created_by": owner,
         }
         values.update(overrides)

@@ -10,10 +10,9 @@ from groundswell.coalitions.models import Partner
 from groundswell.events.models import Rsvp
 from groundswell.letters.models import Signatory
 from groundswell.signatures.models import Signature
-from groundswell.updates.audiences import EVENT_ATTENDEES, LETTER_SIGNATORIES
 from groundswell.updates.messages import update_message
 from groundswell.updates.models import Update
-from groundswell.updates.services import update_draft_create, update_send_now
+from groundswell.updates.services import update_send_now
 from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -87,21 +86,14 @@ def test_a_partners_supporter_reads_that_they_agreed_to_hear_from_that_partner(
 
 
 def test_a_letter_signatory_reads_that_they_signed_the_open_letter(
-    letter, sign_letter, owner, run_on_commit
+    letter, sign_letter, owner, run_on_commit, update_to_people_of
 ):
     sign_letter(letter, category="supporters", work_email="", personal_email="me@example.org")
     spanish = sign_letter(
         letter, category="supporters", work_email="", personal_email="yo@example.org"
     )
     Signatory.objects.filter(pk=spanish.pk).update(language="es")
-    update = update_draft_create(
-        organization=letter.organization,
-        letter=letter,
-        subject="The letter was delivered",
-        body_markdown="Thank you.",
-        audience=LETTER_SIGNATORIES,
-        created_by=owner,
-    )
+    update = update_to_people_of(letter)
 
     sent(update, by=owner, run_on_commit=run_on_commit)
 
@@ -122,20 +114,14 @@ def test_an_event_attendee_reads_that_they_registered_for_the_event_not_that_the
     rsvped,  # noqa: F811
     owner,
     run_on_commit,
+    update_to_people_of,
 ):
     event = make_event(title="Rally at the data centre")
     host = {event.organization_id}
     rsvped(event, email="came@example.org", consent_organization_ids=host, language="en")
     spanish = rsvped(event, email="vino@example.org", consent_organization_ids=host)
     Rsvp.objects.filter(pk=spanish.pk).update(language="es")
-    update = update_draft_create(
-        organization=event.organization,
-        event=event,
-        subject="Thank you for coming",
-        body_markdown="Thank you.",
-        audience=EVENT_ATTENDEES,
-        created_by=owner,
-    )
+    update = update_to_people_of(event)
 
     sent(update, by=owner, run_on_commit=run_on_commit)
 

@@ -21,10 +21,9 @@ from groundswell.events.models import Rsvp
 from groundswell.letters.models import Signatory
 from groundswell.signatures.models import Signature
 from groundswell.updates import messages
-from groundswell.updates.audiences import EVENT_ATTENDEES
 from groundswell.updates.models import Update, UpdateStatus
 from groundswell.updates.sending import update_recipients_list, update_send
-from groundswell.updates.services import update_draft_create, update_send_now, update_test_send
+from groundswell.updates.services import update_send_now, update_test_send
 from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
 
 ENGLISH_FOOTER = "You receive this because you"
@@ -210,20 +209,13 @@ def test_the_petitions_title_is_the_organizers_translation_in_its_language(
 
 
 def test_a_letter_signatory_reads_the_footer_in_their_language(
-    letter, sign_letter, owner, run_on_commit
+    letter, sign_letter, owner, run_on_commit, update_to_people_of
 ):
     signatory = sign_letter(
         letter, category="supporters", work_email="", personal_email="me@example.org"
     )
     Signatory.objects.filter(pk=signatory.pk).update(language="es")
-    update = update_draft_create(
-        organization=letter.organization,
-        letter=letter,
-        subject="The letter was delivered",
-        body_markdown="Thank you.",
-        audience="letter_signatories",
-        created_by=owner,
-    )
+    update = update_to_people_of(letter)
     mail.outbox.clear()
 
     with run_on_commit():
@@ -237,20 +229,14 @@ def test_an_event_attendee_reads_the_footer_in_the_language_they_rsvped_in(
     rsvped,  # noqa: F811
     owner,
     run_on_commit,
+    update_to_people_of,
 ):
     event = make_event()
     host = {event.organization_id}
     spanish = rsvped(event, email="vino@example.org", consent_organization_ids=host)
     rsvped(event, email="came@example.org", consent_organization_ids=host, language="en")
     Rsvp.objects.filter(pk=spanish.pk).update(language="es")
-    update = update_draft_create(
-        organization=event.organization,
-        event=event,
-        subject="Thank you for coming",
-        body_markdown="Thank you.",
-        audience=EVENT_ATTENDEES,
-        created_by=owner,
-    )
+    update = update_to_people_of(event)
     mail.outbox.clear()
 
     with run_on_commit():
@@ -308,6 +294,7 @@ def test_the_links_to_a_letter_and_an_event_open_them_in_the_language_of_the_e_m
     rsvped,  # noqa: F811
     owner,
     run_on_commit,
+    update_to_people_of,
 ):
     signatory = sign_letter(
         letter, category="supporters", work_email="", personal_email="me@example.org"
@@ -316,22 +303,8 @@ def test_the_links_to_a_letter_and_an_event_open_them_in_the_language_of_the_e_m
     event = make_event()
     rsvp = rsvped(event, email="vino@example.org", consent_organization_ids={event.organization_id})
     Rsvp.objects.filter(pk=rsvp.pk).update(language="es")
-    about_letter = update_draft_create(
-        organization=letter.organization,
-        letter=letter,
-        subject="Delivered",
-        body_markdown="Thank you.",
-        audience="letter_signatories",
-        created_by=owner,
-    )
-    about_event = update_draft_create(
-        organization=event.organization,
-        event=event,
-        subject="Thank you for coming",
-        body_markdown="Thank you.",
-        audience=EVENT_ATTENDEES,
-        created_by=owner,
-    )
+    about_letter = update_to_people_of(letter, subject="Delivered")
+    about_event = update_to_people_of(event)
     mail.outbox.clear()
 
     with run_on_commit():
