@@ -41,10 +41,11 @@ SKIPPED = frozenset(
 # POST paths of `signatures:sign` and `signatures:confirm`, and GET paths of
 # `campaigns:petition` and `campaigns:petition_json` (tests check that they agree with the
 # URLconf).
+_SHARED_PAGES = re.compile(r"/p/[-a-zA-Z0-9_]+(?:/|\.json)\Z")
 LEAN_PATHS = {
     "POST": re.compile(r"/p/[-a-zA-Z0-9_]+/(?:sign|confirm/[^/]+)/\Z"),
-    "GET": re.compile(r"/p/[-a-zA-Z0-9_]+(?:/|\.json)\Z"),
-    "HEAD": re.compile(r"/p/[-a-zA-Z0-9_]+(?:/|\.json)\Z"),
+    "GET": _SHARED_PAGES,
+    "HEAD": _SHARED_PAGES,
 }
 
 WSGIApplication = Callable[[dict, Callable], Iterable[bytes]]

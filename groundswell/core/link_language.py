@@ -3,9 +3,9 @@ asks for or chose with the switcher, and remembers nothing (no cookie: the next 
 visitor's own language again). The links in the e-mails we send carry it, so that the page a
 link opens reads like the e-mail it came in.
 
-The public page cache (`core.page_cache`) keeps a copy per language and full address, query
-string included: a copy rendered for a link naming one language is never served for the address
-without it, and a copy in another language never for the link.
+The public page cache (`core.page_cache`) keeps a copy per language (and address): a link naming
+one language gets that language's copy, never another's, and leaves nothing for visitors who
+chose another.
 """
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit

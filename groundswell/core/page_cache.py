@@ -45,9 +45,9 @@ RENDER_LOCK_SECONDS = 10
 
 
 def _cache_key(request: HttpRequest) -> str:
-    """The page's address and the language it is served in: LocaleMiddleware has chosen it, from
-    the link's ?lang=, the language cookie or Accept-Language, before any view runs. The full
-    path keeps a link's copy apart from the plain address's, and its language from the others."""
+    """The page's address, with only the parameters its view reads (`_only_parameters`), and the
+    language it is served in: LocaleMiddleware has chosen it, from the link's ?lang=, the
+    language cookie or Accept-Language, before any view runs."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
     return f"page:{get_language()}:{digest}"
 
@@ -65,6 +65,8 @@ def cached_public_page(*, query: Collection[str]) -> Callable[[View], View]:
 
 
 def _only_parameters(request: HttpRequest, names: tuple[str, ...]) -> None:
+    if not request.META.get("QUERY_STRING"):
+        return
     kept = QueryDict(mutable=True)
     for name in names:
         if name in request.GET:

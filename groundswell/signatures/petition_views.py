@@ -120,15 +120,11 @@ def petition(request: HttpRequest, slug: str) -> HttpResponse:
     one cached without the code, and the code (checked: URL-safe characters only) is put into
     the form's hidden field."""
     raw = request.GET.get("r")
-    if raw is None:
-        return _petition_page(request, slug)
-    code = clean_referral_code(raw)
-    query = request.GET.copy()
-    del query["r"]
-    # The page without the code: a mutable copy stands for the request's own query.
-    request.GET = query  # type: ignore[assignment]
-    request.META["QUERY_STRING"] = query.urlencode()
+    # The cached page reads no `r` (`_petition_page` sees only the parameters it names).
     response = _petition_page(request, slug)
+    if raw is None:
+        return response
+    code = clean_referral_code(raw)
     if code and response.status_code == 200 and not response.streaming:
         filled = EMPTY_REFERRAL_FIELD.replace(
             b' id="id_referral"', f' value="{code}" id="id_referral"'.encode()
