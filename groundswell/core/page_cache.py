@@ -148,6 +148,12 @@ def _keep(key: str, response: HttpResponse, seconds: int) -> None:
 _HOLE_MARK = secrets.token_hex(12)
 
 
+def hole_mark(name: str) -> str:
+    """The stand-in `text_with_holes` renders for the hole `name`: letters and digits only, so
+    that it reads the same after URL quoting or HTML escaping (a hole inside a link)."""
+    return f"hole{_HOLE_MARK}{name}"
+
+
 def _anonymous_without_messages(request: HttpRequest) -> bool:
     """Whether this visitor gets the page everyone gets: yes unless they are logged in or have
     a one-off message waiting (personal: a page showing one must never be shared).
@@ -208,7 +214,7 @@ def text_with_holes(
     `key` must name everything else in `context`, and the template must print each hole as it
     is (no filter, no test on it).
     """
-    marks = {name: f"hole{_HOLE_MARK}{name}" for name in holes}
+    marks = {name: hole_mark(name) for name in holes}
     text: str = process_cached(
         ("text-with-holes", template_name, get_language(), key),
         seconds,

@@ -6,17 +6,15 @@ The link shared is the page's address plus, when known, the partner who brought 
 """
 
 import re
-import secrets
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from groundswell.core.process_cache import process_cached
+from groundswell.core.page_cache import hole_mark, text_with_holes
 
 
 @dataclass(frozen=True)
@@ -59,43 +57,40 @@ def share_links(*, url: str, text: str) -> list[ShareLink]:
     ]
 
 
+SHARE_BUTTONS = "_share_buttons.html"
+
+
+def _share_context(*, url: str, text: str, heading: str = "") -> dict[str, object]:
+    return {"share_url": url, "links": share_links(url=url, text=text), "heading": heading}
+
+
 def share_block(*, url: str, text: str, heading: str = "") -> SafeString:
     """The share buttons' HTML (templates/_share_buttons.html), for pages rendered with holes."""
-    context = {"share_url": url, "links": share_links(url=url, text=text), "heading": heading}
-    return mark_safe(render_to_string("_share_buttons.html", context))  # noqa: S308 (a template)
+    context = _share_context(url=url, text=text, heading=heading)
+    return mark_safe(render_to_string(SHARE_BUTTONS, context))  # noqa: S308 (a template)
 
 
 # Characters that URL quoting (quote, quote_plus) and HTML escaping all leave as they are: a
 # referral code made of them reads the same in every link of the block.
 _UNCHANGED_BY_ENCODING = re.compile(r"[A-Za-z0-9_-]+")
-# Stands for the code in a block rendered once; random letters and digits, so no page title or
-# address can contain it.
-_CODE_MARK = "code" + secrets.token_hex(10)
 
 
 def share_block_with_code(
     *, page_url: str, partner_slug: str, referral_code: str, text: str, seconds: float
 ) -> SafeString:
     """`share_block` for `share_url(page_url, partner_slug, referral_code)`, rendered once per
-    page, partner, text and language in this process (kept `seconds`), with each signer's own
-    code put into every link; the same HTML as rendering it for that code (tests compare)."""
+    page, partner, text and language in this process (`text_with_holes`, kept `seconds`), with
+    each signer's own code put into every link; the same HTML as rendering it for that code
+    (tests compare)."""
     if not _UNCHANGED_BY_ENCODING.fullmatch(referral_code):
-        return share_block(
-            url=share_url(
-                page_url=page_url, partner_slug=partner_slug, referral_code=referral_code
-            ),
-            text=text,
-        )
-    block: str = process_cached(
-        ("share-block", page_url, partner_slug, text, get_language()),
-        seconds,
-        lambda: str(
-            share_block(
-                url=share_url(
-                    page_url=page_url, partner_slug=partner_slug, referral_code=_CODE_MARK
-                ),
-                text=text,
-            )
-        ),
+        url = share_url(page_url=page_url, partner_slug=partner_slug, referral_code=referral_code)
+        return share_block(url=url, text=text)
+    url = share_url(page_url=page_url, partner_slug=partner_slug, referral_code=hole_mark("code"))
+    block = text_with_holes(
+        SHARE_BUTTONS,
+        _share_context(url=url, text=text),
+        holes={"code": referral_code},
+        key=("share-block", page_url, partner_slug, text),
+        seconds=seconds,
     )
-    return mark_safe(block.replace(_CODE_MARK, referral_code))  # noqa: S308 (a template's HTML)
+    return mark_safe(block)  # noqa: S308 (a template's HTML, with a URL-safe code put in)
