@@ -1,7 +1,10 @@
+import time
+
 import pytest
 from django.urls import reverse
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.signatures.services import signature_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +130,25 @@ def test_anonymous_views_are_served_from_a_short_lived_cache(
     assert "max-age=5" in cached_page["Cache-Control"]
     assert "public" in cached_page["Cache-Control"]
     assert first_json.json() == cached_json.json()
+
+
+def test_a_withdrawn_signers_name_leaves_every_copy_of_the_page_when_its_time_is_up(
+    client, campaign, signed, settings, monkeypatch
+):
+    """The shared cache's copy and each process's copy of it hold the names signers chose to
+    show; neither outlives PUBLIC_PAGE_CACHE_SECONDS once the signature is gone."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    ada = signed(name="Ada Lovelace", show_name=True)
+    assert "Ada Lovelace" in client.get(campaign.get_absolute_url()).content.decode()
+
+    signature_withdraw(signature=ada, reason="withdrawn")
+    # Within the copy's time, the copy is what everyone gets (from this process's memory).
+    assert "Ada Lovelace" in client.get(campaign.get_absolute_url()).content.decode()
+    later = time.time() + 6, time.monotonic() + 6
+    monkeypatch.setattr(time, "time", lambda: later[0])
+    monkeypatch.setattr(time, "monotonic", lambda: later[1])
+
+    assert "Ada Lovelace" not in client.get(campaign.get_absolute_url()).content.decode()
 
 
 def test_a_visitor_from_a_tagged_link_gets_the_cached_page_without_the_tag(

@@ -6,7 +6,7 @@ import pytest
 from groundswell.accounts.models import Role
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import partner_remove
-from groundswell.events.models import EventStatus, Rsvp
+from groundswell.events.models import EventStatus, Rsvp, RsvpConsent
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,30 @@ def test_the_event_list_links_co_hosted_events_to_their_door(
     assert "Events you co-host" in page
     assert door(co_hosted) in page
     assert draft.slug not in page
+
+
+def test_a_walk_in_typed_with_an_rsvps_address_changes_nothing_that_person_agreed_to(
+    client, ally, ally_organizer, co_hosted, rsvped
+):
+    ada = rsvped(
+        co_hosted,
+        name="Ada Lovelace",
+        email="ada@example.org",
+        consent_organization_ids={co_hosted.organization_id},
+    )
+    agreed = set(RsvpConsent.objects.filter(rsvp=ada).values_list("organization_id", flat=True))
+    client.force_login(ally_organizer)
+
+    client.post(
+        f"{door(co_hosted)}walk-in/",
+        {"name": "Someone Else", "email": "ada@example.org", f"consent_{ally.pk}": "on"},
+    )
+
+    ada.refresh_from_db()
+    co_hosted.refresh_from_db()
+    assert set(RsvpConsent.objects.filter(rsvp=ada).values_list("organization_id", flat=True)) == (
+        agreed
+    )
+    assert (ada.name, ada.walk_in, ada.checked_in_at is not None) == ("Ada Lovelace", False, True)
+    assert co_hosted.walk_in_places == 0
+    assert Rsvp.objects.count() == 1
