@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run
-from loadgen import LoadResult, run_load
+from wrk import WrkResult
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -52,17 +52,17 @@ def cpu_seconds() -> dict[tuple[str, str], float]:
     return seen
 
 
-def measured(label: str, load: Callable[[], LoadResult]) -> LoadResult:
+def measured(label: str, load: Callable[[], WrkResult]) -> WrkResult:
     before, started = cpu_seconds(), time.perf_counter()
     result = load()
     elapsed, after = time.perf_counter() - started, cpu_seconds()
     by_kind: dict[str, float] = {}
     for key, seconds in after.items():
         by_kind[key[1]] = by_kind.get(key[1], 0.0) + seconds - before.get(key, 0.0)
-    answered = len(result.latencies)
+    answered = max(1, result.requests)
     print(
-        f"{label}: {answered / elapsed:.0f} responses/s, {sum(by_kind.values()) / elapsed:.2f} "
-        "cores busy"
+        f"{label}: {result.per_second():.0f} responses/s (wrk), p99 {result.latency_ms['p99']:.0f} ms, "
+        f"{sum(by_kind.values()) / elapsed:.2f} cores busy"
     )
     for kind, seconds in sorted(by_kind.items(), key=lambda item: -item[1]):
         if seconds / elapsed >= 0.01:
@@ -91,22 +91,12 @@ def main() -> int:
         server = run.start_server(env, port, args.workers)
         background = run.start_background(env)
         time.sleep(6)
-        healthz = run.get_request(run.HOST, "/healthz")
-        run.load(port, 8, 2, healthz, {200})  # warm-up
+        run.wrk_get(port, "/healthz", 2, 8)  # warm-up
 
-        measured("trivial view", lambda: run.load(port, clients, seconds, healthz, {200}))
-        signing = measured("signing", lambda: run_load(
-            host=run.HOST, port=port, clients=clients, seconds=seconds, ok_statuses={302},
-            make_request=run.signing_request,
-        ))  # fmt: skip
-        links = run.confirmation_requests(
-            database_url, env["SECRET_KEY"], set(signing.acknowledged)
-        )
-        share = max(1, len(links) // clients)
-        measured("confirming", lambda: run_load(
-            host=run.HOST, port=port, clients=clients, seconds=seconds, ok_statuses={200},
-            make_request=lambda c, n: (links[(c * share + n % share) % len(links)], ""),
-        ))  # fmt: skip
+        measured("trivial view", lambda: run.wrk_get(port, "/healthz", seconds, clients))
+        signing = measured("signing", lambda: run.wrk_signing(port, clients, seconds, "cpu"))
+        paths = run.confirmation_paths(database_url, env["SECRET_KEY"], signing.acknowledged)
+        measured("confirming", lambda: run.wrk_confirming(port, clients, seconds, paths))
     finally:
         run.stop_background([server] if server is not None else [])
         run.stop_background(background)
