@@ -17,8 +17,14 @@ def reporting_database() -> str:
 
 
 def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
+    """`fetchall_prepared`'s first row, or None."""
+    rows = fetchall_prepared(sql, params)
+    return rows[0] if rows else None
+
+
+def fetchall_prepared(sql: str, params: Sequence[object]) -> list[tuple]:
     """Run one hot statement as a server-side prepared statement (PostgreSQL; elsewhere as any
-    statement), first row back.
+    statement), its rows back.
 
     Django binds parameters on the client, so PostgreSQL parses and plans every statement anew;
     on a persistent connection the few statements run on every signature are prepared once and
@@ -34,14 +40,14 @@ def fetchone_prepared(sql: str, params: Sequence[object]) -> tuple | None:
         # Other databases (SQLite in development) have no server-side preparation to gain.
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))  # type: ignore[arg-type]
-            return cursor.fetchone()
+            return cursor.fetchall()
     prepare = connection.settings_dict.get("CONN_MAX_AGE") != 0
     connection.ensure_connection()
 
-    def execute(sql: str, params: Sequence[object], many: bool, context: dict) -> tuple | None:
+    def execute(sql: str, params: Sequence[object], many: bool, context: dict) -> list[tuple]:
         with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, prepare=prepare)
-            return cursor.fetchone()
+            return cursor.fetchall()
 
     if not connection.execute_wrappers and not connection.queries_logged:
         return execute(sql, params, False, {})

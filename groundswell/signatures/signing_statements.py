@@ -2,21 +2,25 @@
 
 Each function is a single statement built from data-modifying CTEs, run in autocommit: the
 signature, its consents and partner visit, its tally and its confirmation e-mail are written
-together or not at all, without BEGIN/COMMIT round trips. Other databases (SQLite in development)
+together or not at all, without BEGIN/COMMIT round trips. Signatures taken at the same moment
+by one process share a statement (`core.group_commit`). Other databases (SQLite in development)
 take the equivalent multi-statement path in `groundswell.signatures.services`; the test suite
 runs on both.
 """
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import cast
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 
-from groundswell.core.databases import fetchone_prepared
+from groundswell.core.databases import fetchall_prepared, fetchone_prepared
+from groundswell.core.group_commit import GroupCommit
 from groundswell.core.models import OutboundEmail
 from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.models import Consent, PartnerReferral, Signature, Tally
@@ -35,90 +39,158 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _column_type(model: type[Model], name: str) -> str:
+    """The type a column's values are read from the JSON as. Strings as text: a varchar(n)
+    there would cut a value too long, where the INSERT's own conversion refuses it."""
+    db_type = cast(Field, model._meta.get_field(name)).db_type(connection) or "text"
+    return "text" if db_type.startswith("varchar") else db_type
+
+
+# What each row sends besides its signature's columns: its referrer's `?r=` code ("" for none),
+# its tally row's day and shard, and its e-mail (as in OutboundEmail).
+_ROW_EXTRAS = (
+    ("referrer", "text"), ("day", "date"), ("shard", "integer"), ("mail_to", "text"),
+    ("subject", "text"), ("template", "text"), ("context", "jsonb"), ("mail_language", "text"),
+    ("kind", "text"), ("mail_campaign", "bigint"),
+)  # fmt: skip
+
+
 @cache
-def _insert_sql(*, with_partner: bool, consents: int, with_referrer: bool = False) -> str:
-    """The signing statement for one shape of signature; built once per process and shape."""
-    names = [*SIGNATURE_FIELDS, "referred_by"] if with_referrer else list(SIGNATURE_FIELDS)
-    columns = ", ".join(
-        connection.ops.quote_name(cast(Field, Signature._meta.get_field(name)).column)
-        for name in names
-    )
-    placeholders = ["%s"] * len(SIGNATURE_FIELDS)
-    if with_referrer:
-        # The `?r=` code is looked up inside the statement: an unknown code (or another
-        # campaign's) is simply no referrer, and signing stays one round trip.
-        placeholders.append(
-            f"(SELECT id FROM {_table(Signature)} WHERE referral_code = %s "  # noqa: S608
-            "AND campaign_id = %s)"
-        )
-    parts = [
-        f"WITH new AS (INSERT INTO {_table(Signature)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(placeholders)}) "
-        "ON CONFLICT (campaign_id, email_key) DO NOTHING RETURNING id)"
-    ]
-    if with_partner:
-        parts.append(
-            f", referral AS (INSERT INTO {_table(PartnerReferral)} "  # noqa: S608
-            "(signature_id, partner_id, created_at) SELECT id, %s, %s FROM new)"
-        )
-    if consents:
-        rows = ", ".join(["(%s::bigint, %s::text, %s::text)"] * consents)
-        parts.append(
-            f", consent AS (INSERT INTO {_table(Consent)} "  # noqa: S608
-            "(signature_id, organization_id, wording, language, given_at) "
-            f"SELECT new.id, v.o, v.w, v.l, %s FROM new, (VALUES {rows}) AS v(o, w, l))"
-        )
+def _insert_sql() -> str:
+    """The signing statement: any number of signatures, sent as two JSON arrays (the rows, and
+    their consents): one statement text for every batch, prepared once per connection. (JSON
+    because the driver encodes a parameter of text in C, where arrays of values cost it more in
+    Python than the rest of the request.)"""
+    signature = _table(Signature)
+    fields = [cast(Field, Signature._meta.get_field(name)) for name in SIGNATURE_FIELDS]
+    record = [(name, _column_type(Signature, name)) for name in SIGNATURE_FIELDS] + [*_ROW_EXTRAS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     tally = _table(Tally)
-    parts.append(
-        f", tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "  # noqa: S608
-        "confirmed, referrals, multi_partner) SELECT %s, %s, %s, %s, 1, 0, 0, 0 FROM new "
+    referred_by = connection.ops.quote_name(Signature._meta.get_field("referred_by").column)
+    names = ", ".join(f"{name} {kind}" for name, kind in record)
+    parts = [
+        f"WITH v AS (SELECT * FROM json_to_recordset(%s::json) AS v({names})), ",  # noqa: S608
+        # An address that has signed (or appears twice in the batch) is skipped, and its
+        # request takes the repeat path. The `?r=` code is looked up inside the statement: an
+        # unknown code (or another campaign's) is simply no referrer.
+        f"new AS (INSERT INTO {signature} ({columns}, {referred_by}) "  # noqa: S608
+        f"SELECT {', '.join(f'v.{name}' for name in SIGNATURE_FIELDS)}, "
+        "CASE WHEN v.referrer <> '' THEN "
+        f"(SELECT r.id FROM {signature} AS r WHERE r.referral_code = v.referrer "
+        "AND r.campaign_id = v.campaign) END FROM v "
+        "ON CONFLICT (campaign_id, email_key) DO NOTHING "
+        "RETURNING id, public_id, campaign_id, partner_id, created_at), ",
+        f"referral AS (INSERT INTO {_table(PartnerReferral)} "  # noqa: S608
+        "(signature_id, partner_id, created_at) "
+        "SELECT id, partner_id, created_at FROM new WHERE partner_id IS NOT NULL), ",
+        f"consent AS (INSERT INTO {_table(Consent)} "  # noqa: S608
+        "(signature_id, organization_id, wording, language, given_at) "
+        "SELECT new.id, c.o, c.w, c.l, new.created_at FROM new "
+        "JOIN json_to_recordset(%s::json) AS c(p text, o bigint, w text, l text) "
+        "ON c.p = new.public_id), ",
+        # One tally row may take several signatures of the batch: summed first, as a row may be
+        # changed only once per statement.
+        f"tally AS (INSERT INTO {tally} (campaign_id, partner_key, day, shard, signed, "  # noqa: S608
+        "confirmed, referrals, multi_partner) SELECT new.campaign_id, "
+        "COALESCE(new.partner_id, 0), v.day, v.shard, count(*), 0, 0, 0 "
+        "FROM new JOIN v ON v.public_id = new.public_id GROUP BY 1, 2, 3, 4 "
         "ON CONFLICT (campaign_id, partner_key, day, shard) "
-        f"DO UPDATE SET signed = {tally}.signed + 1)"
-    )
-    parts.append(
+        f"DO UPDATE SET signed = {tally}.signed + excluded.signed), ",
         # The e-mail names its signature, so that erasing the signature deletes it.
-        f", mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
+        f"mail AS (INSERT INTO {_table(OutboundEmail)} "  # noqa: S608
         '("to", subject, body, template, context, language, kind, campaign_id, created_at, '
-        "attempts, last_error, failure, signature_id) SELECT %s::text, %s::text, '', %s::text, "
-        "%s::jsonb, %s::text, %s::text, %s::bigint, %s, 0, '', '', new.id FROM new RETURNING id) "
-        "SELECT new.id, mail.id FROM new, mail"
-    )
+        "attempts, last_error, failure, signature_id) SELECT v.mail_to, v.subject, '', "
+        "v.template, v.context, v.mail_language, v.kind, v.mail_campaign, "
+        "new.created_at, 0, '', '', new.id FROM new JOIN v ON v.public_id = new.public_id "
+        "RETURNING id, signature_id) ",
+        "SELECT new.public_id, new.id, mail.id FROM new JOIN mail ON mail.signature_id = new.id",
+    ]
     return "".join(parts)
+
+
+def _json_value(value: object) -> object:
+    # Aware datetimes, as ISO 8601 with their offset: PostgreSQL reads them back exactly.
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@dataclass(frozen=True)
+class _NewSignature:
+    values: dict[str, object]
+    consents: Sequence[ConsentGiven]
+    mail: dict[str, object]
+    day: date
+    shard: int
+    referrer_code: str
+
+
+def _insert_signatures(rows: Sequence[_NewSignature]) -> list[tuple[int, int] | None]:
+    """Every row in one statement: (signature id, outbox e-mail id) for each new signature,
+    None for a row whose address had signed."""
+    records = [
+        {
+            **{name: _json_value(row.values[name]) for name in SIGNATURE_FIELDS},
+            "referrer": row.referrer_code,
+            "day": row.day.isoformat(),
+            "shard": row.shard,
+            "mail_to": row.mail["to"],
+            "subject": row.mail["subject"],
+            "template": row.mail["template"],
+            "context": row.mail["context"],
+            "mail_language": row.mail["language"],
+            "kind": row.mail["kind"],
+            "mail_campaign": row.mail["campaign_id"],
+        }
+        for row in rows
+    ]
+    consents = [
+        {"p": row.values["public_id"], "o": c.organization_id, "w": c.wording, "l": c.language}
+        for row in rows
+        for c in row.consents
+    ]
+    params = [json.dumps(records), json.dumps(consents)]
+    inserted = {
+        public_id: (signature_id, email_id)
+        for public_id, signature_id, email_id in fetchall_prepared(_insert_sql(), params)
+    }
+    return [inserted.get(cast(str, row.values["public_id"])) for row in rows]
+
+
+# The process's signatures, written together when several requests sign at once.
+_signing = GroupCommit(
+    _insert_signatures, max_statements=max(1, settings.SIGNING_STATEMENTS_AT_ONCE)
+)
 
 
 def insert_signature(
     *,
     values: dict[str, object],
-    partner_id: int | None,
     consents: Sequence[ConsentGiven],
     mail: dict[str, object],
-    now: datetime,
     day: date,
     shard: int,
     referrer_code: str = "",
 ) -> tuple[int, int] | None:
-    """(signature id, outbox e-mail id) for a new signature; None when the person had signed."""
-    params = [values[name] for name in SIGNATURE_FIELDS]
-    if referrer_code:
-        params += [referrer_code, values["campaign"]]
-    if partner_id is not None:
-        params += [partner_id, now]
-    if consents:
-        params.append(now)
-        for consent in consents:
-            params += [consent.organization_id, consent.wording, consent.language]
-    params += [values["campaign"], partner_id or 0, day, shard]
-    params += [
-        mail["to"], mail["subject"], mail["template"], json.dumps(mail["context"]),
-        mail["language"], mail["kind"], mail["campaign_id"], now,
-    ]  # fmt: skip
-    sql = _insert_sql(
-        with_partner=partner_id is not None,
-        consents=len(consents),
-        with_referrer=bool(referrer_code),
+    """(signature id, outbox e-mail id) for a new signature; None when the person had signed.
+    `values` has every field of SIGNATURE_FIELDS (the partner's visit and consents are dated
+    `created_at`).
+
+    Committed when it returns: in autocommit, with the signatures other threads of the process
+    are writing at the same moment (`core.group_commit`); inside a transaction, alone in it.
+    """
+    row = _NewSignature(
+        values=values,
+        consents=consents,
+        mail=mail,
+        day=day,
+        shard=shard,
+        referrer_code=referrer_code,
     )
-    row = fetchone_prepared(sql, params)
-    return (row[0], row[1]) if row else None
+    alone = (
+        connection.in_atomic_block
+        or not connection.get_autocommit()
+        or settings.SIGNING_STATEMENTS_AT_ONCE <= 0
+    )
+    return _signing.submit(row, alone=alone)
 
 
 @cache

@@ -131,8 +131,8 @@ def signature_create(
     day, shard = local_day(now), random.randrange(SHARDS)
     if connection.vendor == "postgresql":
         inserted = signing_statements.insert_signature(
-            values=values, partner_id=partner.pk if partner else None, consents=consents,
-            mail=mail, now=now, day=day, shard=shard, referrer_code=referrer_code,
+            values=values, consents=consents, mail=mail, day=day, shard=shard,
+            referrer_code=referrer_code,
         )  # fmt: skip
     else:
         if referrer_code:
