@@ -1,5 +1,7 @@
 """The confirming statement reaches its row by primary key, however stale the statistics."""
 
+import json
+
 import pytest
 from django.db import connection
 
@@ -23,15 +25,13 @@ def test_confirming_never_walks_the_pending_signatures_of_a_campaign(campaign):
             [campaign.pk],
         )
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        placeholders = iter(range(1, 8))
-        cursor.execute(
-            "PREPARE confirm_plan_check AS "
-            + _confirm_sql().replace("%s", "${}").format(*placeholders)
-        )
-        cursor.execute(
-            "EXPLAIN EXECUTE confirm_plan_check(now(), 'p7', %s, now(), %s, current_date, 1)",
-            [campaign.pk, campaign.pk],
-        )
+        cursor.execute("PREPARE confirm_plan_check AS " + _confirm_sql().replace("%s", "$1"))
+        rows = [
+            {"public_id": f"p{n}", "campaign": campaign.pk, "at": "2026-11-29T12:00:00+00:00",
+             "day": "2026-11-29", "shard": 1}
+            for n in (7, 8)
+        ]  # fmt: skip
+        cursor.execute("EXPLAIN EXECUTE confirm_plan_check(%s)", [json.dumps(rows)])
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("DEALLOCATE confirm_plan_check")
 

@@ -1,6 +1,7 @@
-"""Signatures taken at the same moment by one process share one statement (PostgreSQL): each
-signer gets their own signature, consents, partner visit, referrer and e-mail, the counts add
-up, and an address sent twice in one statement is signed once."""
+"""Signatures taken (and confirmed) at the same moment by one process share one statement
+(PostgreSQL): each signer gets their own signature, consents, partner visit, referrer and
+e-mail, the counts add up, an address sent twice in one statement is signed once, and a link
+used twice in one statement confirms once."""
 
 import threading
 from collections.abc import Sequence
@@ -21,25 +22,24 @@ from tests.conftest import signer_values
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def one_shared_statement(monkeypatch):
-    """The process's group commit, with the first statement after `hold()` held until `rows`
-    more signatures have queued behind it: those then go in one statement. Gives the rows of
-    each statement, `hold` and `wait_for`."""
+def held_group(monkeypatch, name: str, execute, label):
+    """Replaces the process's group commit `name` with one whose first statement after
+    `hold()` is held until `rows` more rows have queued behind it: those then go in one
+    statement. Gives the rows of each statement (by `label`), `hold` and `wait_for`."""
     if connection.vendor != "postgresql":
-        pytest.skip("signatures share statements on PostgreSQL")
+        pytest.skip("rows share statements on PostgreSQL")
     statements: list[list[str]] = []
     queued_enough, held = threading.Event(), threading.Event()
 
-    def execute(rows: Sequence) -> list:
-        statements.append([row.values["email"] for row in rows])
+    def held_execute(rows: Sequence) -> list:
+        statements.append([label(row) for row in rows])
         if held.is_set():
             held.clear()
             assert queued_enough.wait(20)
-        return signing_statements._insert_signatures(rows)
+        return execute(rows)
 
-    group = GroupCommit(execute)
-    monkeypatch.setattr(signing_statements, "_signing", group)
+    group = GroupCommit(held_execute)
+    monkeypatch.setattr(signing_statements, name, group)
 
     def wait_for(rows: int) -> None:
         for _ in range(2000):
@@ -48,29 +48,47 @@ def one_shared_statement(monkeypatch):
                 return
             threading.Event().wait(0.005)
         queued_enough.set()
-        raise AssertionError("the signatures never queued")
+        raise AssertionError("the rows never queued")
 
     return statements, held.set, wait_for
 
 
-def sign_in_threads(campaign, people: list[dict]) -> list:
-    outcomes: list = [None] * len(people)
+@pytest.fixture
+def one_shared_statement(monkeypatch):
+    return held_group(
+        monkeypatch, "_signing", signing_statements._insert_signatures,
+        lambda row: row.values["email"],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def one_shared_confirmation(monkeypatch):
+    return held_group(
+        monkeypatch, "_confirming", signing_statements._confirm_signatures,
+        lambda row: row.public_id,
+    )  # fmt: skip
+
+
+def in_threads(work, arguments: list) -> tuple[list, list, list]:
+    outcomes: list = [None] * len(arguments)
     errors: list = []
 
-    def sign(index: int, values: dict) -> None:
+    def run(index: int, argument) -> None:
         try:
-            outcomes[index] = signature_create(campaign=campaign, **values)
-        except Exception as error:  # recorded for the assertions below
+            outcomes[index] = work(argument)
+        except Exception as error:  # recorded for the assertions
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=sign, args=(index, values)) for index, values in enumerate(people)
-    ]
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(arguments)]
     for thread in threads:
         thread.start()
     return outcomes, errors, threads
+
+
+def sign_in_threads(campaign, people: list[dict]) -> tuple[list, list, list]:
+    return in_threads(lambda values: signature_create(campaign=campaign, **values), people)
 
 
 def test_signatures_taken_together_are_each_stored_whole(campaign, make_org, one_shared_statement):
@@ -151,3 +169,59 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut(campaign, one_shared
 
     assert not Signature.objects.exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_confirmations_together_each_confirm_their_own_signature_once(
+    campaign, make_org, one_shared_confirmation
+):
+    from groundswell.signatures.services import confirmation_token_make, signature_confirm
+
+    statements, hold, wait_for = one_shared_confirmation
+    partner = Partner.objects.create(
+        campaign=campaign, organization=make_org("Migrant Justice Network"), slug="mjn"
+    )
+    consent = ConsentGiven(organization_id=partner.organization_id, wording="P", language="en")
+    signers = [
+        signature_create(campaign=campaign, **signer_values(email=f"s{n}@example.org"))
+        for n in range(4)
+    ] + [
+        signature_create(
+            campaign=campaign,
+            **signer_values(email="p@example.org", partner=partner, consents=[consent]),
+        )
+    ]
+    tokens = {
+        o.signature_id: confirmation_token_make(
+            public_id=Signature.objects.get(pk=o.signature_id).public_id
+        )
+        for o in signers
+    }
+    opener, *others = list(tokens.values())
+
+    def confirm(token: str):
+        return signature_confirm(campaign=campaign, token=token)
+
+    hold()
+    _, first_errors, first_threads = in_threads(confirm, [opener])
+    for _ in range(2000):
+        if statements:
+            break
+        threading.Event().wait(0.005)
+    # The last signer's link twice, in the same statement.
+    links = [*others, others[-1]]
+    outcomes, errors, threads = in_threads(confirm, links)
+    wait_for(len(links))
+    for thread in first_threads + threads:
+        thread.join(30)
+
+    assert errors == first_errors == []
+    assert len(statements) == 2
+    assert len(statements[1]) == len(links)
+    assert all(o.signature_id in tokens for o in outcomes)
+    twice = outcomes[-2:]
+    assert twice[0].signature_id == twice[1].signature_id
+    assert sorted(o.newly_confirmed for o in twice) == [False, True]
+    assert all(o.newly_confirmed for o in outcomes[:-2])
+    assert not Signature.objects.filter(confirmed_at__isnull=True).exists()
+    assert not Consent.objects.filter(confirmed_at__isnull=True).exists()
+    assert counts_reconcile(campaign=campaign) == {}
