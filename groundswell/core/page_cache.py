@@ -200,7 +200,7 @@ def render_with_holes(
 
 def text_with_holes(
     template_name: str,
-    context: dict[str, object],
+    context: dict[str, object] | Callable[[], dict[str, object]],
     *,
     holes: dict[str, str],
     key: Hashable,
@@ -212,13 +212,17 @@ def text_with_holes(
     puts its own values in, through `escape` if the template escapes them (None: as they are).
 
     `key` must name everything else in `context`, and the template must print each hole as it
-    is (no filter, no test on it).
+    is (no filter, no test on it). A context that costs something to build can be given as a
+    function: it is called only when the text is rendered.
     """
     marks = {name: hole_mark(name) for name in holes}
+
+    def render() -> str:
+        values = context() if callable(context) else context
+        return render_to_string(template_name, {**values, **marks})
+
     text: str = process_cached(
-        ("text-with-holes", template_name, get_language(), key),
-        seconds,
-        lambda: render_to_string(template_name, {**context, **marks}),
+        ("text-with-holes", template_name, get_language(), key), seconds, render
     )
     for name, value in holes.items():
         text = text.replace(marks[name], escape(value) if escape else value)

@@ -88,7 +88,7 @@ def share_block_with_code(
     url = share_url(page_url=page_url, partner_slug=partner_slug, referral_code=hole_mark("code"))
     block = text_with_holes(
         SHARE_BUTTONS,
-        _share_context(url=url, text=text),
+        lambda: _share_context(url=url, text=text),
         holes={"code": referral_code},
         key=("share-block", page_url, partner_slug, text),
         seconds=seconds,
