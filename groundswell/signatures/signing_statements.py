@@ -19,11 +19,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 
+from groundswell.coalitions.models import Partner
 from groundswell.core.databases import fetchall_prepared
 from groundswell.core.group_commit import GroupCommit
 from groundswell.core.models import OutboundEmail
 from groundswell.signatures.consent import ConsentGiven
 from groundswell.signatures.models import Consent, PartnerReferral, Signature, Tally
+from groundswell.signatures.selectors import SignerSharing
 
 # The columns `insert_signature` writes, in the order of its parameters. Values are passed as
 # the driver takes them (ids, str, bool, aware datetimes): no per-field conversion on this path.
@@ -216,7 +218,7 @@ def _confirm_sql() -> str:
         "WHERE s.id = target.id "
         "AND CASE WHEN s.confirmed_at IS NULL THEN s.campaign_id END = target.campaign "
         "RETURNING s.id, s.public_id, s.partner_id, s.referral_count, s.gave_consent, "
-        "target.at, target.day, target.shard, target.campaign), "
+        "s.referral_code, target.at, target.day, target.shard, target.campaign), "
         f"consent AS (UPDATE {_table(Consent)} AS c SET confirmed_at = sig.at FROM sig "
         "WHERE c.signature_id = sig.id AND sig.gave_consent AND c.confirmed_at IS NULL), "
         # One tally row may take several confirmations of the batch: summed first, as a row
@@ -229,8 +231,20 @@ def _confirm_sql() -> str:
         f"confirmed = {tally}.confirmed + excluded.confirmed, "
         f"referrals = {tally}.referrals + excluded.referrals, "
         f"multi_partner = {tally}.multi_partner + excluded.multi_partner) "
-        "SELECT public_id, id FROM sig"
+        # What the confirmed page shares (as selectors.signer_sharing reads it), so that it
+        # needs no second statement. Its count is from before this statement: a signer this
+        # one brought, confirmed in the same batch, is counted from the next page on.
+        "SELECT sig.public_id, sig.id, sig.referral_code, sig.partner_id, p.slug, "
+        f"(SELECT COUNT(*) FROM {signature} AS u WHERE u.referred_by_id = sig.id "
+        "AND u.confirmed_at IS NOT NULL) "
+        f"FROM sig LEFT JOIN {_table(Partner)} AS p ON p.id = sig.partner_id"
     )
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    signature_id: int
+    sharing: SignerSharing
 
 
 @dataclass(frozen=True)
@@ -242,10 +256,10 @@ class _Confirmation:
     shard: int
 
 
-def _confirm_signatures(rows: Sequence[_Confirmation]) -> list[int | None]:
-    """Every confirmation in one statement: the id of each signature it confirmed, None for a
-    row whose signature was not pending (or is gone). A link sent twice in one batch confirms
-    once: its first row gets the id."""
+def _confirm_signatures(rows: Sequence[_Confirmation]) -> list[Confirmed | None]:
+    """Every confirmation in one statement: each signature it confirmed, None for a row whose
+    signature was not pending (or is gone). A link sent twice in one batch confirms once: its
+    first row gets the signature."""
     records = [
         {
             "public_id": row.public_id,
@@ -256,7 +270,20 @@ def _confirm_signatures(rows: Sequence[_Confirmation]) -> list[int | None]:
         }
         for row in rows
     ]
-    confirmed = dict(fetchall_prepared(_confirm_sql(), [json.dumps(records)]))
+    confirmed = {
+        public_id: Confirmed(
+            signature_id=signature_id,
+            sharing=SignerSharing(
+                referral_code=code or "",
+                partner_id=partner_id,
+                partner_slug=partner_slug or "",
+                brought=brought,
+            ),
+        )
+        for public_id, signature_id, code, partner_id, partner_slug, brought in fetchall_prepared(
+            _confirm_sql(), [json.dumps(records)]
+        )
+    }
     return [confirmed.pop(row.public_id, None) for row in rows]
 
 
@@ -268,9 +295,10 @@ _confirming = GroupCommit(
 
 def confirm_signature(
     *, public_id: str, campaign_id: int, now: datetime, day: date, shard: int
-) -> int | None:
-    """Confirm a pending signature, its consents and its tally at once: its id, or
-    None when there is no pending signature with that id (already confirmed, or gone).
+) -> Confirmed | None:
+    """Confirm a pending signature, its consents and its tally at once: its id and what its
+    confirmed page shares, or None when there is no pending signature with that id (already
+    confirmed, or gone).
     Committed when it returns, as `insert_signature`."""
     row = _Confirmation(public_id=public_id, campaign_id=campaign_id, now=now, day=day, shard=shard)
     return _confirming.submit(row, alone=_alone())

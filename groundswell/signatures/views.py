@@ -31,7 +31,7 @@ from groundswell.signatures.forms import (
 from groundswell.signatures.links import receipt_path
 from groundswell.signatures.models import Signature
 from groundswell.signatures.petition_views import render_petition
-from groundswell.signatures.selectors import signer_sharing
+from groundswell.signatures.selectors import SignerSharing, signer_sharing
 from groundswell.signatures.services import (
     CampaignNotSigning,
     SigningError,
@@ -143,7 +143,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             outcome = signature_confirm(campaign=campaign, token=token)
             return _confirmed_page(
                 request, campaign, public_id=outcome.public_id,
-                newly_confirmed=outcome.newly_confirmed,
+                newly_confirmed=outcome.newly_confirmed, sharing=outcome.sharing,
             )  # fmt: skip
         public_id = confirmation_token_read(token=token)
         signature = (
@@ -165,9 +165,14 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 
 def _confirmed_page(
-    request: HttpRequest, campaign: Campaign, *, public_id: str, newly_confirmed: bool
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    public_id: str,
+    newly_confirmed: bool,
+    sharing: SignerSharing | None = None,
 ) -> HttpResponse:
-    sharing = signer_sharing(campaign=campaign, public_id=public_id)
+    sharing = sharing or signer_sharing(campaign=campaign, public_id=public_id)
     partner_id = sharing.partner_id if sharing else None
     brought = sharing.brought if sharing else 0
     seconds = settings.SIGNING_CAMPAIGN_CACHE_SECONDS

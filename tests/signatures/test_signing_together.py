@@ -225,3 +225,38 @@ def test_confirmations_together_each_confirm_their_own_signature_once(
     assert not Signature.objects.filter(confirmed_at__isnull=True).exists()
     assert not Consent.objects.filter(confirmed_at__isnull=True).exists()
     assert counts_reconcile(campaign=campaign) == {}
+
+
+def test_the_confirming_statement_reads_what_the_page_shares_as_the_selector_does(
+    campaign, make_org
+):
+    from groundswell.signatures.selectors import signer_sharing
+    from groundswell.signatures.services import confirmation_token_make, signature_confirm
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the confirming statement is PostgreSQL's")
+    partner = Partner.objects.create(
+        campaign=campaign, organization=make_org("Migrant Justice Network"), slug="mjn"
+    )
+    sharer = Signature.objects.get(
+        pk=signature_create(
+            campaign=campaign, **signer_values(email="sharer@example.org", partner=partner)
+        ).signature_id
+    )
+    for n in range(2):
+        brought = signature_create(
+            campaign=campaign,
+            **signer_values(email=f"b{n}@example.org", referrer_code=sharer.referral_code),
+        )
+        if n == 0:
+            public_id = Signature.objects.get(pk=brought.signature_id).public_id
+            signature_confirm(campaign=campaign, token=confirmation_token_make(public_id=public_id))
+
+    outcome = signature_confirm(
+        campaign=campaign, token=confirmation_token_make(public_id=sharer.public_id)
+    )
+
+    assert outcome.sharing == signer_sharing(campaign=campaign, public_id=sharer.public_id)
+    assert outcome.sharing.brought == 1
+    assert outcome.sharing.partner_slug == "mjn"
+    assert outcome.sharing.referral_code == sharer.referral_code

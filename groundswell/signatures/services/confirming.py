@@ -20,6 +20,7 @@ from groundswell.signatures.errors import (
 from groundswell.signatures.events import SignatureConfirmed, signature_confirmed
 from groundswell.signatures.links import change_token_read, confirmation_token_read
 from groundswell.signatures.models import PendingChange, Signature
+from groundswell.signatures.selectors import SignerSharing
 from groundswell.signatures.services.consents import (
     asked_consent_wordings,
     coalition_change_apply,
@@ -40,6 +41,8 @@ class ConfirmationOutcome:
     signature_id: int
     public_id: str
     newly_confirmed: bool
+    # What the confirmed page shares, when the confirming statement read it (PostgreSQL).
+    sharing: SignerSharing | None = None
 
 
 def signature_confirm(
@@ -55,10 +58,12 @@ def signature_confirm(
     public_id = confirmation_token_read(token=token)
     day, shard = local_day(now), random.randrange(SHARDS)
     if campaign.accepts_signatures(now):
+        sharing = None
         if connection.vendor == "postgresql":
-            confirmed = signing_statements.confirm_signature(
+            done = signing_statements.confirm_signature(
                 public_id=public_id, campaign_id=campaign.pk, now=now, day=day, shard=shard
             )
+            confirmed, sharing = (done.signature_id, done.sharing) if done else (None, None)
         else:
             confirmed = _confirm_in_steps(public_id=public_id, campaign=campaign, now=now, day=day)
         if confirmed is not None:
@@ -67,7 +72,7 @@ def signature_confirm(
             )
             counts_publish_soon(campaign_id=campaign.pk)
             return ConfirmationOutcome(
-                signature_id=confirmed, public_id=public_id, newly_confirmed=True
+                signature_id=confirmed, public_id=public_id, newly_confirmed=True, sharing=sharing
             )
     signature = (
         Signature.objects.filter(public_id=public_id, campaign=campaign)
