@@ -374,9 +374,10 @@ COUNT_HISTORY_CACHE_SECONDS = env_int("COUNT_HISTORY_CACHE_SECONDS", 60, minimum
 # Signing and confirming read their campaign from a per-process copy this many seconds old at
 # most: a campaign closed or edited is seen by every web process within that time.
 SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, minimum=0)
-# Signing statements one web process runs at once (groundswell.core.group_commit); signatures
-# that arrive while that many run wait and share the next statement. 4 is what measured best with
-# serve's 8 threads per process (docs/performance.md); 0 or less: every signature alone.
+# Signing (and confirming) statements one web process runs at once on PostgreSQL
+# (groundswell.core.group_commit); signatures that arrive while that many run wait and share the
+# next statement. 4 measured best with serve's 8 threads per process (docs/performance.md); 0:
+# every signature alone.
 SIGNING_STATEMENTS_AT_ONCE = env_int("SIGNING_STATEMENTS_AT_ONCE", 4, minimum=0)
 # How long an e-mailed confirmation link stays valid.
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
