@@ -61,8 +61,8 @@ def measured(label: str, load: Callable[[], WrkResult]) -> WrkResult:
         by_kind[key[1]] = by_kind.get(key[1], 0.0) + seconds - before.get(key, 0.0)
     answered = max(1, result.requests)
     print(
-        f"{label}: {result.per_second():.0f} responses/s (wrk), p99 {result.latency_ms['p99']:.0f} ms, "
-        f"{sum(by_kind.values()) / elapsed:.2f} cores busy"
+        f"{label}: {result.per_second():.0f} responses/s (wrk), "
+        f"p99 {result.latency_ms['p99']:.0f} ms, {sum(by_kind.values()) / elapsed:.2f} cores busy"
     )
     for kind, seconds in sorted(by_kind.items(), key=lambda item: -item[1]):
         if seconds / elapsed >= 0.01:
