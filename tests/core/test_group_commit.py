@@ -55,6 +55,23 @@ def queued(group: GroupCommit, count: int) -> None:
     raise AssertionError("the rows never queued")
 
 
+def submitted_while_a_statement_runs(
+    group: GroupCommit, database: Database, rows: list[str]
+) -> tuple[dict, dict]:
+    """Row "first" starts a statement that `database` holds; `rows` are submitted meanwhile and
+    queue; then the statement finishes. The results and errors of `rows`."""
+    first, first_errors, first_threads = submit_in_threads(group, ["first"])
+    assert database.running.wait(10)
+    results, errors, threads = submit_in_threads(group, rows)
+    queued(group, len(rows))
+    database.release.set()
+    for thread in first_threads + threads:
+        thread.join(10)
+    assert first == {"first": "stored first"}
+    assert first_errors == {}
+    return results, errors
+
+
 def test_a_row_alone_is_written_at_once_by_its_own_thread():
     calls = []
     group = GroupCommit(lambda rows: calls.append(list(rows)) or [r.upper() for r in rows])
@@ -67,19 +84,12 @@ def test_a_row_alone_is_written_at_once_by_its_own_thread():
 def test_rows_that_arrive_while_a_statement_runs_share_the_next_one():
     database = Database()
     group = GroupCommit(database.execute)
-    first, _, first_threads = submit_in_threads(group, ["first"])
-    assert database.running.wait(10)
 
-    results, errors, threads = submit_in_threads(group, ["b", "c", "d"])
-    queued(group, 3)
-    database.release.set()
-    for thread in first_threads + threads:
-        thread.join(10)
+    results, errors = submitted_while_a_statement_runs(group, database, ["b", "c", "d"])
 
     assert database.calls[0] == ["first"]
     assert sorted(database.calls[1]) == ["b", "c", "d"]
     assert len(database.calls) == 2
-    assert first == {"first": "stored first"}
     assert results == {"b": "stored b", "c": "stored c", "d": "stored d"}
     assert errors == {}
 
@@ -87,14 +97,8 @@ def test_rows_that_arrive_while_a_statement_runs_share_the_next_one():
 def test_a_group_is_never_larger_than_max_rows():
     database = Database()
     group = GroupCommit(database.execute, max_rows=2)
-    _, _, first_threads = submit_in_threads(group, ["first"])
-    assert database.running.wait(10)
 
-    results, _, threads = submit_in_threads(group, ["b", "c", "d", "e", "f"])
-    queued(group, 5)
-    database.release.set()
-    for thread in first_threads + threads:
-        thread.join(10)
+    results, _ = submitted_while_a_statement_runs(group, database, ["b", "c", "d", "e", "f"])
 
     assert [len(rows) for rows in database.calls] == [1, 2, 2, 1]
     assert len(results) == 5
@@ -103,14 +107,8 @@ def test_a_group_is_never_larger_than_max_rows():
 def test_a_refused_row_fails_only_its_own_request():
     database = Database(refuse=frozenset({"bad"}))
     group = GroupCommit(database.execute)
-    _, _, first_threads = submit_in_threads(group, ["first"])
-    assert database.running.wait(10)
 
-    results, errors, threads = submit_in_threads(group, ["b", "bad", "c"])
-    queued(group, 3)
-    database.release.set()
-    for thread in first_threads + threads:
-        thread.join(10)
+    results, errors = submitted_while_a_statement_runs(group, database, ["b", "bad", "c"])
 
     assert results == {"b": "stored b", "c": "stored c"}
     assert list(errors) == ["bad"]
