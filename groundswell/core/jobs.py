@@ -6,6 +6,7 @@ registered in every process, and the worker finds them by the same name).
 """
 
 import logging
+from collections.abc import Callable
 
 from celery import current_app
 from celery.app.task import Task
@@ -34,3 +35,24 @@ def enqueue_now(task_name: str, *args: int | str | bool) -> None:
 def enqueue_on_commit(task_name: str, *args: int | str | bool) -> None:
     """Send `task.delay(*args)` after the current transaction commits (see `enqueue_now`)."""
     transaction.on_commit(lambda: enqueue_now(task_name, *args))
+
+
+# What must not wait for a long task to end: publishing the counts, which the worker otherwise
+# does between tasks (a 50 s outbox drain left the last confirmations of a spike unpublished).
+# Higher apps register from their AppConfig.ready(); long tasks call `between_batches()` after
+# each batch but the last. Each callback decides itself whether anything is due (cheaply).
+_between_batches: list[Callable[[], None]] = []
+
+
+def between_batches_register(callback: Callable[[], None]) -> None:
+    if callback not in _between_batches:
+        _between_batches.append(callback)
+
+
+def between_batches() -> None:
+    """Run every registered callback; one that fails is logged, and the task goes on."""
+    for callback in _between_batches:
+        try:
+            callback()
+        except Exception:
+            logger.warning("between-batches work failed", exc_info=True)

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from groundswell.core.jobs import enqueue_on_commit
+from groundswell.core.jobs import between_batches, enqueue_on_commit
 from groundswell.core.models import EmailFailure, OutboundEmail
 from groundswell.core.page_cache import text_with_holes
 from groundswell.core.text import one_line
@@ -87,6 +87,8 @@ def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) ->
         if not batch:
             break
         sent += _send_batch(batch)
+        if len(batch) == batch_size:
+            between_batches()
     return sent
 
 

@@ -200,9 +200,10 @@ def counts_publish_soon(*, campaign_id: int) -> None:
 def counts_publish_all_if_due() -> None:
     """`counts_publish_all`, unless it ran less than COUNTS_PUBLISH_SECONDS ago in any process.
 
-    The worker calls it after every task: the scheduler's own publishing task can wait behind a
-    backlog until it expires, and the last confirmations of a spike have no later confirming
-    request to publish them.
+    The worker calls it after every task, and between the batches of a long one (an outbox drain
+    runs up to 50 s: `core.jobs.between_batches`): the scheduler's own publishing task can wait
+    behind a backlog until it expires, and the last confirmations of a spike have no later
+    confirming request to publish them.
     """
     _publish_if_due("counts-published:all", counts_publish_all)
 

@@ -97,3 +97,22 @@ def test_a_busy_worker_publishes_between_its_tasks_at_most_once_per_interval(
     task_postrun.send(sender=None, task_id="t3", task=None)
     assert published(campaign) == 2
     assert publish_counts_after_every_task in [ref() for _key, ref in task_postrun.receivers]
+
+
+def test_a_worker_in_a_long_drain_publishes_between_its_batches(
+    with_a_broker, campaign, signed, monkeypatch
+):
+    """The last confirmations of a spike have no later request to publish them, and the worker
+    may be in the middle of a drain of many batches: it publishes between them."""
+    from groundswell.core.outbox import outbox_drain
+
+    cache.add(f"counts-published:{campaign.pk}", 1, timeout=2)  # requests publish nothing here
+    signed(confirm=False, email="a@example.org")
+    signed(confirm=False, email="b@example.org")
+    signed(confirm=True, email="c@example.org")
+    assert published(campaign) == 0
+
+    # Three e-mails unsent (two confirmations, one receipt or more), two to a batch.
+    outbox_drain(batch_size=2)
+
+    assert published(campaign) == 1
