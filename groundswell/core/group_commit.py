@@ -29,13 +29,15 @@ _WAITING, _DONE, _LEAD, _ALONE = range(4)
 
 
 class _Slot(Generic[Item, Result]):
-    __slots__ = ("item", "ready", "result", "state")
+    __slots__ = ("group", "item", "ready", "result", "state")
 
     def __init__(self, item: Item) -> None:
         self.item = item
         self.result: Result | None = None
         self.state = _WAITING
         self.ready = threading.Event()
+        # When handed the lead: the rows it writes, its own first.
+        self.group: list[_Slot[Item, Result]] = []
 
 
 class GroupCommit(Generic[Item, Result]):
@@ -63,10 +65,14 @@ class GroupCommit(Generic[Item, Result]):
             return self._execute([item])[0]
         slot: _Slot[Item, Result] = _Slot(item)
         with self._lock:
-            self._queue.append(slot)
+            # Rows queue only while max_statements run: a row that finds fewer leads at once,
+            # alone (the queue is empty then).
             leads = self._running < self._max_statements
             if leads:
                 self._running += 1
+                slot.group = [slot]
+            else:
+                self._queue.append(slot)
         if not leads:
             slot.ready.wait()
             if slot.state == _DONE:
@@ -76,11 +82,7 @@ class GroupCommit(Generic[Item, Result]):
         return self._lead(slot)
 
     def _lead(self, own: _Slot[Item, Result]) -> Result:
-        # The leader is always first in the queue: rows queue only while max_statements run, so
-        # it was alone in it, or was handed the lead as its first row.
-        with self._lock:
-            group = self._queue[: self._max_rows]
-            del self._queue[: self._max_rows]
+        group = own.group
         others = [slot for slot in group if slot is not own]
         try:
             results = self._execute([slot.item for slot in group])
@@ -102,10 +104,15 @@ class GroupCommit(Generic[Item, Result]):
         return own.result  # type: ignore[return-value]
 
     def _hand_on(self) -> None:
-        """The rows that arrived while the statement ran go next, led by the first of them."""
+        """The rows that arrived while the statement ran go next, led by the first of them. The
+        group is taken from the queue here, under the lock: two statements ending at once
+        hand on two different groups, and no row is in two."""
         with self._lock:
-            if self._queue:
-                self._queue[0].state = _LEAD
-                self._queue[0].ready.set()
-            else:
+            if not self._queue:
                 self._running -= 1
+                return
+            group = self._queue[: self._max_rows]
+            del self._queue[: self._max_rows]
+            leader = group[0]
+            leader.group, leader.state = group, _LEAD
+        leader.ready.set()

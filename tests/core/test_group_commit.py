@@ -135,3 +135,29 @@ def test_a_row_inside_a_transaction_is_written_alone():
 
     assert group.submit("x", alone=True) == "stored x"
     assert group._running == 0
+
+
+def test_statements_ending_together_never_share_a_row_nor_lose_a_place():
+    """Several statements at once, ending at the same moments: each row is written exactly
+    once, each thread gets its own result, and when all is done no statement is counted as
+    running (a place lost there would, in time, leave rows waiting for nothing)."""
+    written: list[str] = []
+    lock = threading.Lock()
+
+    def execute(rows: Sequence[str]) -> list[str]:
+        threading.Event().wait(0.002)
+        with lock:
+            written.extend(rows)
+        return [f"stored {row}" for row in rows]
+
+    group = GroupCommit(execute, max_statements=3, max_rows=4)
+    rows = [f"r{n}" for n in range(300)]
+    results, errors, threads = submit_in_threads(group, rows)
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == {}
+    assert results == {row: f"stored {row}" for row in rows}
+    assert sorted(written) == sorted(rows)
+    assert group._running == 0
+    assert group._queue == []
