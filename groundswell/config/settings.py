@@ -376,9 +376,9 @@ COUNT_HISTORY_CACHE_SECONDS = env_int("COUNT_HISTORY_CACHE_SECONDS", 60, minimum
 SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, minimum=0)
 # Signing (and confirming) statements one web process runs at once on PostgreSQL
 # (groundswell.core.group_commit); signatures that arrive while that many run wait and share the
-# next statement. 4 measured best with serve's 8 threads per process (docs/performance.md); 0:
-# every signature alone.
-SIGNING_STATEMENTS_AT_ONCE = env_int("SIGNING_STATEMENTS_AT_ONCE", 4, minimum=0)
+# next statement. 2 measured best with serve's 8 threads per process, against 1 and 4
+# (docs/performance.md); 0: every signature alone.
+SIGNING_STATEMENTS_AT_ONCE = env_int("SIGNING_STATEMENTS_AT_ONCE", 2, minimum=0)
 # How long an e-mailed confirmation link stays valid.
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).
