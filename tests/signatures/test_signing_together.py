@@ -260,3 +260,50 @@ def test_the_confirming_statement_reads_what_the_page_shares_as_the_selector_doe
     assert outcome.sharing.brought == 1
     assert outcome.sharing.partner_slug == "mjn"
     assert outcome.sharing.referral_code == sharer.referral_code
+
+
+def test_a_strangers_submission_in_a_shared_statement_changes_nothing_she_agreed_to(
+    campaign, make_org, one_shared_statement
+):
+    """Lesson three: her address typed by someone else, in the same statement as other
+    signatures, reaches neither her name nor her consents nor her partner."""
+    from groundswell.signatures.services import confirmation_token_make, signature_confirm
+
+    statements, hold, wait_for = one_shared_statement
+    partner = Partner.objects.create(
+        campaign=campaign, organization=make_org("Migrant Justice Network"), slug="mjn"
+    )
+    ada = signature_create(campaign=campaign, **signer_values(email="ada@example.org"))
+    public_id = Signature.objects.get(pk=ada.signature_id).public_id
+    signature_confirm(campaign=campaign, token=confirmation_token_make(public_id=public_id))
+    statements.clear()
+
+    hold()
+    _, first_errors, first_threads = sign_in_threads(
+        campaign, [signer_values(email="opens@example.org")]
+    )
+    for _ in range(2000):
+        if statements:
+            break
+        threading.Event().wait(0.005)
+    consent = ConsentGiven(organization_id=partner.organization_id, wording="P", language="en")
+    people = [
+        signer_values(email="other@example.org"),
+        signer_values(email="ADA@example.org", name="Mallory", partner=partner, consents=[consent]),
+    ]
+    outcomes, errors, threads = sign_in_threads(campaign, people)
+    wait_for(len(people))
+    for thread in first_threads + threads:
+        thread.join(30)
+
+    assert errors == first_errors == []
+    assert sorted(statements[1]) == sorted(p["email"] for p in people)
+    assert outcomes[1].signature_id == ada.signature_id and not outcomes[1].created
+    signature = Signature.objects.get(pk=ada.signature_id)
+    assert (signature.name, signature.partner_id, signature.gave_consent) == (
+        "Ada Lovelace",
+        None,
+        False,
+    )
+    assert not Consent.objects.filter(signature=signature).exists()
+    assert not PartnerReferral.objects.filter(signature=signature).exists()
