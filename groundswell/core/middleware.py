@@ -63,11 +63,16 @@ class UndecodableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = request.META.get("QUERY_STRING", "").encode("iso-8859-1", errors="replace")
-        if undecodable(query) or (
-            request.method == "POST"
-            and request.content_type == "application/x-www-form-urlencoded"
-            and undecodable(request.body)
-        ):
+        if input_undecodable(request):
             return render(request, "400.html", {"undecodable": True}, status=400)
         return self.get_response(request)
+
+
+def input_undecodable(request: HttpRequest) -> bool:
+    """True if the request's query string or urlencoded form is `undecodable`."""
+    query = request.META.get("QUERY_STRING", "").encode("iso-8859-1", errors="replace")
+    return undecodable(query) or (
+        request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and undecodable(request.body)
+    )

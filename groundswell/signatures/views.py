@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.services import campaign_close_if_due
 from groundswell.campaigns.what_next import what_next_steps
+from groundswell.coalitions.models import Partner
 from groundswell.coalitions.selectors import partner_for_link
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, path_for
@@ -53,12 +56,53 @@ from groundswell.signatures.services.consents import consent_names_pending
 @csrf_exempt
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    # The direct lane (signatures.direct) may have made the attempt already: only its page is
+    # left to show, through the middleware chain.
+    attempt = request.META.pop(SIGNING_ATTEMPTED, None) or signing_attempt(request, slug)
+    if isinstance(attempt, BaseException):
+        raise attempt
+    if attempt.redirect_to:
+        return HttpResponseRedirect(attempt.redirect_to)
+    form = SignatureForm(
+        attempt.shown_data if attempt.shown_data is not None else request.POST,
+        host=attempt.campaign.organization,
+        partner=attempt.partner,
+    )
+    return render_petition(
+        request,
+        attempt.campaign,
+        form=form,
+        status=attempt.status,
+        error=attempt.error,
+        embed=attempt.embed,
+    )
+
+
+# The key of request.META (the WSGI environ) under which the direct lane hands its attempt, or
+# the exception it raised, to `sign`. Only code sets it: a client's headers arrive as HTTP_*.
+SIGNING_ATTEMPTED = "groundswell.signing_attempted"
+
+
+@dataclass(frozen=True)
+class SigningAttempt:
+    """What a signing submission came to: where to send the signer, or the form to show again
+    with this status and error."""
+
+    campaign: Campaign
+    partner: Partner | None
+    embed: bool
+    redirect_to: str = ""
+    status: int = 200
+    error: str = ""
+    shown_data: dict[str, object] | None = None
+
+
+def signing_attempt(request: HttpRequest, slug: str) -> SigningAttempt:
+    """Everything signing does but the answer: the rate limit, the checks, the signature."""
     campaign = campaign_for_signing(slug=slug)
     partner = partner_for_link(campaign=campaign, slug=request.POST.get("partner"))
     embed = request.POST.get("embed") in {"True", "true", "1"}
-
-    def form_shown(data: object = request.POST) -> SignatureForm:
-        return SignatureForm(data, host=campaign.organization, partner=partner)
+    again = partial(SigningAttempt, campaign=campaign, partner=partner, embed=embed)
 
     if rate_limit_exceeded(
         scope="sign",
@@ -66,20 +110,18 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         limit=settings.SIGNING_RATE_LIMIT_PER_MINUTE,
     ):
         message = _("Too many signatures from your network. Please wait a minute and try again.")
-        return render_petition(
-            request, campaign, form=form_shown(), status=429, error=message, embed=embed
-        )
+        return again(status=429, error=message)
     # No form is built for a valid signature: see signature_data_clean.
     data, errors = signature_data_clean(request.POST, consent_fields=consent_field_names(partner))
     if errors:
-        return render_petition(request, campaign, form=form_shown(), status=400, embed=embed)
+        return again(status=400)
     if data["text_version"] not in (None, campaign.text_version):
         message = _(
             "The text of this petition changed while you were reading it. Please read it again "
             "before you sign."
         )
-        form = form_shown({**request.POST.dict(), "text_version": campaign.text_version})
-        return render_petition(request, campaign, form=form, status=409, error=message, embed=embed)
+        shown = {**request.POST.dict(), "text_version": campaign.text_version}
+        return again(status=409, error=message, shown_data=shown)
     thanks_page = "campaigns:petition_embed_thanks" if embed else "signatures:thanks"
     # The thanks page's share buttons keep the partner who brought the signer.
     thanks_url = path_for(thanks_page, slug=campaign.slug) + (
@@ -89,7 +131,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if submission_is_automated(request.POST, form=SIGNING_FORM) and campaign.accepts_signatures(
         timezone.now()
     ):
-        return HttpResponseRedirect(thanks_url)
+        return again(redirect_to=thanks_url)
     try:
         signature_create(
             campaign=campaign,
@@ -112,10 +154,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     except CampaignNotSigning as error:
         # Past its closing time: close it now rather than wait for the periodic task.
         campaign_close_if_due(campaign_id=campaign.pk)
-        return render_petition(
-            request, campaign, form=form_shown(), status=409, error=str(error), embed=embed
-        )
-    return HttpResponseRedirect(thanks_url)
+        return again(status=409, error=str(error))
+    return again(redirect_to=thanks_url)
 
 
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
