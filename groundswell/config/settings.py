@@ -379,6 +379,9 @@ SIGNING_CAMPAIGN_CACHE_SECONDS = env_int("SIGNING_CAMPAIGN_CACHE_SECONDS", 2, mi
 # next statement. 2 measured best with serve's 8 threads per process, against 1 and 4
 # (docs/performance.md); 0: every signature alone.
 SIGNING_STATEMENTS_AT_ONCE = env_int("SIGNING_STATEMENTS_AT_ONCE", 2, minimum=0)
+# A valid signature answered without Django's request handler and middleware chain, by their
+# own hooks (groundswell.signatures.direct); off: every signature takes the chain.
+SIGNING_DIRECT_LANE = env_bool("SIGNING_DIRECT_LANE", True)
 # How long an e-mailed confirmation link stays valid.
 SIGNATURE_CONFIRMATION_MAX_AGE = env_int("SIGNATURE_CONFIRMATION_MAX_AGE", 14 * 24 * 3600)
 # Signing POSTs allowed per client address per minute; 0 turns the limit off (benchmarks).

@@ -11,8 +11,12 @@ from django.conf import settings  # noqa: E402  (configured by the line above)
 from groundswell.core.access_log import access_log_to_stdout, access_logged  # noqa: E402
 from groundswell.core.lean import lean_dispatch  # noqa: E402
 from groundswell.core.whole_bodies import whole_bodies  # noqa: E402
+from groundswell.signatures.direct import direct_signing  # noqa: E402
 
-application = whole_bodies(lean_dispatch(django_application))
+application = lean_dispatch(django_application)
+if settings.SIGNING_DIRECT_LANE:
+    application = direct_signing(application)
+application = whole_bodies(application)
 if settings.ACCESS_LOG:
     access_log_to_stdout()
     application = access_logged(application)
