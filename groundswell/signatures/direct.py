@@ -136,18 +136,19 @@ class DirectSigningHandler:
         """What the middleware's response hooks add to a redirect of this request: run on the
         first one of each language, scheme and path, remembered for the next."""
         key = (request.LANGUAGE_CODE, request.is_secure(), request.path_info)
-        if key not in self.headers:
-            if len(self.headers) >= MAX_KEPT_HEADERS:
-                self.headers.clear()
+        # Read once: another thread may empty the dictionary at any moment.
+        headers = self.headers.get(key)
+        if headers is None:
             sample: HttpResponseBase = HttpResponseRedirect("/")
             before = dict(sample.items())
             for middleware in reversed(self.middleware):
                 if hasattr(middleware, "process_response"):
                     sample = middleware.process_response(request, sample)
-            self.headers[key] = [
-                (name, value) for name, value in sample.items() if before.get(name) != value
-            ]
-        return self.headers[key]
+            headers = [(name, value) for name, value in sample.items() if before.get(name) != value]
+            if len(self.headers) >= MAX_KEPT_HEADERS:
+                self.headers.clear()
+            self.headers[key] = headers
+        return headers
 
 
 def _unused(request: HttpRequest) -> HttpResponseBase:
