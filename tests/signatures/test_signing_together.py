@@ -87,6 +87,14 @@ def in_threads(work, arguments: list) -> tuple[list, list, list]:
     return outcomes, errors, threads
 
 
+def until_a_statement_runs(statements: list) -> None:
+    """Waits (up to 10 s) until the held group commit has started its first statement."""
+    for _ in range(2000):
+        if statements:
+            return
+        threading.Event().wait(0.005)
+
+
 def sign_in_threads(campaign, people: list[dict]) -> tuple[list, list, list]:
     return in_threads(lambda values: signature_create(campaign=campaign, **values), people)
 
@@ -107,10 +115,7 @@ def test_signatures_taken_together_are_each_stored_whole(campaign, make_org, one
     _, first_errors, first_threads = sign_in_threads(
         campaign, [signer_values(email="opens@example.org")]
     )
-    for _ in range(2000):
-        if statements:
-            break
-        threading.Event().wait(0.005)
+    until_a_statement_runs(statements)
     consents = [
         ConsentGiven(organization_id=campaign.organization_id, wording="Host", language="en"),
         ConsentGiven(organization_id=partner.organization_id, wording="Partner", language="es"),
@@ -203,10 +208,7 @@ def test_confirmations_together_each_confirm_their_own_signature_once(
 
     hold()
     _, first_errors, first_threads = in_threads(confirm, [opener])
-    for _ in range(2000):
-        if statements:
-            break
-        threading.Event().wait(0.005)
+    until_a_statement_runs(statements)
     # The last signer's link twice, in the same statement.
     links = [*others, others[-1]]
     outcomes, errors, threads = in_threads(confirm, links)
@@ -282,10 +284,7 @@ def test_a_strangers_submission_in_a_shared_statement_changes_nothing_she_agreed
     _, first_errors, first_threads = sign_in_threads(
         campaign, [signer_values(email="opens@example.org")]
     )
-    for _ in range(2000):
-        if statements:
-            break
-        threading.Event().wait(0.005)
+    until_a_statement_runs(statements)
     consent = ConsentGiven(organization_id=partner.organization_id, wording="P", language="en")
     people = [
         signer_values(email="other@example.org"),
