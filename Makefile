@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install messages demo test lint format wrk bench bench-compare-servers bench-faults bench-updates clean
+.PHONY: install messages demo test lint format wrk bench bench-floor bench-compare-servers bench-faults bench-updates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ wrk:
 
 bench: install wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The least any Python signing path could do here (bench/bare_signing.py), beside Groundswell's.
+bench-floor: install wrk
+	$(BIN)/python bench/floor.py $(BENCH_ARGS)
 
 # granian, gunicorn and uvicorn with the same application (docs/deployment.md, "Why granian").
 bench-compare-servers: install wrk
