@@ -4,7 +4,7 @@ import json
 import logging
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,7 +92,17 @@ def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) ->
     return sent
 
 
-def _claim_batch(*, size: int) -> list[OutboundEmail]:
+def outbound_emails_send(*, email_ids: Sequence[int]) -> int:
+    """Send those of these stored e-mails that are unsent and free, as the drain sends a batch:
+    claimed together (SKIP LOCKED: rows another sender holds are skipped, never sent twice),
+    over one SMTP connection, recorded as sent in one statement. How many were sent now."""
+    if not email_ids:
+        return 0
+    batch = _claim_batch(size=len(email_ids), ids=email_ids)
+    return _send_batch(batch) if batch else 0
+
+
+def _claim_batch(*, size: int, ids: Sequence[int] | None = None) -> list[OutboundEmail]:
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -102,8 +112,11 @@ def _claim_batch(*, size: int) -> list[OutboundEmail]:
             # batch after a burst of 100,000 e-mails, against 2 ms).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
+        unsent = (
+            OutboundEmail.objects.all() if ids is None else OutboundEmail.objects.filter(pk__in=ids)
+        )
         batch = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True)
+            unsent.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, failed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
             .order_by("pk")[:size]

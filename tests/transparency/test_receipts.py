@@ -171,3 +171,41 @@ def test_receipt_emails_are_sent_once_even_by_overlapping_tasks(campaign, confir
         "signer1@example.org",
         "signer2@example.org",
     ]
+
+
+def test_a_receipt_task_sends_its_batch_over_one_connection_in_the_same_statements_for_any_size(
+    campaign, confirm_many, monkeypatch
+):
+    """One by one, each receipt cost three statements and an SMTP connection: after a spike the
+    receipts held the worker for minutes, and confirmation e-mails queued behind them."""
+    from django.core import mail as django_mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groundswell.core import outbox
+    from groundswell.core.models import OutboundEmail
+    from groundswell.transparency.tasks import receipt_emails_send_task
+
+    opened = []
+
+    def counted_connection(*args, **kwargs):
+        opened.append(1)
+        return django_mail.get_connection(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "get_connection", counted_connection)
+    confirm_many(10, append=False)
+    transparency_log_extend_all(campaign_id=campaign.pk)  # not committed: nothing sent yet
+    ids = sorted(OutboundEmail.objects.filter(kind=RECEIPT_EMAIL_KIND).values_list("pk", flat=True))
+    mail.outbox.clear()
+
+    with CaptureQueriesContext(connection) as two:
+        assert receipt_emails_send_task(ids[0], ids[1]) == 2
+    with CaptureQueriesContext(connection) as eight:
+        assert receipt_emails_send_task(ids[0], ids[-1]) == 8
+
+    # Find, claim (its transaction), mark sent: the same few statements for 2 as for 8.
+    assert len(two.captured_queries) == len(eight.captured_queries) <= 8
+
+    assert opened == [1, 1]
+    assert len(receipt_emails()) == 10
+    assert not OutboundEmail.objects.filter(kind=RECEIPT_EMAIL_KIND, sent_at__isnull=True).exists()

@@ -89,8 +89,9 @@ def receipt_emails_queue(
 
     This is what `groundswell.core.outbox.outbound_email_queue` does, for a batch: the rows are
     inserted in one statement (this runs while the log's head row is locked), and one task per
-    RECEIPT_EMAILS_PER_TASK e-mails sends them, each claimed and sent by `outbound_email_send`;
-    one task per e-mail would spend most of a batch publishing messages.
+    RECEIPT_EMAILS_PER_TASK e-mails sends them as one batch of the outbox
+    (`outbound_emails_send`): one task per e-mail would spend most of a batch publishing
+    messages.
     """
     petition_url = f"{settings.GROUNDSWELL_BASE_URL}{campaign.get_absolute_url()}"
     emails = []
