@@ -138,6 +138,18 @@ def test_the_event_list_links_co_hosted_events_to_their_door(
     assert draft.slug not in page
 
 
+def test_an_organization_that_only_co_hosts_is_not_told_there_are_no_events(
+    client, ally_organizer, co_hosted
+):
+    client.force_login(ally_organizer)
+
+    page = client.get("/organizer/events/").content.decode()
+
+    assert "No events yet." not in page
+    assert "Your organizations host no events of their own yet." in page
+    assert page.index("host no events of their own") < page.index("Events you co-host")
+
+
 def test_a_walk_in_typed_with_an_rsvps_address_changes_nothing_that_person_agreed_to(
     client, ally, ally_organizer, co_hosted, rsvped
 ):
