@@ -10,6 +10,7 @@ from django.utils import timezone
 from groundswell.accounts.models import Membership, Organization, Role, User
 from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
+from groundswell.campaigns.translations import campaign_translation_get, campaign_translation_save
 from groundswell.coalitions.models import Partner
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
@@ -44,6 +45,29 @@ who study surveillance have written to the company too. Now the public is joinin
 - Publish the terms of every contract with enforcement agencies.
 - Commit to an independent human-rights review before signing new ones.
 """
+
+# The organizers' own Spanish version, as a coalition with Spanish-speaking signers would write
+# it: a visitor reading Spanish sees the petition's words in Spanish, not only the page around
+# them.
+SPANISH = {
+    "title": "Northwind Cloud: cancele el contrato de deportaciones de 19,4 millones de dólares",
+    "ask": (
+        "Cancele el contrato de 19,4 millones de dólares de Northwind Cloud con la agencia de "
+        "control migratorio y deje de construir las herramientas que se usan para separar familias."
+    ),
+    "background": """\
+Northwind Cloud aloja el sistema de gestión de casos que una agencia de control migratorio usa
+para planificar redadas y deportaciones, con un **contrato de 19,4 millones de dólares** renovado
+la primavera pasada.
+
+Cientos de empleados de Northwind han pedido a su dirección que lo abandone. Académicos que
+estudian la vigilancia también han escrito a la empresa. Ahora el público se suma a ellos.
+
+- Cancelar el contrato de 19,4 millones de dólares cuando termine su plazo actual.
+- Publicar las condiciones de todos sus contratos con agencias de control.
+- Comprometerse a una revisión independiente de derechos humanos antes de firmar otros nuevos.
+""",
+}
 
 FIRST_NAMES = [
     "Amara", "Ben", "Carmen", "Deepa", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kofi",
@@ -99,6 +123,7 @@ def demo_seed() -> DemoSummary:
 
     campaign = Campaign.objects.filter(slug=DEMO_SLUG).first()
     if campaign is not None:
+        _translate(campaign)
         letters_demo_seed(campaign=campaign)
         events_demo_seed(campaign=campaign, co_host_slug=PARTNERS[0][1])
         story_demo_seed(campaign=campaign, organizer=organizer)
@@ -121,6 +146,7 @@ def demo_seed() -> DemoSummary:
         },
     )
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
+    _translate(campaign)
     partners = [
         Partner.objects.create(campaign=campaign, organization=organization, slug=organization.slug)
         for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
@@ -135,6 +161,12 @@ def demo_seed() -> DemoSummary:
     updates_demo_seed(campaign=campaign, organizer=organizer)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
+
+
+def _translate(campaign: Campaign) -> None:
+    """The Spanish version, once: an organizer's later edit of it is theirs to keep."""
+    if campaign_translation_get(campaign=campaign, language="es") is None:
+        campaign_translation_save(campaign=campaign, language="es", **SPANISH)
 
 
 def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
