@@ -7,6 +7,10 @@ grows with the screen. Charts come with their figures in words or a table for sc
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils import formats
+from django.utils.translation import pgettext
 
 WIDTH = 360
 LEFT = 44  # room for the value axis' labels
@@ -65,6 +69,11 @@ def _short(number: int) -> str:
     if number >= 10_000:
         return f"{number / 1000:g}k"
     return f"{number:,}"
+
+
+def day_label(day: date) -> str:
+    """A day as a chart's time axis writes it: short, in the reader's order ("Nov 8", "8 nov")."""
+    return formats.date_format(day, pgettext("a short day on a chart's time axis", "M j"))
 
 
 def column_chart(values: Sequence[tuple[str, int]], *, time_labels: int = 4) -> ColumnChart:

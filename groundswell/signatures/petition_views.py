@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from groundswell.core.page_cache import cached_public_page
 from groundswell.core.qr_codes import qr_svg
 from groundswell.core.share_images import ShareImage, share_image_cached, share_image_etag
 from groundswell.core.sharing import share_url
-from groundswell.core.svg_charts import column_chart
+from groundswell.core.svg_charts import column_chart, day_label
 from groundswell.core.templatetags.numbers import number_display
 from groundswell.signatures.comments import (
     COMMENTS_ON_PETITION_PAGE,
@@ -104,9 +104,7 @@ def render_petition(
     context["more_comments"] = len(comments) > COMMENTS_ON_PETITION_PAGE
     if not preview:
         daily = daily_history(campaign=campaign)
-        context["history_chart"] = column_chart(
-            [(formats.date_format(day, "M j"), count) for day, count in daily]
-        )
+        context["history_chart"] = column_chart([(day_label(day), count) for day, count in daily])
     return render(request, "campaigns/petition.html", context, status=status)
 
 

@@ -3,10 +3,13 @@ SVG needs 48.9, and a chart drawn with commas collapses into a heap of labels at
 The numbers people read (values, totals, labels) stay in their language."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from groundswell.core.svg_charts import day_label
 from groundswell.signatures.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,12 @@ def test_every_chart_draws_with_svg_numbers_in_spanish(client, spike, owner):
         assert numbers, name
         assert [value for value in numbers if "," in value] == [], name
         assert any("." in value for value in numbers), name
+
+
+def test_a_days_label_on_the_time_axis_is_written_in_the_readers_order():
+    day = date(2026, 11, 8)
+
+    with translation.override("en"):
+        assert day_label(day) == "Nov 8"
+    with translation.override("es"):
+        assert day_label(day) == "8 nov"

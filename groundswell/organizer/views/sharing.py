@@ -6,14 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import EDITING_ROLES, PERSONAL_DATA_ROLES, Role
 from groundswell.accounts.requests import MemberRequest
 from groundswell.campaigns.services import campaign_what_next_set
 from groundswell.campaigns.what_next import what_next_keys
-from groundswell.core.svg_charts import bar_chart, column_chart
+from groundswell.core.svg_charts import bar_chart, column_chart, day_label
 from groundswell.organizer.forms import WhatNextForm
 from groundswell.organizer.permissions import campaign_for_member
 from groundswell.signatures.regions import confirmed_by_region, confirmed_by_source
@@ -82,7 +81,7 @@ def campaign_charts(request: MemberRequest, slug: str) -> HttpResponse:
     context = {
         "campaign": campaign,
         "access": access,
-        "daily": column_chart([(formats.date_format(day, "M j"), n) for day, n in daily]),
+        "daily": column_chart([(day_label(day), n) for day, n in daily]),
         "by_partner": bar_chart(sorted(by_partner, key=lambda row: -row[1])),
         "by_source": bar_chart(
             confirmed_by_source(campaign=campaign, partner_id=partner_id, everyone=everyone)
