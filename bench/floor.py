@@ -51,6 +51,17 @@ def line(label: str, result: WrkResult, ceiling: float) -> str:
     )
 
 
+def healthz_then_signing(
+    name: str, port: int, seconds: float, clients: int
+) -> dict[str, WrkResult]:
+    """/healthz (after a short warm-up), then signing, each with its CPU per request."""
+    run.wrk_get(port, "/healthz", 2, 8)
+    healthz = measured(f"{name} /healthz", lambda: run.wrk_get(port, "/healthz", seconds, clients))
+    tag = name.lower()
+    signing = measured(f"{name} signing", lambda: run.wrk_signing(port, clients, seconds, tag))
+    return {f"{name} /healthz": healthz, f"{name} signing": signing}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -70,13 +81,7 @@ def main() -> int:
         port = run.free_port()
         bare = run.start_server(env, port, command=bare_command(port))
         try:
-            run.wrk_get(port, "/healthz", 2, 8)
-            results["bare /healthz"] = measured(
-                "bare /healthz", lambda: run.wrk_get(port, "/healthz", seconds, clients)
-            )
-            results["bare signing"] = measured(
-                "bare signing", lambda: run.wrk_signing(port, clients, seconds, "bare")
-            )
+            results |= healthz_then_signing("bare", port, seconds, clients)
         finally:
             run.stop_background([bare])
         with psycopg.connect(database_url) as connection:
@@ -91,13 +96,7 @@ def main() -> int:
         background = run.start_background(env)
         try:
             time.sleep(6)
-            run.wrk_get(port, "/healthz", 2, 8)
-            results["Groundswell /healthz"] = measured(
-                "Groundswell /healthz", lambda: run.wrk_get(port, "/healthz", seconds, clients)
-            )
-            results["Groundswell signing"] = measured(
-                "Groundswell signing", lambda: run.wrk_signing(port, clients, seconds, "gs")
-            )
+            results |= healthz_then_signing("Groundswell", port, seconds, clients)
         finally:
             run.stop_background([server])
             run.stop_background(background)
