@@ -4,7 +4,7 @@ import json
 import logging
 import smtplib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,17 +92,19 @@ def outbox_drain(*, time_budget_seconds: float = 50.0, batch_size: int = 200) ->
     return sent
 
 
-def outbound_emails_send(*, email_ids: Sequence[int]) -> int:
-    """Send those of these stored e-mails that are unsent and free, as the drain sends a batch:
-    claimed together (SKIP LOCKED: rows another sender holds are skipped, never sent twice),
-    over one SMTP connection, recorded as sent in one statement. How many were sent now."""
-    if not email_ids:
-        return 0
-    batch = _claim_batch(size=len(email_ids), ids=email_ids)
-    return _send_batch(batch) if batch else 0
+def outbound_emails_send(*, among: QuerySet[OutboundEmail], batch_size: int = 200) -> int:
+    """Send the unsent e-mails `among` these as the drain sends: in batches claimed together
+    (SKIP LOCKED: rows another sender holds are skipped, never sent twice), each over one SMTP
+    connection and recorded as sent in one statement. How many were sent now."""
+    sent = 0
+    while batch := _claim_batch(size=batch_size, among=among):
+        sent += _send_batch(batch)
+        if len(batch) < batch_size:
+            break
+    return sent
 
 
-def _claim_batch(*, size: int, ids: Sequence[int] | None = None) -> list[OutboundEmail]:
+def _claim_batch(*, size: int, among: QuerySet[OutboundEmail] | None = None) -> list[OutboundEmail]:
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -112,11 +114,9 @@ def _claim_batch(*, size: int, ids: Sequence[int] | None = None) -> list[Outboun
             # batch after a burst of 100,000 e-mails, against 2 ms).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
-        unsent = (
-            OutboundEmail.objects.all() if ids is None else OutboundEmail.objects.filter(pk__in=ids)
-        )
         batch = list(
-            unsent.select_for_update(skip_locked=True)
+            (OutboundEmail.objects.all() if among is None else among)
+            .select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True, failed_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
             .order_by("pk")[:size]

@@ -8,7 +8,7 @@ from groundswell.core.outbox import outbound_emails_send
 from groundswell.transparency.models import SignedCheckpoint
 from groundswell.transparency.selectors import campaign_ids_with_pending_leaves
 from groundswell.transparency.services.log import transparency_log_extend_all
-from groundswell.transparency.services.receipts import receipt_email_ids_unsent
+from groundswell.transparency.services.receipts import receipt_emails_between
 from groundswell.transparency.services.signed_checkpoints import (
     signed_checkpoint_create,
     signed_checkpoint_witness,
@@ -57,9 +57,7 @@ def receipt_emails_send_task(first_id: int, last_id: int) -> int:
     twice. One by one, each cost three statements and an SMTP connection of its own: after a
     spike, the receipts held the worker for minutes, and signers' confirmation e-mails queued
     behind them."""
-    return outbound_emails_send(
-        email_ids=receipt_email_ids_unsent(first_id=first_id, last_id=last_id)
-    )
+    return outbound_emails_send(among=receipt_emails_between(first_id=first_id, last_id=last_id))
 
 
 @shared_task(name="groundswell.transparency.tasks.signed_checkpoints_create_task")

@@ -15,6 +15,7 @@ from groundswell.core.outbox import (
     MAX_ATTEMPTS,
     outbound_email_failures,
     outbound_email_send,
+    outbound_emails_send,
     outbox_drain,
 )
 
@@ -80,6 +81,23 @@ def test_the_drain_sends_every_unsent_unclaimed_email_once():
     assert sorted(message.to[0] for message in mail.outbox) == [
         "lost@example.org",
         "stale@example.org",
+    ]
+
+
+def test_a_set_of_emails_is_sent_in_batches_each_once_and_nothing_outside_it():
+    hour_ago = timezone.now() - timedelta(hours=1)
+    for number in range(5):
+        stored_email(to=f"mine{number}@example.org", kind="mine")
+    stored_email(to="done@example.org", kind="mine", sent_at=hour_ago)
+    stored_email(to="busy@example.org", kind="mine", claimed_at=timezone.now())
+    stored_email(to="other@example.org", kind="other")
+    mine = OutboundEmail.objects.filter(kind="mine")
+
+    assert outbound_emails_send(among=mine, batch_size=2) == 5
+    assert outbound_emails_send(among=mine, batch_size=2) == 0
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        f"mine{number}@example.org" for number in range(5)
     ]
 
 

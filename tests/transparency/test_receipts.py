@@ -209,3 +209,21 @@ def test_a_receipt_task_sends_its_batch_over_one_connection_in_the_same_statemen
     assert opened == [1, 1]
     assert len(receipt_emails()) == 10
     assert not OutboundEmail.objects.filter(kind=RECEIPT_EMAIL_KIND, sent_at__isnull=True).exists()
+
+
+def test_a_receipt_waiting_to_be_sent_dies_with_its_signature(campaign, confirm_many):
+    """The receipt holds a copy of the signer's name and address: erasing the signature before
+    the task runs leaves nothing to send, and the task sends the others."""
+    from groundswell.core.models import OutboundEmail
+    from groundswell.transparency.tasks import receipt_emails_send_task
+
+    kept, erased = confirm_many(2, append=False)
+    transparency_log_extend_all(campaign_id=campaign.pk)  # not committed: nothing sent yet
+    ids = sorted(OutboundEmail.objects.filter(kind=RECEIPT_EMAIL_KIND).values_list("pk", flat=True))
+    signature_withdraw(signature=erased, reason="withdrawn")
+    mail.outbox.clear()
+
+    assert receipt_emails_send_task(ids[0], ids[-1]) == 1
+
+    assert [message.to for message in receipt_emails()] == [[kept.email]]
+    assert not OutboundEmail.objects.filter(to=erased.email).exists()

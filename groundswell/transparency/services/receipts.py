@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -145,19 +146,10 @@ def receipt_emails_queue(
     return len(emails)
 
 
-def receipt_email_ids_unsent(*, first_id: int, last_id: int) -> list[int]:
-    """Unsent receipt e-mails with ids in [first_id, last_id] (other batches' ones included)."""
-    return list(
-        OutboundEmail.objects.filter(
-            pk__gte=first_id,
-            pk__lte=last_id,
-            kind=RECEIPT_EMAIL_KIND,
-            sent_at__isnull=True,
-            failed_at__isnull=True,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def receipt_emails_between(*, first_id: int, last_id: int) -> QuerySet[OutboundEmail]:
+    """Receipt e-mails with ids in [first_id, last_id] (other batches' ones included); the
+    outbox sends those still unsent."""
+    return OutboundEmail.objects.filter(pk__range=(first_id, last_id), kind=RECEIPT_EMAIL_KIND)
 
 
 def receipt_json_text(document: dict[str, object]) -> str:
