@@ -11,29 +11,14 @@ and the CPU of this process per receipt (the sink's own included, when it is use
 
 import argparse
 import os
-import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import profile_signing
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.received = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received += 1
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bench_updates import Sink
+from run import free_port
 
 
 def main() -> int:
@@ -95,7 +80,7 @@ def measure(count: int, sink: Sink, backend: str) -> int:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"{backend}: {sent} receipts in {seconds:.2f} s ({sent / seconds:.0f}/s), "
-        f"{cpu / max(sent, 1) * 1000:.3f} ms of CPU each; the sink received {sink.received}"
+        f"{cpu / max(sent, 1) * 1000:.3f} ms of CPU each; the sink received {sink.total()}"
     )
     return 0 if sent == count else 1
 
