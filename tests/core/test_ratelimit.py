@@ -1,5 +1,7 @@
+import hashlib
+
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 
 from groundswell.core.ratelimit import rate_limit_exceeded
 
@@ -19,6 +21,20 @@ def test_each_client_has_its_own_count():
 
 def test_no_limit_means_no_counting():
     assert not any(rate_limit_exceeded(scope="t", key="x", limit=0) for _ in range(100))
+
+
+def test_the_cache_key_cannot_be_turned_back_into_the_client_address():
+    """An unkeyed hash of an IPv4 address is undone by hashing all 2**32 of them (minutes), and
+    one of a typed e-mail address by hashing guessed ones: the key is keyed with SECRET_KEY."""
+    cache.clear()
+    for key in ("203.0.113.7", "ada@example.org"):
+        rate_limit_exceeded(scope="t", key=key, limit=3)
+
+    stored = " ".join(str(name) for name in cache._cache)
+    assert stored.count("rl:t:") == 2
+    for key in ("203.0.113.7", "ada@example.org"):
+        assert key not in stored
+        assert hashlib.sha256(key.encode()).hexdigest()[:32] not in stored
 
 
 def test_a_shared_redis_counts_hits_from_every_process_once(settings):
