@@ -162,7 +162,8 @@ AXES_LOCKOUT_CALLABLE = "groundswell.accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # What axes keeps: one AccessAttempt row per username, client address and user agent that failed
 # to log in (with the path, the Accept header and the form's field names, values masked), deleted
-# once older than the lock-out. No row for a successful login, no failure history.
+# once older than the lock-out (by axes at the next login, and hourly by
+# groundswell.accounts.login_records). No row for a successful login, no failure history.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken", "next"]
@@ -281,7 +282,8 @@ TRANSPARENCY_CHECKPOINT_SECONDS = env_int("TRANSPARENCY_CHECKPOINT_SECONDS", 300
 # Sent e-mails (their address, name and links) are deleted this many days after sending.
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30, minimum=1)
 # How often `beat` runs the erasure sweeps: sent e-mails past retention, unconfirmed signatures
-# and letter signatories past their confirmation window.
+# and letter signatories past their confirmation window, failed logins past their lock-out and
+# expired sessions.
 PERSONAL_DATA_PURGE_SECONDS = 3600
 # Updates to signers: at most UPDATE_SEND_RATE messages a second per update (0: no limit), in
 # tasks of UPDATE_SEND_TASK_SECONDS each; a sender that stops renewing its lease for
@@ -359,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-unconfirmed-signatories": {
         "task": "groundswell.letters.tasks.signatories_unconfirmed_purge_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
+    "expire-login-records": {
+        "task": "groundswell.accounts.tasks.login_records_expire_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
         "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
     },
