@@ -39,10 +39,14 @@ class Delivery(models.Model):
 
 def delivery_photo_path(instance: "DeliveryPhoto", filename: str) -> str:
     """A random name: the uploaded file name may say who took the photo, or where."""
-    return f"deliveries/photos/{secrets.token_hex(16)}.{filename.rsplit('.', 1)[-1].lower()}"
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{DeliveryPhoto.PHOTO_FOLDER}/{secrets.token_hex(16)}.{extension}"
 
 
 class DeliveryPhoto(models.Model):
+    # Under MEDIA_ROOT, served to anyone at /media/ (config.urls).
+    PHOTO_FOLDER = "deliveries/photos"
+
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=delivery_photo_path)
     caption = models.CharField(
