@@ -289,6 +289,21 @@ def webhook_deliveries_sweep(*, now: datetime | None = None, limit: int = 500) -
     return len(due)
 
 
+def webhook_deliveries_expire(*, now: datetime | None = None) -> int:
+    """Delete the deliveries made more than WEBHOOK_RETENTION_DAYS ago, sent, failed or never
+    sent (their endpoint turned off); returns how many. A payload may name people whom no owner
+    row finds it from (a delivery's `received_by`, a target's responder), so the log is kept for
+    a while, not for good. One being sent now is left to finish."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    deleted, _by_model = (
+        WebhookDelivery.objects.filter(created_at__lt=cutoff)
+        .exclude(status=WebhookStatus.SENDING)
+        .delete()
+    )
+    return deleted
+
+
 def webhook_delivery_replay(*, delivery: WebhookDelivery, now: datetime | None = None) -> None:
     """Send a failed delivery again, as it was (same id, same payload), from a fresh count."""
     now = now or timezone.now()

@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 60},
     },
+    "expire-webhook-deliveries": {
+        "task": "groundswell.api.tasks.webhook_deliveries_expire_task",
+        "schedule": PERSONAL_DATA_PURGE_SECONDS,
+        "options": {"expires": PERSONAL_DATA_PURGE_SECONDS},
+    },
     "expire-idempotent-requests": {
         "task": "groundswell.api.tasks.idempotent_requests_expire_task",
         "schedule": PERSONAL_DATA_PURGE_SECONDS,
@@ -415,6 +420,8 @@ WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, m
 # Seconds before the first retry; each further retry waits twice as long (capped at a day).
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# The log of webhook deliveries (their payloads) is deleted this many days after each was made.
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30, minimum=1)
 # Webhooks to private, loopback or link-local addresses are refused (server-side request
 # forgery) unless this is set: for tests and development only.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)

@@ -293,3 +293,45 @@ def test_a_targets_response_is_sent_to_every_organization_of_the_coalition(
     assert len(payloads) == 2
     assert {p["data"]["response"]["stance"] for p in payloads} == {"refused"}
     assert payloads[0]["data"]["response"]["quote"] == "Cruel and abusive."
+
+
+def test_the_log_of_deliveries_is_kept_for_the_retention_only(
+    receiver, host, campaign, owner, signed, run_on_commit, settings
+):
+    """A payload names people that no owner row finds it from (a delivery's `received_by`, a
+    target's responder): the log keeps it WEBHOOK_RETENTION_DAYS, sent, failed or never sent."""
+    from groundswell.api.tasks import webhook_deliveries_expire_task
+
+    settings.WEBHOOK_RETENTION_DAYS = 30
+    endpoint = webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["delivery.recorded", "target.responded"]
+    )
+    with run_on_commit():
+        delivery_record(
+            campaign=campaign, user=owner, delivered_at=timezone.now(), place="HQ",
+            received_by="Dana Whitfield",
+        )  # fmt: skip
+        target_response_record(
+            campaign=campaign, responder_name="Dana Whitfield", responded_at=timezone.now(),
+            quote="No.", stance=ResponseStance.REFUSED,
+        )  # fmt: skip
+    assert WebhookDelivery.objects.filter(status=WebhookStatus.DELIVERED).count() == 2
+    receiver.statuses = [500]
+    with run_on_commit():  # one not sent yet: refused, waiting for its retry
+        delivery_record(
+            campaign=campaign, user=owner, delivered_at=timezone.now(), place="HQ",
+            received_by="Dana Whitfield",
+        )  # fmt: skip
+    assert WebhookDelivery.objects.filter(status=WebhookStatus.PENDING).count() == 1
+    WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(days=31))
+    recent = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="delivery.recorded", event_id="msg_recent", payload={},
+        status=WebhookStatus.DELIVERED, next_attempt_at=timezone.now(),
+        created_at=timezone.now() - timedelta(days=29),
+    )  # fmt: skip
+
+    assert webhook_deliveries_expire_task() == 3
+
+    assert list(WebhookDelivery.objects.all()) == [recent]
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "groundswell.api.tasks.webhook_deliveries_expire_task" in schedule
