@@ -256,6 +256,56 @@ def test_repeated_submits_with_one_address_send_one_email(client, letter):
     assert len(mail.outbox) == 1
 
 
+def test_a_stranger_cannot_flood_a_personal_inbox_by_signing_again_and_again(client, letter):
+    """Anyone may type anyone's personal address, in categories that check nothing: the address
+    gets one e-mail per RENOTIFY_AFTER, however it is spelled, and the signatories taken
+    meanwhile keep no address that nobody will be asked to confirm."""
+    for number, address in enumerate(["ada@example.org", "ADA+1@example.org", "ada+2@example.org"]):
+        response = client.post(
+            sign_url(letter),
+            sign_form_data(
+                letter, category="supporters", work_email="", personal_email=address,
+                name=f"Mallory {number}",
+            ),
+        )  # fmt: skip
+        assert response["Location"].endswith("?step=done")
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.org"]
+    assert sorted(Signatory.objects.values_list("personal_email", flat=True)) == [
+        "", "", "ada@example.org",
+    ]  # fmt: skip
+
+
+def test_new_work_addresses_do_not_lift_the_limit_on_the_personal_one(client, letter):
+    for number in range(3):
+        client.post(
+            sign_url(letter),
+            sign_form_data(
+                letter, work_email=f"someone{number}@northwind.example",
+                personal_email="ada@example.org",
+            ),
+        )  # fmt: skip
+
+    to_personal = [message for message in mail.outbox if message.to == ["ada@example.org"]]
+    assert len(to_personal) == 1
+    assert len(mail.outbox) == 4
+
+
+def test_each_personal_address_gets_its_own_confirmation(client, letter, make_letter):
+    other = make_letter()
+    for signed, address in [(letter, "ada@example.org"), (letter, "wen@example.org"),
+                            (other, "ada@example.org")]:  # fmt: skip
+        client.post(
+            sign_url(signed),
+            sign_form_data(signed, category="supporters", work_email="", personal_email=address),
+        )
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "ada@example.org", "ada@example.org", "wen@example.org",
+    ]  # fmt: skip
+
+
 def test_after_ten_minutes_a_new_attempt_gets_its_own_link(client, letter):
     client.post(sign_url(letter), sign_form_data(letter, display=DisplayChoice.WITHHELD))
     Signatory.objects.update(notified_at=F("notified_at") - timedelta(minutes=11))

@@ -7,9 +7,11 @@ asks for confirmation also carries the signer's withdrawal link: for a signatory
 checks no work address, it is their only one.
 """
 
-from datetime import datetime
+import hashlib
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +21,16 @@ from groundswell.core.outbox import outbound_email_queue
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.letters.models import Letter, Signatory
 from groundswell.letters.services.erasure import PERSONAL_EMAIL_KIND, withdrawal_url
+from groundswell.signatures.email_keys import email_key
 
 PERSONAL_EMAIL_PURPOSE = "groundswell.letters.personal-email"
 PERSONAL_EMAIL_LINK = SignedLink(
     PERSONAL_EMAIL_PURPOSE, max_age_setting="SIGNATURE_CONFIRMATION_MAX_AGE"
 )
+
+# Anyone may type anyone's personal address, as often as they like in a category that checks
+# nothing: one address (however spelled) is asked at most this often per letter.
+RENOTIFY_AFTER = timedelta(minutes=10)
 
 
 class InvalidPersonalEmailLink(Exception):
@@ -33,6 +40,18 @@ class InvalidPersonalEmailLink(Exception):
 def personal_email_confirmation_url(*, public_id: str) -> str:
     token = PERSONAL_EMAIL_LINK.make(public_id)
     return absolute_url(reverse("letters:updates_confirm", kwargs={"token": token}))
+
+
+def personal_email_may_be_asked(*, letter: Letter, address: str) -> bool:
+    """Whether `address` may be sent a confirmation request for `letter` now; if so, it may not
+    be again for RENOTIFY_AFTER. Kept in the shared cache (as rate limits are), under a hash of
+    the canonical address: no address sits there in clear."""
+    digest = hashlib.sha256(email_key(address).encode()).hexdigest()[:32]
+    return cache.add(
+        f"letter-personal-email:{letter.pk}:{digest}",
+        True,
+        timeout=int(RENOTIFY_AFTER.total_seconds()),
+    )
 
 
 def personal_email_confirmation_queue(*, letter: Letter, signatory: Signatory) -> None:

@@ -40,7 +40,10 @@ from groundswell.letters.models import (
 from groundswell.letters.services.counting import letter_counts_add
 from groundswell.letters.services.erasure import withdrawal_url
 from groundswell.letters.services.listing import search_terms_create, search_terms_listed_sync
-from groundswell.letters.services.personal_email import personal_email_confirmation_queue
+from groundswell.letters.services.personal_email import (
+    personal_email_confirmation_queue,
+    personal_email_may_be_asked,
+)
 from groundswell.letters.services.work_address_emails import (
     ALREADY_SIGNED_EMAIL_KIND,
     VERIFY_EMAIL_KIND,
@@ -210,6 +213,12 @@ def signatory_create(
             letter=locked, work_hash=work_hash, work_email=work_email, now=now
         ):
             return LetterSigningOutcome(next_step=NextStep.VERIFY)
+        if personal_email and not personal_email_may_be_asked(
+            letter=locked, address=personal_email
+        ):
+            # Asked a moment ago (maybe by whoever typed it now): no second e-mail, and no
+            # address kept that nobody will be asked to confirm.
+            personal_email = ""
         status = _first_status(category)
         signatory = Signatory.objects.create(
             letter=locked,
