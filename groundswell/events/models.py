@@ -178,6 +178,10 @@ class RsvpStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# What the e-mailed confirmation link confirms: an RSVP waiting for it, or one the organizers
+# cancelled, whose owner asked again (a repeat RSVP with the address changes nothing until then).
+CONFIRMABLE_RSVP_STATUSES = frozenset({RsvpStatus.PENDING, RsvpStatus.CANCELLED})
+
 # Who hears about the event's changes and reminders.
 NOTIFIED_RSVP_STATUSES = frozenset({RsvpStatus.CONFIRMED, RsvpStatus.WAITLISTED})
 

@@ -21,7 +21,7 @@ from groundswell.core.ratelimit import rate_limit_exceeded
 from groundswell.events.calendars import event_ics, google_calendar_url, outlook_calendar_url
 from groundswell.events.forms import EVENT_FORM, RsvpForm, consented_organization_ids
 from groundswell.events.links import rsvp_ticket_path
-from groundswell.events.models import Event, Rsvp, RsvpStatus
+from groundswell.events.models import CONFIRMABLE_RSVP_STATUSES, Event, Rsvp, RsvpStatus
 from groundswell.events.selectors import (
     event_co_hosts,
     event_public_get,
@@ -167,7 +167,7 @@ def rsvp_confirm_view(request: HttpRequest, slug: str, token: str) -> HttpRespon
         rsvp = rsvp_from_confirmation_link(token=token, slug=slug)
     except RsvpError as error:
         return _link_error(request, error)
-    if rsvp.status != RsvpStatus.PENDING:
+    if rsvp.status not in CONFIRMABLE_RSVP_STATUSES:
         return redirect(rsvp_ticket_path(slug=slug, public_id=rsvp.public_id))
     return render(request, "events/rsvp_confirm.html", {"event": rsvp.event})
 

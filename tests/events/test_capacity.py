@@ -1,10 +1,12 @@
 """Places, the waitlist and its promotion, and the same under concurrent requests."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection, connections
+from django.db.models import F
 
 from groundswell.core.models import OutboundEmail
 from groundswell.events.models import Rsvp, RsvpConsent, RsvpStatus
@@ -15,6 +17,7 @@ from groundswell.events.services.rsvps import (
     rsvp_confirm,
     rsvp_create,
     rsvp_walk_in_add,
+    rsvps_unconfirmed_purge,
 )
 from tests.events.conftest import confirmation_token, ticket_token
 
@@ -256,6 +259,57 @@ def test_someone_cancelled_by_the_organizers_can_rsvp_again(make_event, rsvped, 
 
     assert again.pk == rsvp.pk
     assert again.status == RsvpStatus.CONFIRMED
+
+
+def test_a_stranger_typing_the_address_of_someone_cancelled_changes_nothing_of_it(
+    make_event, rsvped, run_on_commit
+):
+    """The organizers' cancellation stands, and the person's record with it, until the owner of
+    the address presses the button behind the link e-mailed there: a stranger's submission made
+    it pending, for the purge of unconfirmed RSVPs to erase (a month old, it went at once)."""
+    event = make_event()
+    rsvp = rsvped(event, email="back@example.org", consent_organization_ids={event.organization_id})
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=rsvp.pk)
+    month = timedelta(days=30)
+    Rsvp.objects.update(created_at=F("created_at") - month, notified_at=F("notified_at") - month)
+    before = Rsvp.objects.values().get()
+
+    with run_on_commit():
+        rsvp_create(event=event, name="Mallory", email="BACK+x@example.org", guests=3)
+    rsvps_unconfirmed_purge(older_than=timedelta(days=15))
+
+    after = Rsvp.objects.values().get()
+    assert {k: v for k, v in after.items() if k != "notified_at"} == {
+        k: v for k, v in before.items() if k != "notified_at"
+    }
+    assert RsvpConsent.objects.get().confirmed_at is not None
+    assert mail.outbox[-1].to == ["back@example.org"]
+    assert "/confirm/" in mail.outbox[-1].body
+
+
+def test_the_owner_of_a_cancelled_address_rsvps_again_from_the_emailed_link(
+    client, make_event, rsvped, run_on_commit
+):
+    event = make_event()
+    rsvp = rsvped(event, email="back@example.org")
+    with run_on_commit():
+        rsvp_cancel_by_organizers(event=event, rsvp_id=rsvp.pk)
+    Rsvp.objects.update(notified_at=F("notified_at") - timedelta(minutes=11))
+    with run_on_commit():
+        rsvp_create(event=event, name="Back Again", email="back@example.org")
+    link = next(
+        line for line in mail.outbox[-1].body.splitlines() if "/confirm/" in line
+    ).removeprefix("https://sign.example.org")
+
+    assert "Confirm my RSVP" in client.get(link).content.decode()
+    with run_on_commit():
+        client.post(link)
+
+    rsvp.refresh_from_db()
+    assert rsvp.status == RsvpStatus.CONFIRMED
+    event.refresh_from_db()
+    assert event.places_taken == 1
 
 
 def test_walk_ins_fill_places(client, owner, make_event, rsvped):

@@ -20,7 +20,14 @@ from groundswell.accounts.models import Organization
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink
 from groundswell.events.domain import RsvpCreated, rsvp_created
 from groundswell.events.links import RSVP_CONFIRMATION_LINK, RSVP_TICKET_LINK
-from groundswell.events.models import Event, EventStatus, Rsvp, RsvpConsent, RsvpStatus
+from groundswell.events.models import (
+    CONFIRMABLE_RSVP_STATUSES,
+    Event,
+    EventStatus,
+    Rsvp,
+    RsvpConsent,
+    RsvpStatus,
+)
 from groundswell.events.services.notices import EmailKind, rsvp_email_queue
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.email_keys import email_key
@@ -122,14 +129,10 @@ def rsvp_create(
 
 
 def _rsvp_repeat(*, event: Event, key: str, now: datetime) -> Rsvp:
+    """Nothing of the RSVP changes, whatever its status: only its e-mail goes again. One the
+    organizers cancelled stays cancelled (and out of the purge of pending ones) until the
+    address's owner presses the button behind the confirmation link (`rsvp_confirm`)."""
     rsvp = Rsvp.objects.get(event=event, email_key=key)
-    if rsvp.status == RsvpStatus.CANCELLED:
-        # Cancelled by the organizers: pending again, until the address's owner confirms (a
-        # walk-in's too: its place will be an RSVP's, counted in `places_taken`).
-        Rsvp.objects.filter(pk=rsvp.pk).update(
-            status=RsvpStatus.PENDING, confirmed_at=None, notified_at=None, walk_in=False
-        )
-        rsvp.refresh_from_db()
     claimed = (
         Rsvp.objects.filter(pk=rsvp.pk, notified_at__lt=now - REPEAT_EMAIL_INTERVAL).update(
             notified_at=now
@@ -140,6 +143,7 @@ def _rsvp_repeat(*, event: Event, key: str, now: datetime) -> Rsvp:
     if claimed:
         kinds: dict[str, str] = {
             RsvpStatus.PENDING: EmailKind.CONFIRM,
+            RsvpStatus.CANCELLED: EmailKind.CONFIRM,
             RsvpStatus.CONFIRMED: EmailKind.CONFIRMED,
             RsvpStatus.WAITLISTED: EmailKind.WAITLISTED,
         }
@@ -208,7 +212,9 @@ def _signature_of_same_person(*, event: Event, rsvp: Rsvp) -> int | None:
 
 def rsvp_confirm(*, token: str, slug: str, now: datetime | None = None) -> Rsvp:
     """Confirm an RSVP from its e-mailed link: it gets its place, or a waitlist position, in
-    the order confirmations arrive. Confirming twice changes nothing."""
+    the order confirmations arrive. Confirming twice changes nothing. One the organizers
+    cancelled is taken again (a walk-in's too: its place is then an RSVP's, in
+    `places_taken`)."""
     rsvp = rsvp_from_confirmation_link(token=token, slug=slug)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=rsvp.event_id)
@@ -216,7 +222,7 @@ def rsvp_confirm(*, token: str, slug: str, now: datetime | None = None) -> Rsvp:
         if locked is None:
             raise RsvpLinkError(_("This RSVP no longer exists: it was cancelled or has expired."))
         rsvp = locked
-        if rsvp.status != RsvpStatus.PENDING:
+        if rsvp.status not in CONFIRMABLE_RSVP_STATUSES:
             return rsvp
         now = now or timezone.now()
         refusal = event_rsvp_refusal(event=event, now=now)
@@ -224,8 +230,11 @@ def rsvp_confirm(*, token: str, slug: str, now: datetime | None = None) -> Rsvp:
             raise RsvpError(refusal)
         _place_allocate(event=event, rsvp=rsvp, now=now)
         rsvp.confirmed_at = now
+        rsvp.walk_in = False
         rsvp.signature_id = _signature_of_same_person(event=event, rsvp=rsvp)
-        rsvp.save(update_fields=["status", "waitlist_position", "confirmed_at", "signature"])
+        rsvp.save(
+            update_fields=["status", "waitlist_position", "confirmed_at", "walk_in", "signature"]
+        )
         rsvp.consents.filter(confirmed_at=None).update(confirmed_at=now)
         kind = EmailKind.CONFIRMED if rsvp.status == RsvpStatus.CONFIRMED else EmailKind.WAITLISTED
         rsvp_email_queue(rsvp=rsvp, event=event, kind=kind)
