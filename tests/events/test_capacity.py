@@ -286,6 +286,8 @@ def test_a_stranger_typing_the_address_of_someone_cancelled_changes_nothing_of_i
     assert RsvpConsent.objects.get().confirmed_at is not None
     assert mail.outbox[-1].to == ["back@example.org"]
     assert "/confirm/" in mail.outbox[-1].body
+    assert "stays cancelled" in mail.outbox[-1].body
+    assert "we will delete your details" not in mail.outbox[-1].body
 
 
 def test_the_owner_of_a_cancelled_address_rsvps_again_from_the_emailed_link(
