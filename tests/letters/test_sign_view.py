@@ -1,10 +1,12 @@
 """Wen signs an open letter: the signing page, what it refuses and what it keeps."""
 
+import hashlib
 import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
@@ -18,6 +20,7 @@ from groundswell.letters.models import (
 )
 from groundswell.letters.services.letters import letter_text_update
 from groundswell.letters.work_addresses import work_address_hash
+from groundswell.signatures.email_keys import email_key
 from tests.letters.conftest import sign_form_data
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +278,23 @@ def test_a_stranger_cannot_flood_a_personal_inbox_by_signing_again_and_again(cli
     assert sorted(Signatory.objects.values_list("personal_email", flat=True)) == [
         "", "", "ada@example.org",
     ]  # fmt: skip
+
+
+def test_the_marker_that_limits_a_personal_address_cannot_be_matched_to_it(client, letter):
+    """The marker's key is keyed with SECRET_KEY: hashing guessed addresses finds nothing."""
+    cache.clear()
+    client.post(
+        sign_url(letter),
+        sign_form_data(
+            letter, category="supporters", work_email="", personal_email="ada@example.org"
+        ),
+    )
+
+    stored = " ".join(str(name) for name in cache._cache)
+    assert "letter-personal-email:" in stored
+    for spelled in ("ada@example.org", email_key("ada@example.org")):
+        assert spelled not in stored
+        assert hashlib.sha256(spelled.encode()).hexdigest()[:32] not in stored
 
 
 def test_new_work_addresses_do_not_lift_the_limit_on_the_personal_one(client, letter):

@@ -7,7 +7,6 @@ asks for confirmation also carries the signer's withdrawal link: for a signatory
 checks no work address, it is their only one.
 """
 
-import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from groundswell.core.outbox import outbound_email_queue
@@ -45,8 +45,9 @@ def personal_email_confirmation_url(*, public_id: str) -> str:
 def personal_email_may_be_asked(*, letter: Letter, address: str) -> bool:
     """Whether `address` may be sent a confirmation request for `letter` now; if so, it may not
     be again for RENOTIFY_AFTER. Kept in the shared cache (as rate limits are), under a hash of
-    the canonical address: no address sits there in clear."""
-    digest = hashlib.sha256(email_key(address).encode()).hexdigest()[:32]
+    the canonical address keyed by SECRET_KEY: no address sits there in clear, nor a hash that
+    hashing guessed addresses would match."""
+    digest = salted_hmac(PERSONAL_EMAIL_PURPOSE, email_key(address), algorithm="sha256").hexdigest()
     return cache.add(
         f"letter-personal-email:{letter.pk}:{digest}",
         True,
