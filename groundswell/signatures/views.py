@@ -188,7 +188,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         public_id = confirmation_token_read(token=token)
         signature = (
             Signature.objects.filter(public_id=public_id, campaign=campaign)
-            .only("confirmed_at")
+            .only("confirmed_at", "name", "show_name", "comment", "comment_public")
             .first()
         )
         if signature is None:
@@ -197,6 +197,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             # Opened again: the page the confirmation showed, sharing and next steps included
             # (what pressing the button again would show), confirming nothing.
             return _confirmed_page(request, campaign, public_id=public_id, newly_confirmed=False)
+        # What pressing the button publishes, as it was typed: anyone may have typed this
+        # address, and only its owner, who opened the e-mailed link, sees it here.
+        context["signature"] = signature
         context["pending_consents"] = consent_names_pending(signature_id=signature.pk)
         return render(request, "signatures/confirm.html", context)
     except SigningError as error:

@@ -33,6 +33,34 @@ def test_opening_the_link_shows_a_button_and_confirms_nothing(client, campaign):
     assert count(campaign) == 0
 
 
+def test_the_page_shows_what_pressing_the_button_would_publish(client, campaign):
+    """Anyone may type anyone's address: its owner sees, before confirming, the name and the
+    comment that were typed with it, and whether they would be shown, escaped."""
+    client.post(
+        reverse("signatures:sign", kwargs={"slug": campaign.slug}),
+        sign_data(
+            name="Ada & Lovelace", show_name="on", comment="I never wrote this <3",
+            comment_public="on",
+        ),
+    )  # fmt: skip
+
+    page = client.get(confirmation_link_from_outbox()).content.decode()
+
+    assert "Ada &amp; Lovelace" in page
+    assert "I never wrote this &lt;3" in page
+    assert "shown on the list of signers" in page
+    assert "shown publicly on the petition page" in page
+
+
+def test_the_page_says_when_nothing_typed_would_be_shown(client, campaign):
+    client.post(reverse("signatures:sign", kwargs={"slug": campaign.slug}), sign_data(comment=""))
+
+    page = client.get(confirmation_link_from_outbox()).content.decode()
+
+    assert "not shown publicly" in page
+    assert "Your comment" not in page
+
+
 def test_a_browser_that_keeps_no_cookies_can_still_confirm(client, campaign):
     """The link's signed token is the authority; a mail app's browser without cookies works."""
     browser = client
