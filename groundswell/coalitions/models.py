@@ -64,7 +64,8 @@ class Invitation(models.Model):
     only one of its owners or admins can accept it. To one that is not (`organization` empty),
     the host proposes a name and short name; the person accepting creates it then and becomes its
     owner (`created_organization`), or picks an organization they already manage. Either way
-    `organization` names the partner once accepted.
+    `organization` names the partner once accepted. The host's organizer who created it must
+    still be one when it is accepted.
     """
 
     organization = models.ForeignKey(

@@ -95,8 +95,7 @@ def partner_invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite an organization (known by its short name, or not on Groundswell yet) to co-sponsor
     a campaign. Creates no organization: a new one is created by the person who accepts."""
-    host_membership = membership_get(user=created_by, organization=campaign.organization)
-    if host_membership is None or host_membership.role not in EDITING_ROLES:
+    if not _edits_for_host(campaign=campaign, user=created_by):
         raise InvitationRefused(_("Only the host's organizers can invite partners."))
     organization = Organization.objects.filter(slug=slug).first()
     if organization is None:
@@ -121,6 +120,12 @@ def partner_invitation_create(
     return _invitation_create(created_by=created_by, organization=organization, campaign=campaign)
 
 
+def _edits_for_host(*, campaign: Campaign, user: User) -> bool:
+    """Whether `user` is one of the host's organizers: who may bring partners onto a campaign."""
+    host_membership = membership_get(user=user, organization=campaign.organization)
+    return host_membership is not None and host_membership.role in EDITING_ROLES
+
+
 def _ensure_may_become_partner(*, campaign: Campaign, organization: Organization) -> None:
     if organization.pk == campaign.organization_id:
         raise CoalitionError(_("The host organization cannot be its own partner."))
@@ -131,7 +136,7 @@ def _ensure_may_become_partner(*, campaign: Campaign, organization: Organization
 def invitation_get(*, token: str, now: datetime | None = None) -> Invitation:
     now = now or timezone.now()
     invitation = (
-        Invitation.objects.select_related("organization", "campaign__organization")
+        Invitation.objects.select_related("organization", "campaign__organization", "created_by")
         .filter(token_hash=invitation_token_hash(token))
         .first()
     )
@@ -220,6 +225,14 @@ def partner_invitation_accept(
                 "logged in with their own account."
             )
             % {"name": organization.name}
+        )
+    # A partner's staff see the campaign's back office: the inviter's right to grant that is
+    # checked now, as a member invitation's is; one removed or demoted since grants nothing.
+    if not _edits_for_host(
+        campaign=cast(Campaign, invitation.campaign), user=invitation.created_by
+    ):
+        raise InvitationRefused(
+            _("The person who invited you can no longer grant this. Ask for a new invitation.")
         )
     with transaction.atomic():
         created = organization is None

@@ -213,6 +213,35 @@ def test_the_service_itself_refuses_a_person_who_does_not_manage_the_organizatio
     assert not Partner.objects.exists()
 
 
+@pytest.mark.parametrize("change", ["demoted", "removed"])
+@pytest.mark.parametrize("invited", ["existing", "new"])
+def test_a_partner_invitation_whose_inviter_lost_the_right_brings_nobody_on(
+    client, campaign, host, make_user, faith, faith_owner, change, invited
+):
+    inviter = make_user(host, role=Role.ORGANIZER)
+    _invitation, token = partner_invitation_create(
+        campaign=campaign,
+        name="Faith Communities United",
+        slug="faith-united" if invited == "existing" else "faith-new",
+        created_by=inviter,
+    )
+    if change == "demoted":
+        Membership.objects.filter(user=inviter).update(role=Role.VIEWER)
+    else:
+        Membership.objects.filter(user=inviter).delete()
+    client.force_login(faith_owner)
+
+    response = client.post(
+        link(token),
+        {"organization": faith.pk} if invited == "new" else {},
+    )
+
+    assert response.status_code == 403
+    assert "can no longer grant this" in response.content.decode()
+    assert not Partner.objects.exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
 def test_a_visitor_is_asked_to_log_in_and_offered_no_account(client, existing_organization_link):
     response = client.get(existing_organization_link)
     posted = client.post(existing_organization_link, SIGNUP)
