@@ -48,6 +48,15 @@ class ApiKeyAuth(HttpBearer):
             raise ApiError(401, "invalid_key", _("This API key is not valid."))
         if api_key.revoked_at is not None:
             raise ApiError(401, "revoked_key", _("This API key has been revoked."))
+        if not api_key.works:  # type: ignore[attr-defined]
+            raise ApiError(
+                401,
+                "revoked_key",
+                _(
+                    "The person who made this API key no longer manages the organization: "
+                    "ask its owners or admins for a new key."
+                ),
+            )
         if self.scope == ApiScope.WRITE and api_key.scope != ApiScope.WRITE:
             raise ApiError(403, "insufficient_scope", _("This API key may only read."))
         if rate_limit_exceeded(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from groundswell.accounts.models import Organization, User
+from groundswell.accounts.models import MANAGING_ROLES, Membership, Organization, User
 from groundswell.api.models import ApiKey, ApiScope
 
 KEY_PREFIX = "gs_"
@@ -26,6 +26,21 @@ class NewApiKey:
     api_key: ApiKey
     # The only time the full key exists outside its holder's hands: show it, then forget it.
     secret: str
+
+
+def made_by_a_current_manager(path: str = "") -> Q:
+    """Whether a key (or, with `path` "endpoint__", a webhook endpoint) still acts for its
+    organization: the person who made it must still be one of its owners or admins, so that
+    nobody keeps, through a tool, a right over the organization they have lost. One made by
+    the platform's operators (the api-key command: no person) stays theirs; deleting a person
+    deletes what they made (`created_by` cascades)."""
+    return Q(**{f"{path}created_by__isnull": True}) | Exists(
+        Membership.objects.filter(
+            user_id=OuterRef(f"{path}created_by_id"),
+            organization_id=OuterRef(f"{path}organization_id"),
+            role__in=MANAGING_ROLES,
+        )
+    )
 
 
 def _hash(secret: str) -> str:
@@ -61,13 +76,20 @@ def api_key_revoke(*, api_key: ApiKey, now: datetime | None = None) -> bool:
 
 
 def api_key_find(*, secret: str) -> ApiKey | None:
-    """The key (revoked or not: the caller says which refusal applies), or None if unknown."""
+    """The key (revoked or not: the caller says which refusal applies), or None if unknown.
+    Its `works` says whether its maker still manages the organization (else it acts for
+    nobody, as a revoked one)."""
     if not secret.startswith(KEY_PREFIX):
         return None
     prefix, _underscore, rest = secret[len(KEY_PREFIX) :].partition("_")
     if not rest or len(prefix) > 16:
         return None
-    api_key = ApiKey.objects.select_related("organization").filter(prefix=prefix).first()
+    api_key = (
+        ApiKey.objects.select_related("organization")
+        .annotate(works=made_by_a_current_manager())
+        .filter(prefix=prefix)
+        .first()
+    )
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, _hash(secret)):
         return None
     return api_key
@@ -84,4 +106,9 @@ def api_key_touch(*, api_key: ApiKey, now: datetime | None = None) -> None:
 
 
 def api_keys_of(*, organization: Organization) -> QuerySet[ApiKey]:
-    return ApiKey.objects.filter(organization=organization).order_by("-created_at", "-pk")
+    """With `works`: whether each key's maker still manages the organization."""
+    return (
+        ApiKey.objects.filter(organization=organization)
+        .annotate(works=made_by_a_current_manager())
+        .order_by("-created_at", "-pk")
+    )

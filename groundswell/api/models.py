@@ -24,9 +24,11 @@ class ApiKey(models.Model):
     scope = models.CharField(_("scope"), max_length=8, choices=ApiScope.choices)
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
+    # None: made by the platform's operators (the api-key command). A key made by a person
+    # works while they manage the organization, and dies with their account.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
@@ -87,8 +89,10 @@ class WebhookEndpoint(models.Model):
     # Failed attempts in a row; WEBHOOK_DISABLE_AFTER_FAILURES of them disable the endpoint.
     failure_streak = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
+    # Who answers for it: the manager who added it or last switched it on (None: the code).
+    # It is sent to while they manage the organization, and dies with their account.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -26,12 +26,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groundswell.accounts.models import Organization, User
+from groundswell.api.keys import made_by_a_current_manager
 from groundswell.api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from groundswell.core.jobs import enqueue_now, enqueue_on_commit
 from groundswell.core.process_cache import process_cached
@@ -80,9 +81,22 @@ def webhook_endpoint_create(
     )  # fmt: skip
 
 
-def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, active: bool) -> None:
+def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, active: bool, by: User) -> None:
+    """Switch the endpoint on or off. Who switches it on answers for it from then on: it is
+    sent to while they manage the organization (`made_by_a_current_manager`)."""
+    changes: dict[str, object] = {"created_by": by} if active else {}
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        active=active, failure_streak=0, disabled_at=None if active else timezone.now()
+        active=active, failure_streak=0, disabled_at=None if active else timezone.now(), **changes
+    )
+
+
+def webhook_endpoints_of(*, organization: Organization) -> QuerySet[WebhookEndpoint]:
+    """With `works`: whether the manager who answers for each endpoint still manages the
+    organization (else nothing is sent to it, switched on or not)."""
+    return (
+        WebhookEndpoint.objects.filter(organization=organization)
+        .annotate(works=made_by_a_current_manager())
+        .order_by("pk")
     )
 
 
@@ -115,7 +129,7 @@ def webhook_deliveries_enqueue(
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
-            active=True, organization_id__in=list(payloads)
+            made_by_a_current_manager(), active=True, organization_id__in=list(payloads)
         )
         if event_type in endpoint.events
     ]
@@ -230,6 +244,7 @@ def webhook_delivery_send(*, delivery_id: int, now: datetime | None = None) -> s
     Returns its status afterwards ("" when it was not ours to send)."""
     now = now or timezone.now()
     claimed = WebhookDelivery.objects.filter(
+        made_by_a_current_manager("endpoint__"),
         pk=delivery_id,
         status=WebhookStatus.PENDING,
         next_attempt_at__lte=now,
@@ -279,7 +294,10 @@ def webhook_deliveries_sweep(*, now: datetime | None = None, limit: int = 500) -
     ).update(status=WebhookStatus.PENDING, claimed_at=None)
     due = list(
         WebhookDelivery.objects.filter(
-            status=WebhookStatus.PENDING, next_attempt_at__lte=now, endpoint__active=True
+            made_by_a_current_manager("endpoint__"),
+            status=WebhookStatus.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__active=True,
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]

@@ -2,8 +2,9 @@
 
 import pytest
 
-from groundswell.api.keys import api_key_revoke
-from groundswell.api.models import ApiKey
+from groundswell.accounts.models import Membership, Role
+from groundswell.api.keys import api_key_create, api_key_revoke
+from groundswell.api.models import ApiKey, ApiScope
 from tests.api.conftest import consent_to
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,46 @@ def test_it_refuses_a_revoked_key(api, host, make_key):
 
     assert response.status_code == 401
     assert response.json()["error"] == "revoked_key"
+
+
+@pytest.mark.parametrize("change", ["demoted", "removed", "deleted"])
+def test_a_key_stops_working_when_its_maker_no_longer_manages_the_organization(
+    api, host, campaign, make_user, change
+):
+    admin = make_user(host, role=Role.ADMIN)
+    key = api_key_create(organization=host, name="CRM", scope=ApiScope.READ, created_by=admin)
+    assert api("get", "/api/v1/petitions", key=key.secret).status_code == 200
+
+    if change == "demoted":
+        Membership.objects.filter(user=admin).update(role=Role.ORGANIZER)
+    elif change == "removed":
+        Membership.objects.filter(user=admin).delete()
+    else:
+        admin.delete()
+    response = api("get", f"/api/v1/petitions/{campaign.slug}", key=key.secret)
+
+    assert response.status_code == 401
+    # A deleted account takes the keys it made with it.
+    assert response.json()["error"] == ("invalid_key" if change == "deleted" else "revoked_key")
+
+
+def test_a_key_made_by_a_manager_works_for_as_long_as_they_manage(api, host, campaign, make_user):
+    admin = make_user(host, role=Role.ADMIN)
+    key = api_key_create(organization=host, name="CRM", scope=ApiScope.READ, created_by=admin)
+    Membership.objects.filter(user=admin).update(role=Role.OWNER)
+
+    assert api("get", "/api/v1/petitions", key=key.secret).status_code == 200
+
+
+def test_the_keys_page_says_which_keys_stopped_with_their_maker(client, host, owner, make_user):
+    admin = make_user(host, role=Role.ADMIN)
+    api_key_create(organization=host, name="Old CRM", scope=ApiScope.READ, created_by=admin)
+    Membership.objects.filter(user=admin).delete()
+    client.force_login(owner)
+
+    page = client.get(f"/organizer/organizations/{host.slug}/api-keys/").content.decode()
+
+    assert "stopped: whoever made it no longer manages the organization" in page
 
 
 def test_it_accepts_the_osdi_token_header(api, host, campaign, make_key):

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
+from groundswell.accounts.models import Membership, Role
 from groundswell.api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
 from groundswell.api.webhooks import (
     WebhookError,
@@ -19,6 +20,7 @@ from groundswell.api.webhooks import (
     webhook_delivery_replay,
     webhook_delivery_send,
     webhook_endpoint_create,
+    webhook_endpoint_enable,
 )
 from groundswell.campaigns.models import ResponseStance
 from groundswell.campaigns.responses import target_response_record
@@ -186,6 +188,71 @@ def test_a_failed_delivery_can_be_replayed(
     delivery.refresh_from_db()
     assert delivery.status == WebhookStatus.DELIVERED
     assert len(receiver.received) == 2
+
+
+@pytest.mark.parametrize("change", ["demoted", "removed", "deleted"])
+def test_an_endpoint_stops_receiving_when_its_maker_no_longer_manages_the_organization(
+    receiver, host, campaign, signed, make_user, change
+):
+    admin = make_user(host, role=Role.ADMIN)
+    webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed"], created_by=admin
+    )
+    receiver.statuses = [500]
+    signed(email="before@example.org")  # its first attempt fails: to be retried
+
+    if change == "demoted":
+        Membership.objects.filter(user=admin).update(role=Role.ORGANIZER)
+    elif change == "removed":
+        Membership.objects.filter(user=admin).delete()
+    else:
+        admin.delete()
+    signed(email="after@example.org")
+    retried = [
+        webhook_delivery_send(delivery_id=delivery.pk, now=timezone.now() + timedelta(days=2))
+        for delivery in WebhookDelivery.objects.all()
+    ]
+
+    assert len(receiver.received) == 1  # the failed first attempt, before the change
+    assert all(status == "" for status in retried)
+    assert webhook_deliveries_sweep(now=timezone.now() + timedelta(days=2)) == 0
+
+
+def test_a_manager_who_switches_it_on_again_answers_for_it(
+    receiver, host, campaign, signed, make_user, owner
+):
+    admin = make_user(host, role=Role.ADMIN)
+    endpoint = webhook_endpoint_create(
+        organization=host, url=receiver.url, events=["signature.confirmed"], created_by=admin
+    )
+    Membership.objects.filter(user=admin).delete()
+
+    webhook_endpoint_enable(endpoint=endpoint, active=True, by=owner)
+    signed(email="fan@example.org")
+
+    endpoint.refresh_from_db()
+    assert endpoint.created_by == owner
+    assert len(receiver.received) == 1
+
+
+def test_the_webhook_pages_say_it_stopped_with_its_maker(client, host, owner, make_user):
+    admin = make_user(host, role=Role.ADMIN)
+    endpoint = webhook_endpoint_create(
+        organization=host,
+        url="https://crm.example.org/hooks",
+        events=["signature.confirmed"],
+        created_by=admin,
+    )
+    Membership.objects.filter(user=admin).delete()
+    client.force_login(owner)
+    webhooks = f"/organizer/organizations/{host.slug}/webhooks/"
+
+    listing = client.get(webhooks).content.decode()
+    log = client.get(f"{webhooks}{endpoint.pk}/").content.decode()
+
+    assert "stopped: whoever answers for it no longer manages the organization" in listing
+    assert "Switch it on to answer for it yourself." in log
+    assert 'name="active" value="1"' in log
 
 
 def test_private_addresses_are_refused_unless_allowed(receiver, host, campaign, signed, settings):

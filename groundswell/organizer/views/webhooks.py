@@ -19,6 +19,7 @@ from groundswell.api.webhooks import (
     webhook_delivery_replay,
     webhook_endpoint_create,
     webhook_endpoint_enable,
+    webhook_endpoints_of,
 )
 from groundswell.organizer.permissions import organization_for_member
 
@@ -56,7 +57,7 @@ def organization_webhooks(request: MemberRequest, slug: str) -> HttpResponse:
             form = WebhookEndpointForm()
     context = {
         "organization": organization,
-        "endpoints": WebhookEndpoint.objects.filter(organization=organization).order_by("pk"),
+        "endpoints": webhook_endpoints_of(organization=organization),
         "form": form,
         "secret": secret,
     }
@@ -67,7 +68,7 @@ def _endpoint(request: MemberRequest, slug: str, endpoint_id: int) -> WebhookEnd
     organization, _role = organization_for_member(
         user=request.user, slug=slug, roles=MANAGING_ROLES
     )
-    endpoint = WebhookEndpoint.objects.filter(organization=organization, pk=endpoint_id).first()
+    endpoint = webhook_endpoints_of(organization=organization).filter(pk=endpoint_id).first()
     if endpoint is None:
         raise Http404("No such webhook")
     return endpoint
@@ -77,7 +78,9 @@ def _endpoint(request: MemberRequest, slug: str, endpoint_id: int) -> WebhookEnd
 def organization_webhook(request: MemberRequest, slug: str, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, slug, endpoint_id)
     if request.method == "POST":
-        webhook_endpoint_enable(endpoint=endpoint, active=request.POST.get("active") == "1")
+        webhook_endpoint_enable(
+            endpoint=endpoint, active=request.POST.get("active") == "1", by=request.user
+        )
         messages.success(request, _("Saved."))
         return redirect("organizer:organization_webhook", slug=slug, endpoint_id=endpoint.pk)
     deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")

@@ -45,6 +45,9 @@ class Command(BaseCommand):
             self.stdout.write(new.secret)
             return
         for api_key in api_keys_of(organization=organization):
-            state = "revoked" if api_key.revoked_at else "active"
+            if api_key.revoked_at:
+                state = "revoked"
+            else:
+                state = "active" if api_key.works else "stopped (its maker no longer manages)"
             used = api_key.last_used_at.isoformat() if api_key.last_used_at else "never used"
             self.stdout.write(f"{api_key.prefix}\t{api_key.scope}\t{state}\t{used}\t{api_key.name}")
