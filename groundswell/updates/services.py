@@ -223,16 +223,26 @@ def update_send_now(*, update: Update, user: User | None, now: datetime | None =
 
 def updates_due_start(*, now: datetime | None = None) -> int:
     """Start the scheduled updates whose time has come; returns how many. Safe to run anywhere,
-    any number of times: each update is started by the one call whose UPDATE moves it."""
+    any number of times: each update is started by the one call whose UPDATE moves it.
+
+    The audience's rule is checked again now, not only when the update was scheduled: one the
+    sender may no longer write to (a partner the host has removed since, say, whose staff the
+    host cannot see or stop) is cancelled instead of sent."""
     now = now or timezone.now()
     started = 0
     due = Update.objects.filter(status=UpdateStatus.SCHEDULED, scheduled_at__lte=now)
-    for update_id in due.values_list("pk", flat=True):
+    for update in due.select_related("campaign", "letter", "event"):
+        audience = audience_get(update.audience)
+        if audience is None or not audience.allowed(None, update):
+            Update.objects.filter(pk=update.pk, status=UpdateStatus.SCHEDULED).update(
+                status=UpdateStatus.CANCELLED, cancelled_at=now
+            )
+            continue
         with transaction.atomic():
-            if Update.objects.filter(pk=update_id, status=UpdateStatus.SCHEDULED).update(
+            if Update.objects.filter(pk=update.pk, status=UpdateStatus.SCHEDULED).update(
                 status=UpdateStatus.SENDING, started_at=now
             ):
-                enqueue_on_commit(SEND_TASK, update_id)
+                enqueue_on_commit(SEND_TASK, update.pk)
                 started += 1
     return started
 

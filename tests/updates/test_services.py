@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Role
 from groundswell.coalitions.models import Partner
+from groundswell.coalitions.services import partner_remove
 from groundswell.signatures.services.erasure import signature_withdraw
 from groundswell.updates.models import Update, UpdateRecipient, UpdateStatus
 from groundswell.updates.sending import update_recipients_list
@@ -20,6 +21,7 @@ from groundswell.updates.services import (
     update_schedule,
     update_send_now,
     update_test_send,
+    updates_due_start,
 )
 
 
@@ -140,6 +142,25 @@ def test_a_scheduled_update_can_be_cancelled_and_is_never_sent(
 
     with pytest.raises(UpdateError):
         update_send_now(update=update, user=owner)
+    assert Update.objects.get().status == UpdateStatus.CANCELLED
+    assert not mail.outbox
+
+
+def test_a_partners_scheduled_update_is_not_sent_once_the_host_removed_it(
+    make_update, campaign, make_org, make_user, consenting_signers, run_on_commit
+):
+    partner_org = make_org("Partner group")
+    partner = Partner.objects.create(campaign=campaign, organization=partner_org, slug="partner")
+    staff = make_user(partner_org, role=Role.ORGANIZER)
+    consenting_signers(campaign=campaign, organization=partner_org, count=2)
+    update = make_update(organization=partner_org, created_by=staff, audience="partner_supporters")
+    update_schedule(update=update, at=timezone.now() + timedelta(hours=1), user=staff)
+
+    partner_remove(partner=partner)
+    with run_on_commit():
+        started = updates_due_start(now=timezone.now() + timedelta(hours=2))
+
+    assert started == 0
     assert Update.objects.get().status == UpdateStatus.CANCELLED
     assert not mail.outbox
 
