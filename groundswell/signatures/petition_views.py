@@ -174,7 +174,8 @@ def petition_comments(request: HttpRequest, slug: str) -> HttpResponse:
     """Every public "why I'm signing" comment, paginated."""
     campaign = campaign_public_get(slug=slug)
     page = public_comments_page(campaign=campaign, number=request.GET.get("page"))
-    return render(request, "signatures/comments.html", {"campaign": campaign, "page": page})
+    shown = campaign_in_language(campaign=campaign, language=get_language()).campaign
+    return render(request, "signatures/comments.html", {"campaign": shown, "page": page})
 
 
 def petition_history(request: HttpRequest, slug: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.selectors import campaign_for_signing, campaign_public_get
 from groundswell.campaigns.services import campaign_close_if_due
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.campaigns.what_next import what_next_steps
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.selectors import partner_for_link
@@ -158,6 +159,12 @@ def signing_attempt(request: HttpRequest, slug: str) -> SigningAttempt:
     return again(redirect_to=thanks_url)
 
 
+def _shown(campaign: Campaign) -> Campaign:
+    """The campaign as its pages show it: with the organizers' translation of its words when
+    the visitor reads that language, as the petition page they came from showed it."""
+    return campaign_in_language(campaign=campaign, language=get_language()).campaign
+
+
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_public_get(slug=slug)
     partner = partner_for_link(campaign=campaign, slug=request.GET.get("partner"))
@@ -165,7 +172,8 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         page_url=request.build_absolute_uri(campaign.get_absolute_url()),
         partner_slug=partner.slug if partner else "",
     )
-    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": link})
+    context = {"campaign": _shown(campaign), "share_url": link}
+    return render(request, "signatures/thanks.html", context)
 
 
 # Confirming is CSRF-exempt: the signed token in the link is the only authority it needs, and
@@ -177,7 +185,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """GET only shows a button (or, once confirmed, the confirmed page again): mail scanners
     open links, and must never confirm anyone."""
     campaign = campaign_for_signing(slug=slug)
-    context: dict[str, object] = {"campaign": campaign}
+    context: dict[str, object] = {"campaign": _shown(campaign)}
     try:
         if request.method == "POST":
             outcome = signature_confirm(campaign=campaign, token=token)
@@ -216,6 +224,7 @@ def _confirmed_page(
     sharing: SignerSharing | None = None,
 ) -> HttpResponse:
     sharing = sharing or signer_sharing(campaign=campaign, public_id=public_id)
+    shown = _shown(campaign)
     partner_id = sharing.partner_id if sharing else None
     brought = sharing.brought if sharing else 0
     seconds = settings.SIGNING_CAMPAIGN_CACHE_SECONDS
@@ -227,7 +236,7 @@ def _confirmed_page(
             page_url=request.build_absolute_uri(campaign.get_absolute_url()),
             partner_slug=sharing.partner_slug if sharing else "",
             referral_code=sharing.referral_code if sharing else "",
-            text=campaign.title,
+            text=shown.title,
             seconds=seconds,
         ),
         "what_next_block": process_cached(
@@ -245,7 +254,7 @@ def _confirmed_page(
         )
         % {"count": brought},
     }
-    context = {"campaign": campaign, "newly_confirmed": newly_confirmed}
+    context = {"campaign": shown, "newly_confirmed": newly_confirmed}
     return render_with_holes(
         request, "signatures/confirmed.html", context, holes=holes,
         key=(campaign.pk, campaign.updated_at, newly_confirmed),
@@ -264,7 +273,7 @@ def change(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     applies it.
     """
     campaign = campaign_for_signing(slug=slug)
-    context: dict[str, object] = {"campaign": campaign}
+    context: dict[str, object] = {"campaign": _shown(campaign)}
     try:
         if request.method == "POST":
             outcome = signature_change_confirm(campaign=campaign, token=token)
@@ -284,7 +293,7 @@ def change(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The signer takes their signature back: GET explains, only the button's POST acts."""
     campaign = campaign_public_get(slug=slug)
-    context: dict[str, object] = {"campaign": campaign}
+    context: dict[str, object] = {"campaign": _shown(campaign)}
     try:
         public_id = withdrawal_token_read(token=token)
     except SigningError as error:

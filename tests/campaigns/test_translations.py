@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from groundswell.campaigns.models import CampaignTranslation, CampaignVersion
 from groundswell.campaigns.translations import campaign_translation_save
+from groundswell.signatures.links import withdrawal_url
 from groundswell.signatures.services import petition_update
 from tests.conftest import sign_data
 
@@ -85,3 +86,34 @@ def test_the_confirmation_email_uses_the_translated_title(client, campaign):
     client.post(reverse("signatures:sign", args=[campaign.slug]), sign_data(), **SPANISH)
 
     assert mail.outbox[-1].subject == "Confirme su firma, por favor: Cancelen el contrato"
+
+
+def signer_pages(client, campaign, signed):
+    """Every page a signer reads after the petition, in the order they meet them."""
+    from groundswell.signatures.links import receipt_path
+    from groundswell.signatures.services import confirmation_token_make
+
+    pending = signed(confirm=False, email="pending@example.org")
+    token = confirmation_token_make(public_id=pending.public_id)
+    confirm_url = reverse("signatures:confirm", args=[campaign.slug, token])
+    confirmed = signed(confirm=True)
+    yield "thanks", client.get(reverse("signatures:thanks", args=[campaign.slug]), **SPANISH)
+    yield "confirm", client.get(confirm_url, **SPANISH)
+    yield "confirmed", client.post(confirm_url, **SPANISH)
+    yield "confirmed again", client.get(confirm_url, **SPANISH)
+    withdraw = withdrawal_url(campaign_slug=campaign.slug, public_id=confirmed.public_id)
+    yield "withdraw", client.get(withdraw.removeprefix("https://sign.example.org"), **SPANISH)
+    comments = reverse("campaigns:petition_comments", args=[campaign.slug])
+    yield "comments", client.get(comments, **SPANISH)
+    receipt = receipt_path(campaign_slug=campaign.slug, public_id=confirmed.public_id)
+    yield "receipt", client.get(receipt, **SPANISH)
+
+
+def test_the_pages_after_signing_keep_the_translated_title(client, campaign, signed):
+    translate(campaign)
+
+    for page, response in signer_pages(client, campaign, signed):
+        body = response.content.decode()
+        assert response.status_code == 200, page
+        assert "Cancelen el contrato" in body, page
+        assert campaign.title not in body, page

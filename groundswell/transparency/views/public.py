@@ -6,10 +6,12 @@ from typing import cast
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.transparency.checkpoints import public_key_to_pem
 from groundswell.transparency.models import LogEntry
 from groundswell.transparency.selectors import checkpoint_latest, receipt_state_get
@@ -26,7 +28,9 @@ RECEIPT_PENDING_REFRESH_SECONDS = 20
 @require_GET
 def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = campaign_public_get(slug=slug)
-    context: dict[str, object] = {"campaign": campaign, "token": token}
+    # Its words as the petition page showed them to this visitor.
+    shown = campaign_in_language(campaign=campaign, language=get_language()).campaign
+    context: dict[str, object] = {"campaign": shown, "token": token}
     try:
         public_id = receipt_token_read(token=token)
     except InvalidReceiptLink as error:
