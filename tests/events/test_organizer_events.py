@@ -1,6 +1,8 @@
 """Organizers create, edit, publish, cancel and finish events; the editor refuses impossible
 dates, unknown time zones and co-hosts that are not partners; the delivery made is recorded."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -215,3 +217,20 @@ def test_the_organizer_pages_take_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_the_event_list_gives_the_start_in_the_events_own_time_zone(client, owner, make_event):
+    starts_at = datetime(2031, 3, 1, 20, 0, tzinfo=UTC)  # noon in Los Angeles
+    make_event(
+        title="Rally in LA",
+        time_zone="America/Los_Angeles",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+    )
+    client.force_login(owner)
+
+    page = client.get("/organizer/events/").content.decode()
+
+    row = next(line for line in page.splitlines() if "March 1, 2031" in line)
+    assert "noon" in row and "America/Los_Angeles" in row
+    assert "UTC" not in page
