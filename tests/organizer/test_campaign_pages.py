@@ -311,3 +311,13 @@ def test_the_dashboard_separates_pages_downloads_and_status_changes(client, owne
     assert reverse("organizer:campaign_export", args=[campaign.slug]) in downloads
     close = reverse("organizer:campaign_action", args=[campaign.slug, "close"])
     assert f'href="{close}"' in status
+
+
+def test_the_dashboard_leads_to_open_letters_and_events(client, owner):
+    """A letter need not belong to a campaign: its organizers must find it from the start."""
+    client.force_login(owner)
+
+    body = client.get(reverse("organizer:dashboard")).content.decode()
+
+    assert f'href="{reverse("organizer:letter_list")}"' in body
+    assert f'href="{reverse("organizer:event_list")}"' in body
