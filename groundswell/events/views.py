@@ -178,7 +178,7 @@ def _rsvp_from_ticket(request: HttpRequest, slug: str, token: str) -> Rsvp | Htt
     except RsvpError as error:
         return _link_error(request, error)
     if rsvp is None:
-        return render(request, "events/rsvp_cancelled.html", status=404)
+        return _rsvp_cancelled(request, slug, status=404)
     return rsvp
 
 
@@ -241,10 +241,16 @@ def rsvp_cancel_view(request: HttpRequest, slug: str, token: str) -> HttpRespons
     try:
         if request.method == "POST":
             rsvp_cancel(token=token, slug=slug)
-            return render(request, "events/rsvp_cancelled.html")
+            return _rsvp_cancelled(request, slug)
         rsvp = rsvp_from_ticket_link(token=token, slug=slug)
     except RsvpError as error:
         return _link_error(request, error)
     if rsvp is None:
-        return render(request, "events/rsvp_cancelled.html")
+        return _rsvp_cancelled(request, slug)
     return render(request, "events/rsvp_cancel.html", {"event": rsvp.event})
+
+
+def _rsvp_cancelled(request: HttpRequest, slug: str, *, status: int = 200) -> HttpResponse:
+    # A way on: the event itself, where they may RSVP again.
+    context = {"event_url": reverse("events:event", args=[slug])}
+    return render(request, "events/rsvp_cancelled.html", context, status=status)

@@ -190,3 +190,14 @@ def test_the_public_pages_take_a_bounded_number_of_queries(
     for url in (event.get_absolute_url(), f"/e/{event.slug}.json", f"/e/{event.slug}.ics"):
         with django_assert_max_num_queries(6):
             assert client.get(url).status_code == 200
+
+
+def test_after_cancelling_the_page_leads_back_to_the_event(client, event, rsvped):
+    rsvp = rsvped(event)
+    cancel = f"/e/{event.slug}/cancel/{ticket_token(rsvp)}/"
+
+    cancelled = client.post(cancel).content.decode()
+    opened_again = client.get(cancel).content.decode()
+
+    assert f'href="/e/{event.slug}/"' in cancelled
+    assert f'href="/e/{event.slug}/"' in opened_again
