@@ -286,7 +286,7 @@ def paper_and_export(import_rows: int, export_rows: int) -> None:
     from groundswell.accounts.models import Membership, Organization, Role, User
     from groundswell.campaigns.models import Campaign, CampaignStatus
     from groundswell.campaigns.services import campaign_create
-    from groundswell.signatures.email_keys import email_key
+    from groundswell.core.email_keys import email_key
     from groundswell.signatures.models import Signature, new_public_id
     from groundswell.signatures.services import paper as paper_module
 

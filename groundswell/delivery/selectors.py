@@ -13,13 +13,13 @@ from django_countries import countries
 
 from groundswell.campaigns.models import Campaign, TimelineEntry, TimelineKind
 from groundswell.campaigns.timeline import timeline_public
+from groundswell.core.email_keys import email_key
 from groundswell.delivery.models import (
     PACKAGE_CLAIM_TIMEOUT,
     Delivery,
     DeliveryPackage,
     PackageStatus,
 )
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 from groundswell.transparency.commitments import canonical_time
 from groundswell.transparency.models import LeafKind, LogEntry

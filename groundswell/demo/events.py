@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.core.email_keys import email_key
 from groundswell.events.models import Event, EventKind, EventStatus, Rsvp, RsvpConsent, RsvpStatus
 from groundswell.events.services.events import event_create
 from groundswell.signatures.consent import consent_wording
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 
 RALLY_SLUG = "deliver-the-signatures"

@@ -12,12 +12,12 @@ from groundswell.campaigns.models import Campaign, CampaignStatus
 from groundswell.campaigns.services import campaign_create
 from groundswell.campaigns.translations import campaign_translation_get, campaign_translation_save
 from groundswell.coalitions.models import Partner
+from groundswell.core.email_keys import email_key
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
 from groundswell.demo.story import story_demo_seed
 from groundswell.demo.updates import updates_demo_seed
 from groundswell.signatures.consent import consent_wording
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, PartnerReferral, Signature
 from groundswell.signatures.tallies import counts_reconcile
 

@@ -201,7 +201,7 @@ class Rsvp(models.Model):
     name = models.CharField(_("full name"), max_length=120, validators=[single_line_text])
     # Blank only for walk-ins who gave none.
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
-    # groundswell.signatures.email_keys: one RSVP per person and event, and the link to the
+    # groundswell.core.email_keys: one RSVP per person and event, and the link to the
     # same person's signature of the campaign.
     email_key = models.CharField(max_length=254, blank=True, editable=False)
     phone = models.CharField(

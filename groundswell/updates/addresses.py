@@ -2,7 +2,7 @@
 
 from django.utils.crypto import salted_hmac
 
-from groundswell.signatures.email_keys import email_key
+from groundswell.core.email_keys import email_key
 
 HASH_SALT = "groundswell.updates.addresses"
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
+from groundswell.core.email_keys import email_key
 from groundswell.core.models import OutboundEmail
 from groundswell.letters.models import (
     DisplayChoice,
@@ -20,7 +21,6 @@ from groundswell.letters.models import (
 )
 from groundswell.letters.services.letters import letter_text_update
 from groundswell.letters.work_addresses import work_address_hash
-from groundswell.signatures.email_keys import email_key
 from tests.letters.conftest import sign_form_data
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Organization, User
 from groundswell.campaigns.models import Campaign
+from groundswell.core.email_keys import email_key
 from groundswell.events.models import Event
 from groundswell.letters.models import Letter
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Consent, Signature
 from groundswell.updates.audiences import EVENT_ATTENDEES, LETTER_SIGNATORIES
 from groundswell.updates.models import Update

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
+from groundswell.core.email_keys import email_key
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink
 from groundswell.events.domain import RsvpCreated, rsvp_created
 from groundswell.events.links import RSVP_CONFIRMATION_LINK, RSVP_TICKET_LINK
@@ -30,7 +31,6 @@ from groundswell.events.models import (
 )
 from groundswell.events.services.notices import EmailKind, rsvp_email_queue
 from groundswell.signatures.consent import consent_wording
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.models import Signature
 
 # A repeat RSVP with the same address re-sends its e-mail at most this often.

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from groundswell.core.email_keys import email_key
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.letters.models import Letter, Signatory
 from groundswell.letters.services.erasure import PERSONAL_EMAIL_KIND, withdrawal_url
-from groundswell.signatures.email_keys import email_key
 
 PERSONAL_EMAIL_PURPOSE = "groundswell.letters.personal-email"
 PERSONAL_EMAIL_LINK = SignedLink(

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from groundswell.campaigns.models import Campaign
 from groundswell.campaigns.translations import campaign_in_language
 from groundswell.coalitions.models import Partner
+from groundswell.core.email_keys import email_key
 from groundswell.core.models import OutboundEmail
 from groundswell.core.outbox import PER_RECIPIENT, outbound_email_send_soon
 from groundswell.core.process_cache import process_cached
 from groundswell.core.text import multi_line_text, single_line_text
 from groundswell.signatures import signing_statements
 from groundswell.signatures.consent import ConsentGiven
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.errors import CampaignNotSigning
 from groundswell.signatures.links import change_url, confirmation_url
 from groundswell.signatures.models import (

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groundswell.campaigns.models import Campaign
+from groundswell.core.email_keys import email_key
 from groundswell.core.text import multi_line_text, single_line_text
 from groundswell.signatures.consent import consent_wording
-from groundswell.signatures.email_keys import email_key
 from groundswell.signatures.errors import CampaignNotSigning
 from groundswell.signatures.events import SignatureConfirmed, signature_confirmed
 from groundswell.signatures.models import (

@@ -1,6 +1,6 @@
 import pytest
 
-from groundswell.signatures.email_keys import email_key
+from groundswell.core.email_keys import email_key
 
 
 @pytest.mark.parametrize(
