@@ -1,9 +1,6 @@
 """Scheduled work of events, started by `groundswell beat` (settings.CELERY_BEAT_SCHEDULE)."""
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.conf import settings
 
 from groundswell.events.services.reminders import event_reminders_send
 from groundswell.events.services.rsvps import rsvps_unconfirmed_purge
@@ -17,6 +14,4 @@ def event_reminders_send_task() -> int:
 @shared_task(name="groundswell.events.tasks.rsvps_unconfirmed_purge_task")
 def rsvps_unconfirmed_purge_task() -> int:
     """RSVPs never confirmed are erased once their confirmation link has expired."""
-    return rsvps_unconfirmed_purge(
-        older_than=timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE, hours=1)
-    )
+    return rsvps_unconfirmed_purge()

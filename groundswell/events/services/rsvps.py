@@ -12,7 +12,9 @@ event first, then RSVPs.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,9 @@ from groundswell.signatures.models import Signature
 # A repeat RSVP with the same address re-sends its e-mail at most this often.
 REPEAT_EMAIL_INTERVAL = timedelta(minutes=10)
 MAX_GUESTS = 10
+# A confirmation link made a little before its RSVP's `notified_at`, or on a server whose clock
+# runs ahead, still expires before the purge reaches it (as for signatures).
+PURGE_GRACE = timedelta(hours=1)
 
 
 class RsvpError(Exception):
@@ -322,13 +327,18 @@ def rsvp_cancel_by_organizers(*, event: Event, rsvp_id: int, now: datetime | Non
     return rsvp
 
 
-def rsvps_unconfirmed_purge(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Erase RSVPs never confirmed once their link has expired."""
+def rsvps_unconfirmed_purge(*, now: datetime | None = None) -> int:
+    """Erase the RSVPs never confirmed whose last confirmation link has expired, with their
+    consents and e-mails; returns how many. The rule of unconfirmed signatures: the link goes
+    out again on a repeat RSVP (`notified_at`), and each link works for
+    SIGNATURE_CONFIRMATION_MAX_AGE. Idempotent."""
     now = now or timezone.now()
-    deleted, _by_model = Rsvp.objects.filter(
-        status=RsvpStatus.PENDING, created_at__lt=now - older_than
-    ).delete()
-    return deleted
+    cutoff = now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE) - PURGE_GRACE
+    expired = Q(status=RsvpStatus.PENDING) & (
+        Q(notified_at__lt=cutoff) | Q(notified_at__isnull=True, created_at__lt=cutoff)
+    )
+    _total, by_model = Rsvp.objects.filter(expired).delete()
+    return by_model.get(Rsvp._meta.label, 0)
 
 
 # At the door.
