@@ -44,8 +44,10 @@ os.environ.setdefault("API_RATE_LIMIT", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import psycopg
+from django.utils.crypto import salted_hmac
 from run import (
     ROOT,
+    SECRET_KEY,
     SLUG,
     base_url,
     create_database,
@@ -68,6 +70,8 @@ from wrk import WrkResult, post_script, run_wrk, signing_script
 API_PATH = f"/api/v1/petitions/{SLUG}/signatures"
 ACKNOWLEDGED = (200, 201, 202)
 SAME_KEY_EMAIL = "same-key@bench.example"
+# groundswell.api.idempotency.KEY_HASH_SALT.
+IDEMPOTENCY_KEY_HASH_SALT = "groundswell.api.idempotency-key"
 # The OSDI body; the address goes between the two halves.
 BODY_BEFORE_EMAIL = (
     '{"person": {"given_name": "Api", "family_name": "Signer", "email_addresses": [{"address": "'
@@ -136,12 +140,17 @@ def wrk_same_key(port: int, key: str, connections: int, threads: int, seconds: f
 
 
 def same_key_state(database_url: str, idempotency_key: str) -> tuple[int, int]:
-    """(signatures of the same-key address, stored answers for the key)."""
+    """(signatures of the same-key address, stored answers for the key). Only the key's hash is
+    stored: made here as groundswell.api.idempotency.idempotency_key_hash makes it, with the
+    server's secret (that module needs Django set up on the server's settings)."""
+    key_hash = salted_hmac(
+        IDEMPOTENCY_KEY_HASH_SALT, idempotency_key, secret=SECRET_KEY, algorithm="sha256"
+    ).hexdigest()
     with psycopg.connect(database_url) as db:
         return db.execute(
             "SELECT (SELECT count(*) FROM signatures_signature WHERE email = %s), "
-            "(SELECT count(*) FROM api_idempotentrequest WHERE key = %s)",
-            (SAME_KEY_EMAIL, idempotency_key),
+            "(SELECT count(*) FROM api_idempotentrequest WHERE key_hash = %s)",
+            (SAME_KEY_EMAIL, key_hash),
         ).fetchone()
 
 

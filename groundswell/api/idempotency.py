@@ -11,6 +11,9 @@ When the caller knows the answer before the work (recording a pending signature 
 whether the address had signed or not), the claim stores it at once and the work is the
 transaction's last statement: the locks the work takes (the count's tally row) are held for one
 round trip, the COMMIT, instead of two. Measured with wrk in docs/performance.md.
+
+The key is the client's own string (some use the signer's e-mail address): only a keyed hash of
+it is stored, so the table holds nothing a reader could recognize without the server's secret.
 """
 
 import hashlib
@@ -23,12 +26,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from groundswell.api.errors import ApiError
 from groundswell.api.models import ApiKey, IdempotentRequest
 
 MAX_KEY_LENGTH = 255
+# Migration api.0004 (the keys stored before) and bench/bench_api.py hash with this same salt.
+KEY_HASH_SALT = "groundswell.api.idempotency-key"
 
 Answer = tuple[int, dict[str, object]]
 
@@ -40,8 +46,14 @@ def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _replay(*, api_key: ApiKey, key: str, fingerprint: str) -> Answer:
-    existing = IdempotentRequest.objects.get(organization_id=api_key.organization_id, key=key)
+def idempotency_key_hash(key: str) -> str:
+    return salted_hmac(KEY_HASH_SALT, key, algorithm="sha256").hexdigest()
+
+
+def _replay(*, api_key: ApiKey, key_hash: str, fingerprint: str) -> Answer:
+    existing = IdempotentRequest.objects.get(
+        organization_id=api_key.organization_id, key_hash=key_hash
+    )
     if existing.request_hash != fingerprint:
         raise ApiError(
             422,
@@ -72,10 +84,11 @@ def idempotent(
             "invalid_parameter",
             _("An Idempotency-Key has at most %(count)d characters.") % {"count": MAX_KEY_LENGTH},
         )
+    key_hash = idempotency_key_hash(key)
     with transaction.atomic():
         record_id = _claim(
             organization_id=api_key.organization_id,
-            key=key,
+            key_hash=key_hash,
             fingerprint=fingerprint,
             answer=expected,
             now=now or timezone.now(),
@@ -88,13 +101,13 @@ def idempotent(
                     response_status=status, response_body=body
                 )
             return answer, False
-    return _replay(api_key=api_key, key=key, fingerprint=fingerprint), True
+    return _replay(api_key=api_key, key_hash=key_hash, fingerprint=fingerprint), True
 
 
 def _claim(
     *,
     organization_id: int,
-    key: str,
+    key_hash: str,
     fingerprint: str,
     answer: Answer | None,
     now: datetime,
@@ -106,7 +119,7 @@ def _claim(
     status, body = answer if answer is not None else (None, None)
     values = {
         "organization": organization_id,
-        "key": key,
+        "key_hash": key_hash,
         "request_hash": fingerprint,
         "response_status": status,
         "response_body": body,
@@ -122,7 +135,7 @@ def _claim(
         cursor.execute(
             f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
             f"VALUES ({', '.join(['%s'] * len(params))}) "
-            f"ON CONFLICT ({quote('organization_id')}, {quote('key')}) DO NOTHING "
+            f"ON CONFLICT ({quote('organization_id')}, {quote('key_hash')}) DO NOTHING "
             f"RETURNING {quote(meta.pk.column)}",
             params,
         )

@@ -59,7 +59,8 @@ class IdempotentRequest(models.Model):
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
+    # groundswell.api.idempotency.idempotency_key_hash: never the client's key itself.
+    key_hash = models.CharField(max_length=64)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
@@ -67,7 +68,7 @@ class IdempotentRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organization", "key"], name="one_request_per_key")
+            models.UniqueConstraint(fields=["organization", "key_hash"], name="one_request_per_key")
         ]
 
     def __str__(self) -> str:

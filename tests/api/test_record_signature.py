@@ -8,6 +8,9 @@ from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 
+from groundswell.api.errors import ApiError
+from groundswell.api.idempotency import idempotent
+from groundswell.api.keys import api_key_create
 from groundswell.api.models import IdempotentRequest
 from groundswell.core.models import OutboundEmail
 from groundswell.signatures.models import Consent, Signature
@@ -173,6 +176,63 @@ def test_a_refused_request_stores_no_answer(api, host, campaign, make_key):
         idempotency_key="retry-3")  # fmt: skip
 
     assert not IdempotentRequest.objects.exists()
+
+
+def test_the_idempotency_key_is_kept_only_as_a_keyed_hash(api, host, campaign, make_key):
+    response = api("post", url(campaign), key=make_key(host, "write"), json=body(),
+                   idempotency_key="Grace.Hopper@example.org")  # fmt: skip
+
+    assert response.status_code == 202
+    kept = IdempotentRequest.objects.values().get()
+    assert not any("hopper" in str(value).lower() for value in kept.values())
+    assert not any("example.org" in str(value) for value in kept.values())
+
+
+def test_a_retry_with_an_address_as_its_key_is_answered_again(api, host, campaign, make_key):
+    key = make_key(host, "write")
+    first = api("post", url(campaign), key=key, json=body(),
+                idempotency_key="grace.hopper@example.org")  # fmt: skip
+    retry = api("post", url(campaign), key=key, json=body(),
+                idempotency_key="grace.hopper@example.org")  # fmt: skip
+    other = api("post", url(campaign), key=key, json=body(email="other@example.org"),
+                idempotency_key="grace.hopper@example.org")  # fmt: skip
+
+    assert (first.status_code, retry.status_code) == (202, 202)
+    assert retry.json() == first.json()
+    assert other.status_code == 422
+    assert other.json()["error"] == "idempotency_key_reused"
+    assert IdempotentRequest.objects.count() == 1
+
+
+def test_each_organization_has_its_own_idempotency_keys(host, make_org):
+    ours = api_key_create(organization=host, name="CRM", scope="write").api_key
+    theirs = api_key_create(organization=make_org("Partner"), name="CRM", scope="write").api_key
+    calls: list[str] = []
+
+    def work(name: str):
+        def run():
+            calls.append(name)
+            return 201, {"by": name}
+
+        return run
+
+    ours_first, replayed = idempotent(
+        api_key=ours, key="same", fingerprint="f" * 64, work=work("ours")
+    )
+    theirs_first, theirs_replayed = idempotent(
+        api_key=theirs, key="same", fingerprint="e" * 64, work=work("theirs")
+    )
+    ours_again, ours_replayed = idempotent(
+        api_key=ours, key="same", fingerprint="f" * 64, work=work("ours")
+    )
+
+    assert calls == ["ours", "theirs"]
+    assert (replayed, theirs_replayed, ours_replayed) == (False, False, True)
+    assert ours_again == ours_first == (201, {"by": "ours"})
+    assert theirs_first == (201, {"by": "theirs"})
+    with pytest.raises(ApiError) as refused:
+        idempotent(api_key=theirs, key="same", fingerprint="f" * 64, work=work("theirs"))
+    assert refused.value.status == 422
 
 
 @pytest.mark.skipif(
