@@ -377,7 +377,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Anonymous GETs of petition pages and their JSON are served from the cache for this long; the
-# public count is at most this stale. 0 turns the page cache off.
+# public count is at most this stale. A copy past its time is still served while one request
+# renders the page again (groundswell.core.page_cache: up to STALE_SECONDS, 30, more when that
+# render is slow or fails), so what a page showed (a withdrawn signer's name or comment too)
+# can be seen up to this plus 30 s after it changed; browsers and caches in front are told to
+# keep a copy only for what is left of its time. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 5, minimum=0)
 # Share images (og:image) are drawn again at most this often while the count moves.
 SHARE_IMAGE_SECONDS = env_int("SHARE_IMAGE_SECONDS", 300, minimum=0)

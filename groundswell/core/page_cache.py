@@ -10,7 +10,11 @@ When a copy turns stale, one request renders the page again (it wins a short loc
 while the others keep getting the stale copy: at a thousand requests a second, dozens would
 otherwise arrive during that render, miss together and render the same page at once (slowest
 on the biggest campaigns, the ones under load). A stale copy is kept at most STALE_SECONDS past
-its time, in case the renderer dies.
+its time, in case the renderer dies. So what a page shows (the count, a withdrawn signer's name
+or comment) normally changes within PUBLIC_PAGE_CACHE_SECONDS, and at worst (renders slow or
+failing) within PUBLIC_PAGE_CACHE_SECONDS + STALE_SECONDS: the bound docs/architecture.md's
+personal data inventory states. Responses tell browsers and caches in front to keep a copy only
+for what is left of its time (max-age 0 when stale), so they add nothing to that bound.
 
 Each web process also keeps the copy it read until the copy's own time runs out, so that a
 fresh copy costs no round trip to the shared cache: the count shown is no older than it was, and
@@ -18,6 +22,7 @@ a page is still rendered once per PUBLIC_PAGE_CACHE_SECONDS for all processes to
 """
 
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Callable, Collection, Hashable
@@ -93,13 +98,17 @@ def _cached_public_page(view: View, *, query: tuple[str, ...]) -> View:
             return response
         key = _cache_key(request)
         stored = _shared_copy(key)
+        now = time.time()
         if stored is not None and (
-            stored[0] > time.time() or not cache.add(f"{key}:render", 1, RENDER_LOCK_SECONDS)
+            stored[0] > now or not cache.add(f"{key}:render", 1, RENDER_LOCK_SECONDS)
         ):
-            _fresh_until, status, content_type, content, extra_headers = stored
+            fresh_until, status, content_type, content, extra_headers = stored
             response = HttpResponse(content, status=status, content_type=content_type)
             for name, value in extra_headers:
                 response[name] = value
+            # What is left of the copy's time (none for a stale one): a browser or a cache in
+            # front must not keep it past the bound we keep ourselves.
+            max_age = max(0, math.ceil(fresh_until - now))
         else:
             try:
                 response = view(request, *args, **kwargs)
@@ -107,7 +116,8 @@ def _cached_public_page(view: View, *, query: tuple[str, ...]) -> View:
             finally:
                 if stored is not None:
                     cache.delete(f"{key}:render")
-        patch_cache_control(response, public=True, max_age=seconds)
+            max_age = seconds
+        patch_cache_control(response, public=True, max_age=max_age)
         # The page's language follows the switcher's cookie as well as Accept-Language (which
         # LocaleMiddleware adds): a cache in front, or a browser, must not give a copy it kept
         # in one language to a request that chose the other.

@@ -136,7 +136,9 @@ def test_a_withdrawn_signers_name_leaves_every_copy_of_the_page_when_its_time_is
     client, campaign, signed, settings, monkeypatch
 ):
     """The shared cache's copy and each process's copy of it hold the names signers chose to
-    show; neither outlives PUBLIC_PAGE_CACHE_SECONDS once the signature is gone."""
+    show; once PUBLIC_PAGE_CACHE_SECONDS are up, the next request renders the page without the
+    withdrawn name (a stale copy is served only to others while such a render runs:
+    tests/core/test_page_cache.py)."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 5
     ada = signed(name="Ada Lovelace", show_name=True)
     assert "Ada Lovelace" in client.get(campaign.get_absolute_url()).content.decode()

@@ -135,3 +135,25 @@ def test_a_parameter_the_view_reads_has_its_own_copy(partner_page):
     assert partner_page("/p/spike/") == " /p/spike/"
 
     assert len(partner_page.renders) == 3
+
+
+def test_browsers_and_caches_in_front_keep_a_copy_no_longer_than_its_own_time(settings, clock):
+    """A copy served a few seconds after its render, or stale while another request renders the
+    page again, must not start a new PUBLIC_PAGE_CACHE_SECONDS downstream: a withdrawn signer's
+    name would outlive our own bound there."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+
+    @cached_public_page(query=())
+    def view(request):
+        return HttpResponse("page")
+
+    def cache_control() -> str:
+        return view(RequestFactory().get("/p/spike/"))["Cache-Control"]
+
+    assert "max-age=5" in cache_control()  # just rendered
+    clock.now += 3
+    assert "max-age=2" in cache_control()
+    clock.now += 3
+    lock = page_cache._cache_key(RequestFactory().get("/p/spike/")) + ":render"
+    assert cache.add(lock, 1, RENDER_LOCK_SECONDS)  # another request is rendering it
+    assert "max-age=0" in cache_control()
