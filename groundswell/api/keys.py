@@ -34,11 +34,13 @@ def made_by_a_current_manager(path: str = "") -> Q:
     nobody keeps, through a tool, a right over the organization they have lost. One made by
     the platform's operators (the api-key command: no person) stays theirs; deleting a person
     deletes what they made (`created_by` cascades)."""
-    return Q(**{f"{path}created_by__isnull": True}) | Exists(
-        Membership.objects.filter(
-            user_id=OuterRef(f"{path}created_by_id"),
-            organization_id=OuterRef(f"{path}organization_id"),
-            role__in=MANAGING_ROLES,
+    return Q(**{f"{path}created_by__isnull": True}) | Q(
+        Exists(
+            Membership.objects.filter(
+                user_id=OuterRef(f"{path}created_by_id"),
+                organization_id=OuterRef(f"{path}organization_id"),
+                role__in=MANAGING_ROLES,
+            )
         )
     )
 

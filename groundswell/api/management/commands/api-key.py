@@ -48,6 +48,7 @@ class Command(BaseCommand):
             if api_key.revoked_at:
                 state = "revoked"
             else:
-                state = "active" if api_key.works else "stopped (its maker no longer manages)"
+                works = api_key.works  # type: ignore[attr-defined]
+                state = "active" if works else "stopped (its maker no longer manages)"
             used = api_key.last_used_at.isoformat() if api_key.last_used_at else "never used"
             self.stdout.write(f"{api_key.prefix}\t{api_key.scope}\t{state}\t{used}\t{api_key.name}")
