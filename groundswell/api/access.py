@@ -10,7 +10,8 @@ from groundswell.api.errors import ApiError
 from groundswell.api.models import ApiKey
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
-from groundswell.events.models import PUBLIC_EVENT_STATUSES, Event
+from groundswell.events.models import Event
+from groundswell.events.selectors import event_co_hosts_seeing
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,6 @@ def event_for_key(*, api_key: ApiKey, slug: str) -> EventAccessForKey:
         raise not_found(_("event"))
     if event.organization_id == api_key.organization_id:
         return EventAccessForKey(event=event, is_host=True)
-    if (
-        event.status in PUBLIC_EVENT_STATUSES
-        and event.co_hosts.filter(pk=api_key.organization_id).exists()
-    ):
+    if event_co_hosts_seeing(event=event).filter(pk=api_key.organization_id).exists():
         return EventAccessForKey(event=event, is_host=False)
     raise not_found(_("event"))

@@ -117,13 +117,22 @@ def event_published_get(*, slug: str) -> Event:
 def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
     """What an organization's API key lists: every event it hosts (drafts too, as its staff see
     them), and the events it co-hosts once they are out of draft (published, cancelled or
-    finished). Unordered: the caller pages it."""
+    finished): the rule of `event_co_hosts_seeing`. Unordered: the caller pages it."""
     co_hosted = Event.co_hosts.through.objects.filter(organization_id=organization_id).values(
         "event_id"
     )
     return Event.objects.select_related("organization", "campaign").filter(
         Q(organization_id=organization_id) | Q(pk__in=co_hosted, status__in=PUBLIC_EVENT_STATUSES)
     )
+
+
+def event_co_hosts_seeing(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts whose staff see the event's organizer page and the RSVPs who agreed to hear
+    from their own organization (its export, the API): those the host named, once the event is
+    out of draft. A draft is the host's until published, as the API has always had it."""
+    if event.status not in PUBLIC_EVENT_STATUSES:
+        return Organization.objects.none()
+    return event.co_hosts.all()
 
 
 def event_co_hosts_at_the_door(*, event: Event) -> QuerySet[Organization]:

@@ -20,7 +20,7 @@ from groundswell.accounts.models import Membership, Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.events.models import Event
-from groundswell.events.selectors import event_co_hosts_at_the_door
+from groundswell.events.selectors import event_co_hosts_at_the_door, event_co_hosts_seeing
 from groundswell.letters.models import Letter
 from groundswell.updates.models import Update
 
@@ -209,11 +209,15 @@ def event_for_member(
     *, user: User, slug: str, roles: frozenset[str], co_hosts: bool = False
 ) -> EventAccess:
     """The event (any status) for a member of its host organization in one of `roles`, or with
-    `co_hosts`, for a member of one of its co-host organizations too (a member of both is
-    host staff)."""
+    `co_hosts`, for a member of one of its co-host organizations too once the event is out of
+    draft (`events.selectors.event_co_hosts_seeing`; a member of both is host staff). Staff of
+    a co-host of a draft get 404, like strangers."""
     event = _event_get(user=user, slug=slug)
     return _event_access(
-        user=user, event=event, roles=roles, co_hosts=event.co_hosts.all() if co_hosts else None
+        user=user,
+        event=event,
+        roles=roles,
+        co_hosts=event_co_hosts_seeing(event=event) if co_hosts else None,
     )
 
 

@@ -110,9 +110,13 @@ def test_a_co_hosts_viewer_may_not_run_the_door(client, make_user, ally, co_host
 
 def test_a_draft_is_the_hosts_alone(client, ally_organizer, make_event, ally):
     draft = make_event(status=EventStatus.DRAFT, co_hosts=[ally])
+    event_url = f"/organizer/events/{draft.slug}/"
     client.force_login(ally_organizer)
 
     assert client.get(door(draft)).status_code == 404
+    assert client.get(event_url).status_code == 404
+    assert client.get(f"{event_url}rsvps.csv").status_code == 404
+    assert client.get(f"{event_url}thank-you/").status_code == 404
 
 
 def test_strangers_get_nothing(client, outsider, co_hosted):

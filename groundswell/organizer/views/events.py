@@ -7,7 +7,8 @@ Who may do what:
 - roles that see personal data (PERSONAL_DATA_ROLES) see the RSVP list and run the door;
 - each organization (host or co-host) exports only the RSVPs who agreed to hear from it;
 - a co-host's staff in those roles run the door too (`event_for_door`), and nothing else of
-  the host's: the door shows names and places, never addresses.
+  the host's: the door shows names and places, never addresses;
+- a co-host's staff see nothing of a draft.
 """
 
 from typing import Any
