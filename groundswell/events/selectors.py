@@ -25,8 +25,23 @@ def event_public_get(*, slug: str) -> Event:
     return event
 
 
+def event_co_hosts_standing(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts the host named that are still partners of the event's campaign: the ones
+    the event shows and asks consent for. The host names partners of its campaign only
+    (`event_data_check`), so a partner it removed is neither shown nor asked for on the event
+    any more, as it is no longer shown as a co-sponsor of the campaign nor credited by its
+    links. Bringing the partner back (inviting it again) brings this back; the consents people
+    gave it are never touched."""
+    if event.campaign_id is None:
+        return Organization.objects.none()
+    return event.co_hosts.filter(
+        partnerships__campaign_id=event.campaign_id, partnerships__removed_at__isnull=True
+    )
+
+
 def event_co_hosts(*, event: Event) -> list[Organization]:
-    return list(event.co_hosts.order_by("name"))
+    """`event_co_hosts_standing`, for a page, by name."""
+    return list(event_co_hosts_standing(event=event).order_by("name"))
 
 
 def waitlist_count(*, event: Event) -> int:
@@ -129,28 +144,31 @@ def events_hosted_or_co_hosted(*, organization_id: int) -> QuerySet[Event]:
 def event_co_hosts_seeing(*, event: Event) -> QuerySet[Organization]:
     """The co-hosts whose staff see the event's organizer page and the RSVPs who agreed to hear
     from their own organization (its export, the API): those the host named, once the event is
-    out of draft. A draft is the host's until published, as the API has always had it."""
+    out of draft (a draft is the host's until published). A partner the host has removed since
+    keeps this, as a removed partner of a campaign keeps seeing what it brought and its own
+    consenting supporters (`api.webhook_events._organizations`): those consents are the
+    attendees' own word to it, not a right the host gave. What it did in the event's name
+    stops (`event_co_hosts_acting`)."""
     if event.status not in PUBLIC_EVENT_STATUSES:
         return Organization.objects.none()
     return event.co_hosts.all()
 
 
-def event_co_hosts_at_the_door(*, event: Event) -> QuerySet[Organization]:
-    """The co-hosts whose staff may run the event's door: named by the host (who holds that
-    right), still partners of the event's campaign, once the event is out of draft. Taking a
-    co-host off the event, or ending its partnership, closes its door at once."""
-    if event.campaign_id is None or event.status not in PUBLIC_EVENT_STATUSES:
+def event_co_hosts_acting(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts who act in the event's name: their staff run its door and write to its
+    attendees (the thank-you). Named by the host (who holds those rights), still partners of
+    the event's campaign (`event_co_hosts_standing`), once the event is out of draft. Taking a
+    co-host off the event, or ending its partnership, ends both at once."""
+    if event.status not in PUBLIC_EVENT_STATUSES:
         return Organization.objects.none()
-    return event.co_hosts.filter(
-        partnerships__campaign_id=event.campaign_id, partnerships__removed_at__isnull=True
-    )
+    return event_co_hosts_standing(event=event)
 
 
 def events_co_hosted_at_the_door(
     *, organization_ids: list[int], hosts_left_out: list[int]
 ) -> QuerySet[Event]:
     """The events whose door these organizations may run as co-hosts (the rule of
-    `event_co_hosts_at_the_door`), leaving out those hosted by `hosts_left_out`."""
+    `event_co_hosts_acting`), leaving out those hosted by `hosts_left_out`."""
     return (
         Event.objects.select_related("organization")
         .filter(

@@ -7,7 +7,9 @@ campaign, a letter or an organization exists; members without the role get 403. 
 administrators are not special here: they use the Django admin, and organization pages stay
 scoped to the organizations a person belongs to. A campaign's partner organizations reach the
 pages about what they brought (`campaign_for_member(..., partners=True)`), never the host's;
-an event's co-hosts reach its door too (`event_for_door`), a right the host gave by naming them.
+an event's co-hosts see its page and their own consenting RSVPs once it is out of draft
+(`event_for_member(..., co_hosts=True)`), and run its door (`event_for_door`), a right the
+host gave by naming them, which lasts while they stay partners of its campaign.
 """
 
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from groundswell.accounts.models import Membership, Organization, User
 from groundswell.campaigns.models import Campaign
 from groundswell.coalitions.models import Partner
 from groundswell.events.models import Event
-from groundswell.events.selectors import event_co_hosts_at_the_door, event_co_hosts_seeing
+from groundswell.events.selectors import event_co_hosts_acting, event_co_hosts_seeing
 from groundswell.letters.models import Letter
 from groundswell.updates.models import Update
 
@@ -225,12 +227,12 @@ def event_for_door(*, user: User, slug: str, roles: frozenset[str]) -> EventAcce
     """The event, for someone running its door: host staff in one of `roles`, or staff in one
     of `roles` of a co-host while its door is open to them (the host named it, it is still a
     partner of the event's campaign, the event is out of draft:
-    `events.selectors.event_co_hosts_at_the_door`). The door is all that right gives co-host
+    `events.selectors.event_co_hosts_acting`). The door is all that right gives co-host
     staff: names and places to tick in, and walk-ins to add; never the editor, the RSVP list
     or anyone's address."""
     event = _event_get(user=user, slug=slug)
     return _event_access(
-        user=user, event=event, roles=roles, co_hosts=event_co_hosts_at_the_door(event=event)
+        user=user, event=event, roles=roles, co_hosts=event_co_hosts_acting(event=event)
     )
 
 
@@ -239,5 +241,5 @@ def event_door_open_to(*, access: EventAccess) -> bool:
     event's door, whatever its staff's role."""
     return (
         access.is_host
-        or event_co_hosts_at_the_door(event=access.event).filter(pk=access.organization.pk).exists()
+        or event_co_hosts_acting(event=access.event).filter(pk=access.organization.pk).exists()
     )

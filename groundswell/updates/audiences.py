@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from groundswell.accounts.models import EDITING_ROLES, Membership, User
 from groundswell.coalitions.models import Partner
 from groundswell.events.models import Event, Rsvp
-from groundswell.events.selectors import attendee_recipients
+from groundswell.events.selectors import attendee_recipients, event_co_hosts_acting
 from groundswell.letters.models import Signatory
 from groundswell.letters.selectors import signatories_contactable
 from groundswell.signatures.models import Signature
@@ -169,12 +169,15 @@ def _event_attendees(update: Update) -> QuerySet[Rsvp]:
 
 
 def _event_attendees_allowed(user: User | None, update: Update) -> bool:
+    # A co-host writes only while it acts as one (named, still a partner of the campaign, the
+    # event out of draft), as a partner writes to its supporters only while it is one: checked
+    # again when a scheduled thank-you's time comes.
     event: Event | None = update.event
     return (
         event is not None
         and (
             update.organization_id == event.organization_id
-            or event.co_hosts.filter(pk=update.organization_id).exists()
+            or event_co_hosts_acting(event=event).filter(pk=update.organization_id).exists()
         )
         and may_send_for(user=user, organization_id=update.organization_id)
     )

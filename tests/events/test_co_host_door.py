@@ -1,12 +1,19 @@
 """A co-host's staff run the door of the events their organization co-hosts (the host named it),
 and nothing else of the host's; the right ends with the co-host status or the partnership."""
 
+from datetime import timedelta
+
 import pytest
+from django.core import mail
+from django.utils import timezone
 
 from groundswell.accounts.models import Role
 from groundswell.coalitions.models import Partner
 from groundswell.coalitions.services import partner_remove
 from groundswell.events.models import EventStatus, Rsvp, RsvpConsent
+from groundswell.updates.models import Update, UpdateStatus
+from groundswell.updates.services import update_draft_create, update_schedule, updates_due_start
+from tests.events.conftest import rsvp_form
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +107,65 @@ def test_a_co_host_whose_partnership_ended_loses_the_door(client, ally_organizer
     assert client.get(door(co_hosted)).status_code == 404
     page = client.get(f"/organizer/events/{co_hosted.slug}/").content.decode()
     assert door(co_hosted) not in page
+
+
+def test_a_co_host_whose_partnership_ended_may_no_longer_thank_attendees_in_the_events_name(
+    client, ally, ally_organizer, co_hosted, rsvped
+):
+    """The host named the co-host, so writing to the event's attendees ends with the
+    partnership, as a removed partner's updates to its supporters do; the RSVPs who agreed to
+    hear from it are the attendees' own word to it, so it keeps them (as a removed partner
+    keeps its consenting supporters): its page and export stay."""
+    rsvped(co_hosted, email="ada@example.org", consent_organization_ids={ally.pk})
+    event_url = f"/organizer/events/{co_hosted.slug}/"
+
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    client.force_login(ally_organizer)
+    response = client.post(
+        f"{event_url}thank-you/",
+        {"subject": "Thanks", "body_markdown": "Thank you.", "audience": "event_attendees"},
+    )
+
+    assert response.status_code == 400
+    assert not Update.objects.exists()
+    assert client.get(event_url).status_code == 200
+    export = b"".join(client.get(f"{event_url}rsvps.csv").streaming_content).decode()
+    assert "ada@example.org" in export
+
+
+def test_a_thank_you_scheduled_by_a_co_host_is_not_sent_once_its_partnership_ended(
+    ally, ally_organizer, co_hosted, rsvped, run_on_commit
+):
+    rsvped(co_hosted, consent_organization_ids={ally.pk})
+    update = update_draft_create(
+        organization=ally,
+        event=co_hosted,
+        subject="Thank you for coming",
+        body_markdown="Thank you.",
+        audience="event_attendees",
+        created_by=ally_organizer,
+    )
+    update_schedule(update=update, at=timezone.now() + timedelta(hours=1), user=ally_organizer)
+    mail.outbox.clear()
+
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    with run_on_commit():
+        started = updates_due_start(now=timezone.now() + timedelta(hours=2))
+
+    assert started == 0
+    assert Update.objects.get().status == UpdateStatus.CANCELLED
+    assert not mail.outbox
+
+
+def test_a_removed_partner_is_no_longer_named_on_the_event_nor_asked_for(client, ally, co_hosted):
+    partner_remove(partner=Partner.objects.get(organization=ally))
+
+    page = client.get(co_hosted.get_absolute_url())
+    client.post(co_hosted.get_absolute_url(), rsvp_form(**{f"consent_{ally.pk}": "on"}))
+
+    assert "Tenants Union" not in page.content.decode()
+    assert Rsvp.objects.count() == 1
+    assert not RsvpConsent.objects.filter(organization=ally).exists()
 
 
 def test_a_co_hosts_viewer_may_not_run_the_door(client, make_user, ally, co_hosted):

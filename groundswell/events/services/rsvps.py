@@ -31,6 +31,7 @@ from groundswell.events.models import (
     RsvpConsent,
     RsvpStatus,
 )
+from groundswell.events.selectors import event_co_hosts
 from groundswell.events.services.notices import EmailKind, rsvp_email_queue
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.models import Signature
@@ -64,8 +65,9 @@ def event_rsvp_refusal(*, event: Event, now: datetime | None = None) -> str | No
 
 
 def rsvp_consent_organizations(*, event: Event) -> list[Organization]:
-    """The host, then each co-host: each gets its own consent box."""
-    return [event.organization, *event.co_hosts.order_by("name")]
+    """The host, then each co-host (`event_co_hosts`: a partner the host removed is asked for
+    no more): each gets its own consent box."""
+    return [event.organization, *event_co_hosts(event=event)]
 
 
 def _consents_add(

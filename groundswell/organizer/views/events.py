@@ -8,7 +8,8 @@ Who may do what:
 - each organization (host or co-host) exports only the RSVPs who agreed to hear from it;
 - a co-host's staff in those roles run the door too (`event_for_door`), and nothing else of
   the host's: the door shows names and places, never addresses;
-- a co-host's staff see nothing of a draft.
+- a co-host's staff see nothing of a draft; a co-host the host removed from the campaign's
+  partners loses the door and the thank-you, and keeps its own consenting RSVPs.
 """
 
 from typing import Any
