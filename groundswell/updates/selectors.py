@@ -2,20 +2,28 @@ from django.db.models import QuerySet
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
+from groundswell.events.models import Event
 from groundswell.letters.models import Letter
 from groundswell.updates.models import RecipientStatus, Update, UpdateStatus
 from groundswell.updates.sending import recipient_status_counts
 
 
 def updates_of(
-    *, organization: Organization, campaign: Campaign | None = None, letter: Letter | None = None
+    *,
+    organization: Organization,
+    campaign: Campaign | None = None,
+    letter: Letter | None = None,
+    event: Event | None = None,
 ) -> QuerySet[Update]:
-    """An organization's own updates about a campaign or a letter, newest first."""
+    """An organization's own updates about a campaign, a letter or an event, newest first:
+    where its editors find what it is sending, whoever wrote or scheduled it."""
     updates = Update.objects.filter(organization=organization)
     if campaign is not None:
         updates = updates.filter(campaign=campaign)
     if letter is not None:
         updates = updates.filter(letter=letter)
+    if event is not None:
+        updates = updates.filter(event=event)
     return updates.order_by("-created_at", "-pk")
 
 

@@ -1,15 +1,24 @@
 """The thank-you after an event: an update to the people who came or had a place, and agreed to
 hear from the organization that sends it (events.selectors.attendee_recipients)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from groundswell.accounts.models import Membership, Role
 from groundswell.events.models import Rsvp
 from groundswell.events.services.rsvps import rsvp_cancel, rsvp_check_in
 from groundswell.updates.audiences import EVENT_ATTENDEES
 from groundswell.updates.models import UpdateRecipient, UpdateStatus
-from groundswell.updates.services import UpdateError, update_draft_create, update_send_now
+from groundswell.updates.services import (
+    UpdateError,
+    update_draft_create,
+    update_schedule,
+    update_send_now,
+)
 from tests.events.conftest import make_event, rsvped, ticket_token  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +102,31 @@ def test_organizers_write_it_from_the_event(make_event, client, owner):  # noqa:
 
     assert response.status_code == 302
     assert event.updates.get().audience == EVENT_ATTENDEES
+
+
+def test_a_thank_you_scheduled_by_someone_since_removed_is_on_the_event_for_the_others_to_stop(
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+    client,
+    owner,
+    host,
+    make_user,
+):
+    """The organization, not the person, writes to the people who agreed to hear from it: a
+    thank-you scheduled by an organizer removed since is the organization's to send or stop,
+    so its other editors must find it where they find the event."""
+    event = make_event()
+    rsvped(event, consent_organization_ids={event.organization_id})
+    organizer = make_user(host, role=Role.ORGANIZER)
+    update = thank_you(event, organizer)
+    update_schedule(update=update, at=timezone.now() + timedelta(days=1), user=organizer)
+    Membership.objects.filter(user=organizer, organization=host).delete()
+    client.force_login(owner)
+
+    page = client.get(reverse("organizer:event", kwargs={"slug": event.slug})).content.decode()
+    client.post(reverse("organizer:update_cancel", kwargs={"update_id": update.pk}))
+
+    assert reverse("organizer:update", kwargs={"update_id": update.pk}) in page
+    assert "Thank you for coming" in page
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.CANCELLED

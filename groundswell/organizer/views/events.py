@@ -71,6 +71,7 @@ from groundswell.events.services.rsvps import (
     rsvp_walk_in_add,
 )
 from groundswell.organizer.permissions import event_door_open_to, event_for_door, event_for_member
+from groundswell.updates.selectors import updates_of
 
 ALL_ROLES = frozenset(Role)
 
@@ -178,6 +179,9 @@ def event_detail(request: MemberRequest, slug: str) -> HttpResponse:
         "can_run_door": access.role in PERSONAL_DATA_ROLES and event_door_open_to(access=access),
         "can_edit": access.role in EDITING_ROLES and access.is_host,
         "can_export": access.role in PERSONAL_DATA_ROLES,
+        # The viewer's own organization's updates about the event (its thank-you), whoever
+        # wrote or scheduled them: the organization sends them, and any of its editors stops one.
+        "updates": list(updates_of(organization=access.organization, event=event)[:20]),
         "actions": [
             action for action, (starts, _end) in EVENT_TRANSITIONS.items() if event.status in starts
         ],
