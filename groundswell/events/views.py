@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address
 from groundswell.core.qr_codes import qr_svg
@@ -59,7 +61,16 @@ def _event_context(request: HttpRequest, event: Event) -> dict[str, object]:
 def _render_event(
     request: HttpRequest, event: Event, form: RsvpForm, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
-    context = {**_event_context(request, event), "form": form, "error": error}
+    # The event's campaign, named as its petition page names it to this visitor.
+    campaign = event.campaign
+    if campaign is not None:
+        campaign = campaign_in_language(campaign=campaign, language=get_language()).campaign
+    context = {
+        **_event_context(request, event),
+        "campaign": campaign,
+        "form": form,
+        "error": error,
+    }
     return render(request, "events/event.html", context, status=status)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.bot_friction import submission_is_automated
 from groundswell.core.http import client_address, query_integer
 from groundswell.core.ratelimit import rate_limit_exceeded
@@ -72,11 +73,16 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
     filtered = bool(query or category or page.number > 1)
     params = {"q": query, "category": category.slug if category else ""}
     shown = letter_in_language(letter=letter, language=get_language())
+    # The petition it is part of, named as the petition page names it to this visitor.
+    campaign = letter.campaign if letter.campaign and letter.campaign.is_public else None
+    if campaign is not None:
+        campaign = campaign_in_language(campaign=campaign, language=get_language()).campaign
     context = {
         "letter": shown.letter,
         "version": shown.version,
         "translation": shown.translation,
         "translation_behind": shown.is_behind,
+        "campaign": campaign,
         "categories": categories,
         "category": category,
         "query": query,

@@ -142,8 +142,11 @@ def petition_embed(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def petition_embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_public_get(slug=slug)
+    # Its words as the embedded form showed them to this visitor.
+    shown = campaign_in_language(campaign=campaign, language=get_language()).campaign
     return framable_by_partner_sites(
-        render(request, "campaigns/embed_thanks.html", {"campaign": campaign_public_get(slug=slug)})
+        render(request, "campaigns/embed_thanks.html", {"campaign": shown})
     )
 
 
@@ -247,8 +250,9 @@ def _poster_link(request: HttpRequest, campaign: Campaign) -> str:
 def petition_qr(request: HttpRequest, slug: str) -> HttpResponse:
     """The petition's QR code (SVG), for a partner with `?partner=`."""
     campaign = campaign_public_get(slug=slug)
+    shown = campaign_in_language(campaign=campaign, language=get_language()).campaign
     response = HttpResponse(
-        qr_svg(url=_poster_link(request, campaign), title=campaign.title),
+        qr_svg(url=_poster_link(request, campaign), title=shown.title),
         content_type="image/svg+xml",
     )
     patch_cache_control(response, public=True, max_age=3600)
@@ -261,7 +265,9 @@ def petition_poster(request: HttpRequest, slug: str) -> HttpResponse:
     link = _poster_link(request, campaign)
     partner = request.GET.get("partner", "")
     context = {
-        "campaign": campaign,
+        # The words in the reader's language when the organizers translated them: a poster
+        # printed from the Spanish page is for Spanish readers.
+        "campaign": campaign_in_language(campaign=campaign, language=get_language()).campaign,
         "link": link,
         "qr_url": reverse("campaigns:petition_qr", args=[campaign.slug])
         + (f"?{urlencode({'partner': partner})}" if partner else ""),

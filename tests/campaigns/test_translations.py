@@ -117,3 +117,27 @@ def test_the_pages_after_signing_keep_the_translated_title(client, campaign, sig
         assert response.status_code == 200, page
         assert "Cancelen el contrato" in body, page
         assert campaign.title not in body, page
+
+
+def test_the_posters_and_the_embed_thanks_page_keep_the_translated_title(
+    client, campaign, make_org
+):
+    from groundswell.coalitions.models import Partner
+
+    translate(campaign)
+    Partner.objects.create(campaign=campaign, organization=make_org("Partner"), slug="mjn")
+    poster = reverse("campaigns:petition_poster", args=[campaign.slug])
+    pages = {
+        "poster": client.get(poster, **SPANISH),
+        "partner's poster": client.get(f"{poster}?partner=mjn", **SPANISH),
+        "QR code": client.get(reverse("campaigns:petition_qr", args=[campaign.slug]), **SPANISH),
+        "embed thanks": client.get(
+            reverse("campaigns:petition_embed_thanks", args=[campaign.slug]), **SPANISH
+        ),
+    }
+
+    for page, response in pages.items():
+        body = response.content.decode()
+        assert response.status_code == 200, page
+        assert "Cancelen el contrato" in body, page
+        assert campaign.title not in body, page

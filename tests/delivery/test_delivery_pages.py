@@ -18,6 +18,7 @@ from groundswell.organizer.views import delivery as organizer_views
 from groundswell.signatures.models import Signature
 from groundswell.transparency.checkpoints import load_public_key_pem
 from groundswell.transparency.models import Checkpoint, LeafKind, LogEntry
+from tests.campaigns.test_translations import SPANISH, translate
 
 pytestmark = pytest.mark.django_db
 
@@ -370,6 +371,16 @@ def test_a_delivery_has_a_public_page_with_its_checkpoint(client, campaign, deli
         reverse("transparency:checkpoint", kwargs={"slug": campaign.slug, "tree_size": 3}) in body
     )
     assert "&lt;b&gt;not bold&lt;/b&gt;" in body
+
+
+def test_a_spanish_reader_sees_the_petitions_translated_title(client, campaign, delivery):
+    translate(campaign)
+
+    body = client.get(url("delivery", campaign, delivery_id=delivery.pk), **SPANISH).content
+    body = body.decode()
+
+    assert "Cancelen el contrato" in body
+    assert campaign.title not in body
 
 
 def test_the_petition_page_lists_public_deliveries(

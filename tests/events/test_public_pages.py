@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from groundswell.events.models import EventStatus, Rsvp, RsvpStatus
+from tests.campaigns.test_translations import SPANISH, translate
 from tests.events.conftest import confirmation_token, rsvp_form, ticket_token
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,15 @@ def test_the_petition_page_lists_the_campaigns_events(client, event, campaign):
 
     assert event.get_absolute_url() in page
     assert data["events"][0]["slug"] == event.slug
+
+
+def test_the_link_to_the_campaign_reads_in_the_organizers_translation(client, event, campaign):
+    translate(campaign)
+
+    page = client.get(event.get_absolute_url(), **SPANISH).content.decode()
+
+    assert f'href="{campaign.get_absolute_url()}">Cancelen el contrato</a>' in page
+    assert campaign.title not in page
 
 
 def test_the_public_pages_take_a_bounded_number_of_queries(

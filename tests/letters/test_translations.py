@@ -7,6 +7,7 @@ from django.urls import reverse
 from groundswell.letters.models import LetterTranslation
 from groundswell.letters.services.letters import letter_text_update
 from groundswell.letters.translations import letter_translation_save
+from tests.campaigns.test_translations import translate
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,14 @@ def test_visitors_reading_spanish_see_the_translated_letter(client, letter, sign
     letter_text_update(letter=letter, text="A sharper text.", change_note="Sharper.")
     page = client.get(letter.get_absolute_url(), **SPANISH).content.decode()
     assert "usted firma su texto actual, la versión 2" in page
+
+
+def test_the_letters_part_of_link_names_the_campaign_by_its_translated_title(
+    client, letter, campaign
+):
+    translate(campaign)
+
+    page = client.get(letter.get_absolute_url(), **SPANISH).content.decode()
+
+    assert f'href="{campaign.get_absolute_url()}">Cancelen el contrato</a>' in page
+    assert campaign.title not in page

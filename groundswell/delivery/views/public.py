@@ -4,10 +4,12 @@ made private must leave it)."""
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from groundswell.campaigns.selectors import campaign_public_get
 from groundswell.campaigns.timeline import timeline_entry_json
+from groundswell.campaigns.translations import campaign_in_language
 from groundswell.core.page_cache import cached_public_page
 from groundswell.delivery.selectors import delivery_public_get, timeline_shown
 from groundswell.transparency.checkpoints import key_id
@@ -26,7 +28,8 @@ def delivery_detail(request: HttpRequest, slug: str, delivery_id: int) -> HttpRe
         if other.tree_size < checkpoint.tree_size
     ]
     context = {
-        "campaign": campaign,
+        # Its title as the petition page showed it to this visitor.
+        "campaign": campaign_in_language(campaign=campaign, language=get_language()).campaign,
         "delivery": delivery,
         "photos": list(delivery.photos.all()),
         "checkpoint": checkpoint,
