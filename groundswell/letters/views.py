@@ -238,11 +238,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{thanks}?step={outcome.next_step}")
 
 
+def _shown(letter: Letter) -> Letter:
+    """The letter as its pages show it: with the organizers' translation of its title when the
+    visitor reads that language, as the letter page they came from showed it."""
+    return letter_in_language(letter=letter, language=get_language()).letter
+
+
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     letter = letter_public_get(slug=slug)
     step = request.GET.get("step")
     context = {
-        "letter": letter,
+        "letter": _shown(letter),
         "step": step if step in NextStep.ALL else NextStep.DONE,
         "share_url": request.build_absolute_uri(letter.get_absolute_url()),
     }
@@ -283,7 +289,7 @@ def _verify(request: HttpRequest, token: str, *, letter: Letter | None) -> HttpR
             outcome = signatory_verify(token=token, letter=letter)
             signatory = outcome.signatory
             context = {
-                "letter": signatory.letter,
+                "letter": _shown(signatory.letter),
                 **_about_signatory(signatory),
                 "newly_verified": outcome.newly_verified,
                 "withdrawal_url": withdrawal_url(public_id=signatory.public_id),
@@ -328,5 +334,5 @@ def updates_confirm(request: HttpRequest, token: str) -> HttpResponse:
             confirmed = signatory.personal_email_confirmed_at is not None
     except InvalidPersonalEmailLink as error:
         return _address_link_error(request, error)
-    context = {"letter": signatory.letter, "confirmed": confirmed}
+    context = {"letter": _shown(signatory.letter), "confirmed": confirmed}
     return render(request, "letters/updates_confirm.html", context)

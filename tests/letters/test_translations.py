@@ -57,3 +57,28 @@ def test_the_letters_part_of_link_names_the_campaign_by_its_translated_title(
 
     assert f'href="{campaign.get_absolute_url()}">Cancelen el contrato</a>' in page
     assert campaign.title not in page
+
+
+def test_the_pages_after_signing_keep_the_translated_title(client, letter):
+    from tests.letters.conftest import link_from_outbox, sign_form_data
+
+    letter_translation_save(
+        letter=letter, language="es", title="Contra el contrato", text="Nosotros, **abajo**."
+    )
+    signed = client.post(
+        reverse("letters:sign", args=[letter.slug]),
+        sign_form_data(letter, personal_email="ada@example.org"),
+        **SPANISH,
+    )
+    pages = {
+        "thanks": client.get(signed["Location"], **SPANISH),
+        "verified": client.post(link_from_outbox("/verify/"), **SPANISH),
+        "updates": client.get(link_from_outbox("/updates/confirm/"), **SPANISH),
+        "updates confirmed": client.post(link_from_outbox("/updates/confirm/"), **SPANISH),
+    }
+
+    for page, response in pages.items():
+        body = response.content.decode()
+        assert response.status_code == 200, page
+        assert "Contra el contrato" in body, page
+        assert letter.title not in body, page
