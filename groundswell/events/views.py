@@ -61,8 +61,9 @@ def _event_context(request: HttpRequest, event: Event) -> dict[str, object]:
 def _render_event(
     request: HttpRequest, event: Event, form: RsvpForm, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
-    # The event's campaign, named as its petition page names it to this visitor.
-    campaign = event.campaign
+    # The event's campaign, named as its petition page names it to this visitor; one still in
+    # draft is not named at all (its page is not public yet).
+    campaign = event.campaign if event.campaign and event.campaign.is_public else None
     if campaign is not None:
         campaign = campaign_in_language(campaign=campaign, language=get_language()).campaign
     context = {

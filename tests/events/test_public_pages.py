@@ -191,6 +191,20 @@ def test_the_link_to_the_campaign_reads_in_the_organizers_translation(client, ev
     assert campaign.title not in page
 
 
+def test_the_page_does_not_name_a_campaign_still_in_draft(client, host, make_event, make_campaign):
+    from groundswell.campaigns.models import CampaignStatus
+
+    draft = make_campaign(
+        host, status=CampaignStatus.DRAFT, title="Secret plan", slug="secret-plan"
+    )
+    event = make_event(campaign=draft)
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Secret plan" not in page
+    assert draft.get_absolute_url() not in page
+
+
 def test_the_public_pages_take_a_bounded_number_of_queries(
     client, event, rsvped, django_assert_max_num_queries
 ):
