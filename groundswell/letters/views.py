@@ -103,6 +103,12 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     """The link-preview picture (og:image): title, live count, the host's logo."""
     letter = letter_public_get(slug=slug)
     count = letter.signatory_count
+    # The title the letter page's og:title gives this reader.
+    shown = letter_in_language(letter=letter, language=get_language())
+    # Saving a translation leaves the letter's updated_at alone: the picture follows both.
+    edited = letter.updated_at
+    if shown.translation is not None:
+        edited = max(edited, shown.translation.updated_at)
 
     def build() -> ShareImage:
         logos = []
@@ -113,7 +119,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
             except OSError:
                 pass
         return ShareImage(
-            title=letter.title,
+            title=shown.letter.title,
             count_line=ngettext("%(count)s signatory", "%(count)s signatories", count)
             % {"count": number_display(count)},
             subtitle=_("An open letter to %(addressee)s") % {"addressee": letter.addressee},
@@ -122,7 +128,7 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
 
     png = share_image_cached(
         key=f"letter:{letter.pk}:{get_language()}",
-        fingerprint=f"{count}:{letter.updated_at.isoformat()}",
+        fingerprint=f"{count}:{edited.isoformat()}",
         build=build,
     )
     response = HttpResponse(png, content_type="image/png")

@@ -213,10 +213,12 @@ def petition_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     """The link-preview picture (og:image): title, live count, coalition logos."""
     campaign = campaign_public_get(slug=slug)
     count = campaign.signature_count
+    # The title the petition page's og:title gives this reader (a translation bumps updated_at).
+    shown = campaign_in_language(campaign=campaign, language=get_language()).campaign
 
     def build() -> ShareImage:
         return ShareImage(
-            title=campaign.title,
+            title=shown.title,
             count_line=ngettext("%(count)s signature", "%(count)s signatures", count)
             % {"count": number_display(count)},
             subtitle=_("A petition to %(target)s") % {"target": campaign.target_line},

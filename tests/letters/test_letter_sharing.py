@@ -6,7 +6,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from groundswell.core import share_images
 from groundswell.letters.models import Letter, LetterStatus
+from groundswell.letters.translations import letter_translation_save
+from tests.letters.test_translations import SPANISH
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +32,23 @@ def test_its_picture_is_1200_by_630_and_follows_the_count(client, letter, settin
 
     assert Image.open(io.BytesIO(after)).size == (1200, 630)
     assert before != after
+
+
+def test_a_spanish_reader_gets_the_picture_with_the_translated_title(
+    client, letter, settings, monkeypatch
+):
+    settings.SHARE_IMAGE_SECONDS = 0
+    drawn: list[str] = []
+    monkeypatch.setattr(
+        share_images, "share_image_render", lambda image: drawn.append(image.title) or b"png"
+    )
+    url = reverse("letters:share_image", args=[letter.slug])
+    client.get(url, **SPANISH)
+    letter_translation_save(letter=letter, language="es", title="Contra el contrato", text="Sí.")
+
+    client.get(url, **SPANISH)
+
+    assert drawn == [letter.title, "Contra el contrato"]
 
 
 def test_a_draft_letter_has_no_picture(client, make_letter):

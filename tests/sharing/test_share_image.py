@@ -10,6 +10,7 @@ from PIL import Image
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.core import share_images
 from groundswell.core.share_images import ShareImage, share_image_render
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,22 @@ def test_the_petition_page_names_it_in_its_preview_tags(client, campaign):
     assert f'<meta property="og:image" content="{image}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert f'<meta property="og:title" content="{campaign.title}">' in html
+
+
+def test_a_spanish_reader_gets_the_picture_with_the_translated_title(
+    client, campaign, settings, monkeypatch
+):
+    from tests.campaigns.test_translations import SPANISH, translate
+
+    settings.SHARE_IMAGE_SECONDS = 0
+    drawn: list[str] = []
+    monkeypatch.setattr(
+        share_images, "share_image_render", lambda image: drawn.append(image.title) or b"png"
+    )
+    url = reverse("campaigns:petition_share_image", args=[campaign.slug])
+    client.get(url, **SPANISH)
+    translate(campaign)
+
+    client.get(url, **SPANISH)
+
+    assert drawn == [campaign.title, "Cancelen el contrato"]
