@@ -13,15 +13,17 @@ from groundswell.signatures.petition_sections import (
     petition_json_field_register,
     petition_section_register,
 )
+from groundswell.transparency.models import SignedCheckpoint
 from groundswell.transparency.selectors import tiled_log_get
 
 
 def checkpoint_json(campaign: Campaign) -> dict[str, object] | None:
     """The latest signed checkpoint: size, root, live count, time and where to fetch it."""
     log = tiled_log_get(campaign=campaign)
-    if log is None:
-        return None
-    checkpoint = log.checkpoint
+    return _checkpoint_fields(campaign, log.checkpoint) if log is not None else None
+
+
+def _checkpoint_fields(campaign: Campaign, checkpoint: SignedCheckpoint) -> dict[str, object]:
     return {
         "origin": checkpoint.origin,
         "size": checkpoint.tree_size,
@@ -35,8 +37,15 @@ def checkpoint_json(campaign: Campaign) -> dict[str, object] | None:
 
 
 def checkpoint_section(campaign: Campaign) -> dict[str, object] | None:
-    checkpoint = checkpoint_json(campaign)
-    return {"checkpoint": checkpoint} if checkpoint is not None else None
+    """The JSON's fields, whose values the page keeps for machines (<time datetime>), and the
+    moment itself, for the page to write in its reader's language."""
+    log = tiled_log_get(campaign=campaign)
+    if log is None:
+        return None
+    return {
+        "checkpoint": _checkpoint_fields(campaign, log.checkpoint),
+        "signed_at": log.checkpoint.timestamp,
+    }
 
 
 def register() -> None:

@@ -317,6 +317,34 @@ def test_the_petition_json_gives_the_count_with_its_checkpoint(client, campaign,
     assert 'data-testid="count-checkpoint"' in page
 
 
+def test_the_petition_page_writes_the_checkpoint_for_its_reader(client, campaign, confirm_many):
+    from datetime import UTC, datetime
+
+    confirm_many(2)
+    signed_checkpoint_create(campaign_id=campaign.pk)
+    # A bigger log, signed at a known moment: only how the page writes it is under test here.
+    SignedCheckpoint.objects.update(
+        tree_size=1166, live_count=1166, timestamp=datetime(2026, 11, 30, 0, 31, 58, tzinfo=UTC)
+    )
+
+    english = client.get(f"/p/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get(f"/p/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    data = client.get(f"/p/{campaign.slug}.json").json()
+
+    assert "1,166 live signatures in log checkpoint 1,166 of" in english
+    assert '<time datetime="2026-11-30T00:31:58Z">Nov. 30, 2026, 12:31 a.m. UTC</time>' in english
+    assert "so anyone can check this count" in english
+    assert "1.166 firmas vigentes en el punto de control 1.166 del registro" in spanish
+    assert (
+        '<time datetime="2026-11-30T00:31:58Z">30 de noviembre de 2026 a las 00:31 UTC</time>'
+        in spanish
+    )
+    assert "cualquiera puede comprobar este recuento" in spanish
+    assert "2026-11-30T00:31:58Z." not in english + spanish
+    assert (data["checkpoint"]["live_count"], data["checkpoint"]["size"]) == (1166, 1166)
+    assert data["checkpoint"]["time"] == "2026-11-30T00:31:58Z"
+
+
 def test_the_migration_rebuilds_the_entries_of_existing_logs_and_keeps_todays_tree(
     campaign, confirm_many
 ):
