@@ -96,7 +96,9 @@ def test_a_confirmed_link_opened_again_says_so(client, campaign, signed):
 
     response = client.get(reverse("signatures:confirm", args=[campaign.slug, token]))
 
-    assert "already confirmed" in response.content.decode()
+    page = response.content.decode()
+    assert "already confirmed" in page
+    assert f"<title>Signature already confirmed · {campaign.title}</title>" in page
 
 
 def sharing_and_next_steps(page: str) -> str:
