@@ -205,6 +205,19 @@ def test_the_page_does_not_name_a_campaign_still_in_draft(client, host, make_eve
     assert draft.get_absolute_url() not in page
 
 
+def test_when_the_event_is_full_the_button_says_the_person_will_wait(client, make_event, rsvped):
+    event = make_event(capacity=1)
+    before = client.get(event.get_absolute_url()).content.decode()
+    rsvped(event)
+
+    full = client.get(event.get_absolute_url()).content.decode()
+    spanish = client.get(event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert '<button type="submit" class="primary wide">RSVP</button>' in before
+    assert '<button type="submit" class="primary wide">Join the waitlist</button>' in full
+    assert ">Apuntarse a la lista de espera</button>" in spanish
+
+
 def test_the_public_pages_take_a_bounded_number_of_queries(
     client, event, rsvped, django_assert_max_num_queries
 ):
