@@ -429,3 +429,24 @@ def test_a_cancelled_walk_in_who_rsvps_again_takes_an_rsvps_place(
         rsvp_cancel(token=ticket_token(again), slug=event.slug)
     event.refresh_from_db()
     assert (event.places_taken, event.walk_in_places) == (0, 0)
+
+
+def test_a_spanish_rsvp_is_addressed_as_usted_in_every_subject(make_event, rsvped, run_on_commit):
+    event = make_event(capacity=1, title="Marcha")
+    coming = rsvped(event, email="coming@example.org", language="es")
+    rsvped(event, email="waiting@example.org", language="es")
+    with run_on_commit():
+        rsvp_cancel(token=ticket_token(coming), slug=event.slug)
+
+    subjects = list(
+        OutboundEmail.objects.filter(to="waiting@example.org")
+        .order_by("pk")
+        .values_list("subject", flat=True)
+    )
+
+    assert subjects == [
+        "Confirme su asistencia: Marcha",
+        "Está en la lista de espera: Marcha",
+        "Se ha liberado una plaza para usted: Marcha",
+    ]
+    assert "Asistencia confirmada: Marcha" in {message.subject for message in mail.outbox}
