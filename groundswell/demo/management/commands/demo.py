@@ -1,9 +1,8 @@
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from groundswell.demo.addresses import demo_addresses_set
 from groundswell.demo.events import RALLY_SLUG
 from groundswell.demo.seed import (
     ORGANIZER_PASSWORD,
@@ -23,10 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, port: int, no_serve: bool, **options: object) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        if "GROUNDSWELL_BASE_URL" not in os.environ:
-            # Links in the e-mails printed below must point at the port served here.
-            settings.GROUNDSWELL_BASE_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
+        # Links in the e-mails printed below, and the log's names, follow the port served here.
+        demo_addresses_set(port=port)
         summary = demo_seed()
         base = f"http://127.0.0.1:{port}"
         petition = f"{base}/p/{summary.campaign.slug}/"
