@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from groundswell.demo.addresses import demo_addresses_set
 from groundswell.demo.events import RALLY_SLUG
+from groundswell.demo.scheduler import demo_scheduler_start
 from groundswell.demo.seed import (
     ORGANIZER_PASSWORD,
     ORGANIZER_USERNAME,
@@ -50,4 +51,8 @@ class Command(BaseCommand):
         ]
         self.stdout.write("\n".join(lines))
         if not no_serve:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                # No broker, so no `groundswell beat`: the checkpoints, sweeps and purges it
+                # schedules run in this process.
+                demo_scheduler_start()
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
