@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -172,7 +173,10 @@ def _translate(campaign: Campaign) -> None:
 def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
     rng = random.Random(19_400_000)
     now = timezone.now()
+    # A signature left unconfirmed for longer than this is erased by the hourly purge.
+    confirmable_since = now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
     signatures = []
+    signed = []
     visits: list[list[Partner]] = []
     for number in range(DEMO_SIGNATURES):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -180,24 +184,32 @@ def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
         signed_at = now - timedelta(days=rng.triangular(0, 21, 1), minutes=rng.randint(0, 600))
         # Most signers come through one partner, some through none, a few through two.
         came_through = rng.sample(partners, k=rng.choices([0, 1, 2], weights=[25, 65, 10])[0])
-        visits.append(came_through)
-        signatures.append(
-            Signature(
-                campaign=campaign,
-                name=f"{first} {last}",
-                email=email,
-                email_key=email_key(email),
-                country=rng.choice(COUNTRIES),
-                postal_code=f"{rng.randint(10000, 99999)}",
-                show_name=rng.random() < 0.6,
-                partner=came_through[0] if came_through else None,
-                referral_count=len(came_through),
-                source=rng.choice(["", "", "newsletter", "twitter"]),
-                created_at=signed_at,
-                confirmed_at=signed_at + timedelta(minutes=3) if rng.random() < 0.93 else None,
-            )
+        signature = Signature(
+            campaign=campaign,
+            name=f"{first} {last}",
+            email=email,
+            email_key=email_key(email),
+            country=rng.choice(COUNTRIES),
+            postal_code=f"{rng.randint(10000, 99999)}",
+            show_name=rng.random() < 0.6,
+            partner=came_through[0] if came_through else None,
+            referral_count=len(came_through),
+            source=rng.choice(["", "", "newsletter", "twitter"]),
+            confirmed_at=signed_at + timedelta(minutes=3) if rng.random() < 0.93 else None,
         )
+        if signature.confirmed_at is None and signed_at < confirmable_since:
+            continue  # the purge would have erased it already
+        if signature.confirmed_at is not None:
+            signature.confirmed_at = min(signature.confirmed_at, now)
+        visits.append(came_through)
+        signed.append(signed_at)
+        signatures.append(signature)
     Signature.objects.bulk_create(signatures, batch_size=500)
+    # created_at is set on insert (auto_now_add), whatever it was given: dated here, before the
+    # tallies are built from it and the referrals and consents copy it.
+    for signature, signed_at in zip(signatures, signed, strict=True):
+        signature.created_at = signed_at
+    Signature.objects.bulk_update(signatures, ["created_at"], batch_size=500)
     referrals, consents = [], []
     for signature, came_through in zip(signatures, visits, strict=True):
         for partner in came_through:
