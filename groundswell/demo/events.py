@@ -10,6 +10,7 @@ from django.utils import timezone
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
 from groundswell.core.email_keys import email_key
+from groundswell.demo.story import HEADQUARTERS_ADDRESS, HEADQUARTERS_NAME
 from groundswell.events.models import Event, EventKind, EventStatus, Rsvp, RsvpConsent, RsvpStatus
 from groundswell.events.services.events import event_create
 from groundswell.signatures.consent import consent_wording
@@ -58,8 +59,8 @@ def events_demo_seed(*, campaign: Campaign, co_host_slug: str | None = None) -> 
             "starts_at": starts_at,
             "ends_at": starts_at + timedelta(hours=2),
             "time_zone": zone,
-            "place_name": "Northwind Cloud headquarters",
-            "place_address": "500 Market Street, San Francisco, CA",
+            "place_name": HEADQUARTERS_NAME,
+            "place_address": HEADQUARTERS_ADDRESS,
             "online_url": "https://stream.example.org/northwind-delivery",
             "capacity": RALLY_CAPACITY,
             "campaign": campaign,

@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -16,11 +16,12 @@ from groundswell.coalitions.models import Partner
 from groundswell.core.email_keys import email_key
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
-from groundswell.demo.story import story_demo_seed
+from groundswell.demo.story import delivery_checkpoint_at, delivery_demo_seed, story_demo_seed
 from groundswell.demo.updates import updates_demo_seed
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.models import Consent, PartnerReferral, Signature
 from groundswell.signatures.tallies import counts_reconcile
+from groundswell.transparency.services.log import checkpoint_create
 
 DEMO_SLUG = "cancel-the-contract"
 ORGANIZER_USERNAME = "organizer"
@@ -152,14 +153,32 @@ def demo_seed() -> DemoSummary:
         Partner.objects.create(campaign=campaign, organization=organization, slug=organization.slug)
         for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
     ]
-    _seed_signatures(campaign, partners)
+    rng = random.Random(19_400_000)
+    now = timezone.now()
+    # The delivery carries a checkpoint of the log as it stood that morning: the signatures
+    # confirmed after it are stored once it is signed.
+    checkpoint_at = delivery_checkpoint_at(now=now)
+    before: list[_SeededSignature] = []
+    after: list[_SeededSignature] = []
+    for seeded in _signatures_build(campaign, partners, rng=rng, now=now):
+        confirmed_at = seeded.signature.confirmed_at
+        if confirmed_at is not None and confirmed_at > checkpoint_at:
+            after.append(seeded)
+        else:
+            before.append(seeded)
+    _signatures_store(campaign, before, rng=rng)
     # The seeded rows bypassed the signing services: build their tallies and counts.
+    counts_reconcile(campaign=campaign)
+    delivery_demo_seed(campaign=campaign, organizer=organizer, now=now)
+    _signatures_store(campaign, after, rng=rng)
     counts_reconcile(campaign=campaign)
     letters_demo_seed(campaign=campaign)
     events_demo_seed(campaign=campaign, co_host_slug=PARTNERS[0][1])
-    # After the signatures: a delivery, the target's answer, a milestone, the timeline.
+    # After the signatures: the target's answer, a milestone, the timeline.
     story_demo_seed(campaign=campaign, organizer=organizer)
     updates_demo_seed(campaign=campaign, organizer=organizer)
+    # The log as it stands, signed: it holds the delivered checkpoint's log as its beginning.
+    checkpoint_create(campaign=campaign)
     campaign.refresh_from_db()
     return DemoSummary(campaign=campaign, created=True)
 
@@ -170,14 +189,19 @@ def _translate(campaign: Campaign) -> None:
         campaign_translation_save(campaign=campaign, language="es", **SPANISH)
 
 
-def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
-    rng = random.Random(19_400_000)
-    now = timezone.now()
+@dataclass(frozen=True)
+class _SeededSignature:
+    signature: Signature
+    signed_at: datetime
+    came_through: list[Partner]
+
+
+def _signatures_build(
+    campaign: Campaign, partners: list[Partner], *, rng: random.Random, now: datetime
+) -> list[_SeededSignature]:
     # A signature left unconfirmed for longer than this is erased by the hourly purge.
     confirmable_since = now - timedelta(seconds=settings.SIGNATURE_CONFIRMATION_MAX_AGE)
-    signatures = []
-    signed = []
-    visits: list[list[Partner]] = []
+    seeded = []
     for number in range(DEMO_SIGNATURES):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{first}.{last}.{number}@example.org".lower()
@@ -201,24 +225,30 @@ def _seed_signatures(campaign: Campaign, partners: list[Partner]) -> None:
             continue  # the purge would have erased it already
         if signature.confirmed_at is not None:
             signature.confirmed_at = min(signature.confirmed_at, now)
-        visits.append(came_through)
-        signed.append(signed_at)
-        signatures.append(signature)
+        seeded.append(_SeededSignature(signature, signed_at, came_through))
+    return seeded
+
+
+def _signatures_store(
+    campaign: Campaign, seeded: list[_SeededSignature], *, rng: random.Random
+) -> None:
+    signatures = [item.signature for item in seeded]
     Signature.objects.bulk_create(signatures, batch_size=500)
     # created_at is set on insert (auto_now_add), whatever it was given: dated here, before the
     # tallies are built from it and the referrals and consents copy it.
-    for signature, signed_at in zip(signatures, signed, strict=True):
-        signature.created_at = signed_at
+    for item in seeded:
+        item.signature.created_at = item.signed_at
     Signature.objects.bulk_update(signatures, ["created_at"], batch_size=500)
     referrals, consents = [], []
-    for signature, came_through in zip(signatures, visits, strict=True):
-        for partner in came_through:
+    for item in seeded:
+        signature = item.signature
+        for partner in item.came_through:
             referrals.append(
                 PartnerReferral(
                     signature=signature, partner=partner, created_at=signature.created_at
                 )
             )
-        for organization in [campaign.organization, *(p.organization for p in came_through)]:
+        for organization in [campaign.organization, *(p.organization for p in item.came_through)]:
             if rng.random() < 0.5:
                 consents.append(
                     Consent(

@@ -4,11 +4,13 @@ delivered to Northwind Cloud's headquarters yesterday, and answered this morning
 signers said why they signed.
 
 `story_demo_seed` is idempotent (each step is skipped once done) and returns what it made, so
-that later steps (an update sent to signers: the updates app) can be added after it.
+that later steps (an update sent to signers: the updates app) can be added after it. The
+delivery is recorded first, by `delivery_demo_seed`, while the log holds only the signatures
+confirmed before its checkpoint.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -25,12 +27,18 @@ from groundswell.campaigns.timeline import timeline_entry_add, timeline_entry_up
 from groundswell.delivery.models import Delivery
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.signatures.models import Signature
+from groundswell.transparency.services.log import checkpoint_create
 
 LAUNCHED_DAYS_AGO = 21
 FIRST_MILESTONE = 1_000
 # After the 1,000th signature (about two days before the seed, from the seeded rows).
 DELIVERED_HOURS_AGO = 26
+# The delivery package (and its checkpoint) was made the morning of the delivery.
+PACKAGED_HOURS_BEFORE_DELIVERY = 2
 RESPONDED_HOURS_AGO = 5
+# Where the signatures were delivered, and where the rally takes them next.
+HEADQUARTERS_NAME = "Northwind Cloud headquarters"
+HEADQUARTERS_ADDRESS = "500 Market Street, San Francisco, CA"
 
 RESPONSE_QUOTE = (
     "Like many of you, I find the family-separation policy cruel and abusive, and I have said so "
@@ -55,22 +63,39 @@ class DemoStory:
     response: TargetResponse
 
 
+def delivery_checkpoint_at(*, now: datetime) -> datetime:
+    """When the delivered checkpoint was signed: the signatures confirmed by then were delivered."""
+    return now - timedelta(hours=DELIVERED_HOURS_AGO + PACKAGED_HOURS_BEFORE_DELIVERY)
+
+
+def delivery_demo_seed(*, campaign: Campaign, organizer: User, now: datetime) -> Delivery:
+    """Record the delivery once, with a checkpoint signed before it.
+
+    Call it while no signature confirmed after `delivery_checkpoint_at(now=now)` is stored: the
+    checkpoint covers every confirmed signature, and says it was signed then.
+    """
+    delivery = Delivery.objects.filter(campaign=campaign).order_by("delivered_at").first()
+    if delivery is not None:
+        return delivery
+    # delivery_record signs the log as it stands; nothing new since, so it takes this one.
+    checkpoint_create(campaign=campaign, now=delivery_checkpoint_at(now=now))
+    return delivery_record(
+        campaign=campaign,
+        user=organizer,
+        delivered_at=now - timedelta(hours=DELIVERED_HOURS_AGO),
+        place=f"{HEADQUARTERS_NAME}, {HEADQUARTERS_ADDRESS}",
+        received_by="Office of the CEO (front desk)",
+        notes="Twelve boxes of signatures, with the cover letter and a signed checkpoint.",
+    )
+
+
 def story_demo_seed(*, campaign: Campaign, organizer: User) -> DemoStory:
     now = timezone.now()
     timeline_entry_add(
         campaign=campaign, kind=TimelineKind.LAUNCHED, at=now - timedelta(days=LAUNCHED_DAYS_AGO)
     )
     _first_milestone(campaign=campaign)
-    delivery = Delivery.objects.filter(campaign=campaign).order_by("delivered_at").first()
-    if delivery is None:
-        delivery = delivery_record(
-            campaign=campaign,
-            user=organizer,
-            delivered_at=now - timedelta(hours=DELIVERED_HOURS_AGO),
-            place="Northwind Cloud headquarters, 500 Harbor Way",
-            received_by="Office of the CEO (front desk)",
-            notes="Twelve boxes of signatures, with the cover letter and a signed checkpoint.",
-        )
+    delivery = delivery_demo_seed(campaign=campaign, organizer=organizer, now=now)
     response = TargetResponse.objects.filter(campaign=campaign).order_by("responded_at").first()
     if response is None:
         response = target_response_record(

@@ -6,10 +6,15 @@ import pytest
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from groundswell.campaigns.models import TargetResponse
+from groundswell.delivery.models import Delivery
+from groundswell.demo.events import RALLY_SLUG
 from groundswell.demo.seed import demo_seed
+from groundswell.events.models import Event
 from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signatures_unconfirmed_purge
 from groundswell.signatures.tallies import counts_reconcile
+from groundswell.transparency.models import LogEntry, SignedCheckpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +41,34 @@ def test_the_seeded_tallies_and_pending_signatures_agree_with_their_dates():
     # the demo runs leaves them.
     assert pending > 0
     assert signatures_unconfirmed_purge() == 0
+
+
+def test_the_delivery_carries_a_checkpoint_of_the_signatures_confirmed_before_it():
+    campaign = demo_seed().campaign
+
+    delivery = Delivery.objects.get(campaign=campaign)
+    checkpoint = delivery.checkpoint
+    assert checkpoint.timestamp <= delivery.delivered_at
+    twin = SignedCheckpoint.objects.get(campaign=campaign, tree_size=checkpoint.tree_size)
+    assert twin.timestamp <= delivery.delivered_at
+    confirmed_then = Signature.objects.filter(
+        campaign=campaign, confirmed_at__lte=checkpoint.timestamp
+    )
+    assert checkpoint.live_count == confirmed_then.count() > 1000
+    assert not LogEntry.objects.filter(
+        campaign=campaign, index__lt=checkpoint.tree_size, confirmed_at__gt=checkpoint.timestamp
+    ).exists()
+    assert TargetResponse.objects.get(campaign=campaign).responded_at > delivery.delivered_at
+    # Signatures kept coming after the delivery: the latest checkpoint counts them all.
+    campaign.refresh_from_db()
+    latest = SignedCheckpoint.objects.filter(campaign=campaign).latest("tree_size")
+    assert latest.live_count == campaign.signature_count > checkpoint.live_count
+
+
+def test_the_delivery_took_place_where_the_rally_goes():
+    campaign = demo_seed().campaign
+
+    delivery = Delivery.objects.get(campaign=campaign)
+    rally = Event.objects.get(slug=RALLY_SLUG)
+    assert rally.place_name in delivery.place
+    assert rally.place_address.split(",")[0] in delivery.place
