@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from groundswell.core.views import healthz, language_switch, public_upload, readyz
+from groundswell.core.views import favicon, healthz, language_switch, public_upload, readyz
 
 urlpatterns = [
     path("", include("groundswell.signatures.petition_urls")),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The language switcher on every page.
     path("i18n/setlang/", language_switch, name="set_language"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     # Public uploads only (logos, delivery photos); a production installation may serve these two

@@ -617,6 +617,7 @@ def visits(world) -> dict[str, list[Visit]]:
         "api-v1:event_attendances": [
             Visit(url("api-v1:event_attendances", world["event"].slug), 401)
         ],
+        "favicon": [Visit(url("favicon"), 302)],
         "healthz": [Visit(url("healthz"))],
         "readyz": [Visit(url("readyz"))],
         "^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$": [
