@@ -12,6 +12,7 @@ from groundswell.signatures.services import confirmation_token_make, signature_w
 from groundswell.transparency.models import LogEntry
 from groundswell.transparency.services.log import transparency_log_extend_all
 from groundswell.transparency.services.receipts import RECEIPT_EMAIL_KIND
+from groundswell.transparency.services.signed_checkpoints import signed_checkpoint_create
 from tests.conftest import confirmation_link_from_outbox, sign_data
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,39 @@ def test_before_the_leaf_is_appended_the_page_asks_to_come_back(client, campaign
         'data-testid="receipt-json"'
         in client.get(receipt_url(campaign, signature)).content.decode()
     )
+
+
+def test_a_receipt_is_counted_once_the_scheduled_checkpoint_includes_it(
+    client, campaign, confirm_many
+):
+    """The log is signed on a schedule (C2SP); the JSON checkpoints only when an organizer or a
+    delivery makes one. Either counts the signature."""
+    signature = confirm_many(1)[0]
+    assert (
+        "It will be counted in the next checkpoint"
+        in client.get(receipt_url(campaign, signature)).content.decode()
+    )
+
+    signed_checkpoint_create(campaign_id=campaign.pk)
+
+    body = client.get(receipt_url(campaign, signature)).content.decode()
+    assert "It is counted in the latest checkpoint, of 1 signature." in body
+    assert "It will be counted" not in body
+
+
+def test_the_receipt_tells_how_to_check_it_against_the_whole_log(client, campaign, confirm_many):
+    signature = confirm_many(1)[0]
+    signed_checkpoint_create(campaign_id=campaign.pk)
+
+    body = client.get(receipt_url(campaign, signature)).content.decode()
+
+    command = re.search(r"groundswell verify receipt --log (\S+) --key KEY --receipt", body)
+    log_url = command.group(1).removeprefix("http://testserver")
+    checkpoint = client.get(f"{log_url}/checkpoint")
+    assert checkpoint.status_code == 200
+    assert checkpoint.content.decode().splitlines()[1] == "1"
+    keys_url = re.search(r"<a href=\"([^\"]+)\">log's keys</a>", body)
+    assert client.get(keys_url.group(1).removeprefix("http://testserver")).status_code == 200
 
 
 def test_a_withdrawn_signatures_receipt_says_it_no_longer_counts(client, campaign, confirm_many):
