@@ -297,6 +297,8 @@ PUBLIC_URLS = {
     "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root",
     # Probes for the load balancer, and public uploads (logos, delivery photos).
     "healthz", "readyz", r"^media/(?P<path>(?:logos|deliveries/photos)/[^/]+)$",
+    # The site's icon, for browsers that ask for /favicon.ico (tests/core/test_favicon.py).
+    "favicon",
 }  # fmt: skip
 # URL names covered by one row for all of them, and why that row stands for them.
 SUMMARISED_PREFIXES = {
