@@ -7,8 +7,10 @@ Subscribed to the lower apps' domain events in `subscribe()` (ApiConfig.ready())
 
 `rsvp.created` carries the RSVP's identifier, status and guests, never the person's name or
 address: they RSVP before confirming anything from their inbox, so no organization has their
-consent yet (the event's RSVP export lists those who later confirmed it). `target.responded`
-carries what the petition page shows anyway.
+consent yet (the event's RSVP export lists those who later confirmed it). It goes to the host
+and to the co-hosts acting in the event's name; a co-host the host removed from the campaign's
+partners keeps only the RSVPs its export shows it (`events.selectors.rsvp_co_hosts_told`).
+`target.responded` carries what the petition page shows anyway.
 """
 
 from groundswell.api.webhooks import webhook_deliveries_enqueue, webhooks_wanted
@@ -20,6 +22,7 @@ from groundswell.delivery.events import DeliveryRecorded, delivery_recorded
 from groundswell.delivery.models import Delivery
 from groundswell.events.domain import RsvpCreated, rsvp_created
 from groundswell.events.models import Rsvp
+from groundswell.events.selectors import rsvp_co_hosts_told
 from groundswell.signatures.events import (
     SignatureConfirmed,
     SignatureRemoved,
@@ -126,10 +129,7 @@ def rsvp_created_webhooks(event: RsvpCreated) -> None:
     if rsvp is None:
         return
     happening = rsvp.event
-    organizations = [
-        happening.organization_id,
-        *happening.co_hosts.values_list("pk", flat=True),
-    ]
+    organizations = [happening.organization_id, *rsvp_co_hosts_told(rsvp=rsvp)]
     payload: dict[str, object] = {
         "event": {
             "identifiers": [f"groundswell:{happening.slug}"],

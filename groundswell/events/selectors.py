@@ -164,6 +164,29 @@ def event_co_hosts_acting(*, event: Event) -> QuerySet[Organization]:
     return event_co_hosts_standing(event=event)
 
 
+def rsvp_co_hosts_told(*, rsvp: Rsvp) -> list[int]:
+    """The co-hosts told of this RSVP (the `rsvp.created` webhook: its identifier, status and
+    guests, never the person): those acting in the event's name (`event_co_hosts_acting`), whose
+    door shows every RSVP, and the others that still see the event (`event_co_hosts_seeing`: a
+    partner the host removed since) only if the RSVP is one their export and the API show
+    them (`rsvps_consenting`). Nobody is asked for a removed partner, so no new RSVP is one of
+    theirs: what is left to them is what people agreed to give them. Nothing of a draft."""
+    event = rsvp.event
+    acting = set(event_co_hosts_acting(event=event).values_list("pk", flat=True))
+    told = []
+    for organization_id in (
+        event_co_hosts_seeing(event=event).order_by("pk").values_list("pk", flat=True)
+    ):
+        if (
+            organization_id in acting
+            or rsvps_consenting(event=event, organization_id=organization_id)
+            .filter(pk=rsvp.pk)
+            .exists()
+        ):
+            told.append(organization_id)
+    return told
+
+
 def events_co_hosted_at_the_door(
     *, organization_ids: list[int], hosts_left_out: list[int]
 ) -> QuerySet[Event]:

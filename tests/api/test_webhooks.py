@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Membership, Role
 from groundswell.api.models import WebhookDelivery, WebhookEndpoint, WebhookStatus
+from groundswell.api.webhook_events import rsvp_created_webhooks
 from groundswell.api.webhooks import (
     WebhookError,
     webhook_deliveries_sweep,
@@ -24,7 +25,11 @@ from groundswell.api.webhooks import (
 )
 from groundswell.campaigns.models import ResponseStance
 from groundswell.campaigns.responses import target_response_record
+from groundswell.coalitions.services import partner_remove
 from groundswell.delivery.services.deliveries import delivery_record
+from groundswell.events.domain import RsvpCreated
+from groundswell.events.models import EventStatus
+from groundswell.events.services.rsvps import rsvp_walk_in_add
 from groundswell.signatures.services import signature_withdraw
 from tests.api.conftest import consent_to
 from tests.events.conftest import make_event, rsvped  # noqa: F401 (fixtures)
@@ -337,6 +342,91 @@ def test_an_rsvp_is_sent_to_the_host_without_the_persons_details(
     assert payload["data"]["event"]["identifiers"] == [f"groundswell:{event.slug}"]
     assert payload["data"]["attendance"]["status"] == "pending"
     assert "rosa" not in json.dumps(payload).lower()
+
+
+def rsvp_webhooks_received() -> list[int]:
+    """The organizations given an `rsvp.created` delivery, in order."""
+    return sorted(
+        WebhookDelivery.objects.filter(event_type="rsvp.created").values_list(
+            "endpoint__organization_id", flat=True
+        )
+    )
+
+
+def test_an_rsvp_is_sent_to_a_co_host_only_while_it_acts_in_the_events_name(
+    receiver,
+    host,
+    partner_a,
+    partner_b,
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+    run_on_commit,
+):
+    """A co-host is told of every RSVP while its door shows them all (`event_co_hosts_acting`).
+    Once the host removed it from the campaign's partners it keeps what its export and the API
+    show it (`event_co_hosts_seeing`, `rsvps_consenting`): RSVPs that confirmed consent to it,
+    which a new RSVP has not (nobody is asked for a removed partner any more)."""
+    standing, removed = partner_a.organization, partner_b.organization
+    for organization in (host, standing, removed):
+        webhook_endpoint_create(organization=organization, url=receiver.url,
+                                events=["rsvp.created"])  # fmt: skip
+    event = make_event(co_hosts=[standing, removed])
+    partner_remove(partner=partner_b)
+
+    rsvped(event, confirm=False, consent_organization_ids={host.pk, standing.pk, removed.pk})
+    with run_on_commit():
+        rsvp_walk_in_add(event=event, name="Walk In", email="walk-in@example.org",
+                         consent_organization_ids={standing.pk, removed.pk})  # fmt: skip
+
+    assert rsvp_webhooks_received() == sorted([host.pk, standing.pk] * 2)
+
+
+def test_an_rsvp_to_a_draft_is_sent_to_the_host_alone(
+    receiver,
+    host,
+    partner_a,
+    make_event,  # noqa: F811
+    run_on_commit,
+):
+    """A draft is the host's until published: its co-hosts learn nothing of it, not even its
+    title from a walk-in the host adds at its door."""
+    for organization in (host, partner_a.organization):
+        webhook_endpoint_create(organization=organization, url=receiver.url,
+                                events=["rsvp.created"])  # fmt: skip
+    draft = make_event(status=EventStatus.DRAFT, co_hosts=[partner_a.organization])
+
+    with run_on_commit():
+        rsvp_walk_in_add(event=draft, name="Walk In")
+
+    assert rsvp_webhooks_received() == [host.pk]
+
+
+def test_a_co_host_whose_partnership_ended_is_told_only_of_rsvps_that_agreed_to_hear_from_it(
+    receiver,
+    partner_b,
+    make_event,  # noqa: F811
+    rsvped,  # noqa: F811
+    run_on_commit,
+):
+    """The rule of its export and the API, not a new one. No new RSVP can be one of theirs
+    today (see above), so this announces two older ones again."""
+    webhook_endpoint_create(organization=partner_b.organization, url=receiver.url,
+                            events=["rsvp.created"])  # fmt: skip
+    event = make_event(co_hosts=[partner_b.organization])
+    theirs = rsvped(event, consent_organization_ids={partner_b.organization_id})
+    not_theirs = rsvped(event)
+    partner_remove(partner=partner_b)
+    WebhookDelivery.objects.all().delete()
+
+    with run_on_commit():
+        for rsvp in (theirs, not_theirs):
+            rsvp_created_webhooks(RsvpCreated(event_id=event.pk, rsvp_id=rsvp.pk))
+
+    told = [
+        delivery.payload["data"]["attendance"]["identifiers"]
+        for delivery in WebhookDelivery.objects.all()
+    ]
+    assert told == [[f"groundswell:rsvp:{theirs.pk}"]]
 
 
 def test_a_targets_response_is_sent_to_every_organization_of_the_coalition(
