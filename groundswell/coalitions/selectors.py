@@ -44,6 +44,13 @@ def campaign_partners_active(*, campaign: Campaign) -> QuerySet[Partner]:
     )
 
 
+def campaign_partners_ended(*, campaign: Campaign) -> QuerySet[Partner]:
+    """Partners the host removed: they keep seeing what they brought, no longer act with it."""
+    return Partner.objects.filter(campaign=campaign, removed_at__isnull=False).select_related(
+        "organization"
+    )
+
+
 @dataclass(frozen=True)
 class MembershipFromPartnerInvitation:
     """A membership that may have been gained through a partner invitation (issue 12): its person

@@ -1,6 +1,7 @@
 """The RSVP form (public), the event editor and the walk-in form (organizers)."""
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -170,11 +171,27 @@ class EventForm(forms.Form):
         *args: Any,
         campaigns: Any,
         co_host_choices: Any,
+        co_hosts_ended: Iterable[int] = (),
         **kwargs: Any,
     ) -> None:
+        """`co_hosts_ended`: those of `co_host_choices` the event names already whose
+        partnership ended (`events.selectors.event_co_hosts_ended`), marked so."""
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
-        self.fields["co_hosts"].queryset = co_host_choices  # type: ignore[attr-defined]
+        co_hosts = self.fields["co_hosts"]
+        co_hosts.queryset = co_host_choices  # type: ignore[attr-defined]
+        ended = frozenset(co_hosts_ended)
+        if ended:
+            co_hosts.label_from_instance = lambda organization: (  # type: ignore[attr-defined]
+                _("%(name)s (partnership ended)") % {"name": organization.name}
+                if organization.pk in ended
+                else organization.name
+            )
+            co_hosts.help_text = _(
+                "Partners of the campaign. A co-host whose partnership ended stays until you "
+                "untick it: it no longer runs the door nor writes to attendees, but still sees "
+                "the RSVPs who agreed to hear from it."
+            )
 
     def _local(self, name: str) -> datetime | None:
         value = self.cleaned_data.get(name)

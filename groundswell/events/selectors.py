@@ -164,6 +164,13 @@ def event_co_hosts_acting(*, event: Event) -> QuerySet[Organization]:
     return event_co_hosts_standing(event=event)
 
 
+def event_co_hosts_ended(*, event: Event) -> QuerySet[Organization]:
+    """The co-hosts the host named whose partnership with the event's campaign ended since:
+    they still see the event (`event_co_hosts_seeing`) but no longer act in its name. The
+    editor keeps them, marked, until the host unticks them (`event_data_check`)."""
+    return event.co_hosts.exclude(pk__in=event_co_hosts_standing(event=event).values("pk"))
+
+
 def rsvp_co_hosts_told(*, rsvp: Rsvp) -> list[int]:
     """The co-hosts told of this RSVP (the `rsvp.created` webhook: its identifier, status and
     guests, never the person): those acting in the event's name (`event_co_hosts_acting`), whose

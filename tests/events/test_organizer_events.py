@@ -1,6 +1,7 @@
 """Organizers create, edit, publish, cancel and finish events; the editor refuses impossible
 dates, unknown time zones and co-hosts that are not partners; the delivery made is recorded."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,10 +9,11 @@ from django.core import mail
 from django.utils import timezone
 
 from groundswell.coalitions.models import Partner
+from groundswell.coalitions.services import partner_remove
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.events import domain
 from groundswell.events.models import Event, EventStatus
-from groundswell.events.services.events import EventError, event_delivery_link
+from groundswell.events.services.events import EventError, event_delivery_link, event_update
 from tests.transparency.conftest import _delivery_isolated, checkpoint_key_file  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +236,85 @@ def test_the_event_list_gives_the_start_in_the_events_own_time_zone(client, owne
     row = next(line for line in page.splitlines() if "March 1, 2031" in line)
     assert "noon" in row and "America/Los_Angeles" in row
     assert "UTC" not in page
+
+
+@pytest.fixture
+def ally(make_org, campaign):
+    ally = make_org("Tenants Union", slug="tenants")
+    Partner.objects.create(campaign=campaign, organization=ally, slug="tenants")
+    return ally
+
+
+def ticked_co_hosts(page: str) -> list[str]:
+    """The co-hosts the editor's page ticks: what the browser sends back when saved as is."""
+    boxes = re.findall(r'<input type="checkbox" name="co_hosts"[^>]*>', page)
+    return [
+        value for box in boxes if " checked" in box for value in re.findall(r'value="(\d+)"', box)
+    ]
+
+
+def test_saving_the_event_keeps_a_co_host_whose_partnership_ended(
+    client, owner, make_user, make_event, ally, rsvped
+):
+    """It keeps seeing the RSVPs who agreed to hear from it (`event_co_hosts_seeing`) until the
+    host takes it off the event, not until someone happens to save the event."""
+    event = make_event(co_hosts=[ally])
+    rsvped(event, email="ada@example.org", consent_organization_ids={ally.pk})
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    client.force_login(owner)
+    edit = f"/organizer/events/{event.slug}/edit/"
+
+    page = client.get(edit).content.decode()
+    response = client.post(
+        edit, {**editor_data(event.campaign, slug=event.slug), "co_hosts": ticked_co_hosts(page)}
+    )
+
+    assert "Tenants Union (partnership ended)" in page
+    assert response.status_code == 302
+    assert list(event.co_hosts.all()) == [ally]
+    client.force_login(make_user(ally))
+    export = client.get(f"/organizer/events/{event.slug}/rsvps.csv")
+    assert "ada@example.org" in b"".join(export.streaming_content).decode()
+
+
+def test_the_host_takes_off_a_co_host_whose_partnership_ended(client, owner, make_event, ally):
+    event = make_event(co_hosts=[ally])
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    client.force_login(owner)
+
+    response = client.post(
+        f"/organizer/events/{event.slug}/edit/", editor_data(event.campaign, slug=event.slug)
+    )
+
+    assert response.status_code == 302
+    assert not event.co_hosts.exists()
+
+
+def test_a_removed_partner_is_not_named_a_co_host_anew(client, owner, make_event, ally):
+    event = make_event()
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    client.force_login(owner)
+    edit = f"/organizer/events/{event.slug}/edit/"
+
+    page = client.get(edit).content.decode()
+    response = client.post(
+        edit, editor_data(event.campaign, slug=event.slug, co_hosts=[str(ally.pk)])
+    )
+
+    assert "Tenants Union" not in page
+    assert response.status_code == 400
+    assert not event.co_hosts.exists()
+    with pytest.raises(EventError, match="Not a partner of this campaign"):
+        event_update(event=event, data={}, co_hosts=[ally])
+
+
+def test_a_co_host_whose_partnership_ended_does_not_follow_the_event_to_another_campaign(
+    owner, make_event, make_campaign, ally
+):
+    event = make_event(co_hosts=[ally])
+    partner_remove(partner=Partner.objects.get(organization=ally))
+    other_campaign = make_campaign(organization=event.organization)
+
+    with pytest.raises(EventError, match="Not a partner of this campaign"):
+        event_update(event=event, data={"campaign": other_campaign}, co_hosts=[ally])
+    assert list(event.co_hosts.all()) == [ally]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groundswell.accounts.models import Organization
 from groundswell.campaigns.models import Campaign
-from groundswell.coalitions.selectors import campaign_partners_active
+from groundswell.coalitions.selectors import campaign_partners_active, campaign_partners_ended
 from groundswell.core.text import markdown_to_safe_html
 from groundswell.core.transitions import status_transition
 from groundswell.delivery.models import Delivery
@@ -43,8 +43,13 @@ def event_data_check(
     organization: Organization,
     data: Mapping[str, object],
     co_hosts: Iterable[Organization],
+    named_already: Iterable[int] = (),
 ) -> None:
-    """The rules an event's fields must keep together (the editor shows these as errors)."""
+    """The rules an event's fields must keep together (the editor shows these as errors).
+    Co-hosts are partners of the event's campaign; one the event names already (`named_already`)
+    whose partnership ended stays until the host takes it off, as it keeps seeing the RSVPs who
+    agreed to hear from it (`events.selectors.event_co_hosts_seeing`): saving the event must not
+    end that by the way. Nobody is named anew who is not a partner now."""
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     if isinstance(starts_at, datetime) and isinstance(ends_at, datetime) and ends_at <= starts_at:
         raise EventError(_("The event must end after it starts."))
@@ -57,6 +62,10 @@ def event_data_check(
             raise EventError(_("Co-hosts must be partners of the event's campaign: pick one."))
         partner_ids = set(
             campaign_partners_active(campaign=campaign).values_list("organization_id", flat=True)
+        ) | set(
+            campaign_partners_ended(campaign=campaign)
+            .filter(organization_id__in=list(named_already))
+            .values_list("organization_id", flat=True)
         )
         strangers = [org.name for org in co_hosts if org.pk not in partner_ids]
         if strangers:
@@ -93,7 +102,12 @@ def event_update(
     RSVP once; a new start re-arms the reminders; more capacity moves the waitlist up."""
     co_hosts = list(co_hosts)
     current = {name: getattr(event, name) for name in EDITABLE_FIELDS}
-    event_data_check(organization=event.organization, data={**current, **data}, co_hosts=co_hosts)
+    event_data_check(
+        organization=event.organization,
+        data={**current, **data},
+        co_hosts=co_hosts,
+        named_already=event.co_hosts.values_list("pk", flat=True),
+    )
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if "slug" in data and data["slug"] != locked.slug and locked.rsvps.exists():

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -45,6 +45,7 @@ from groundswell.events.selectors import (
     RSVP_EXPORT_COLUMNS,
     door_counts,
     event_co_hosts,
+    event_co_hosts_ended,
     events_co_hosted_at_the_door,
     events_for_organizations,
     rsvps_for_event,
@@ -80,13 +81,18 @@ def _campaigns(organization_ids: list[int]) -> QuerySet[Campaign]:
     return Campaign.objects.filter(organization_id__in=organization_ids).order_by("title")
 
 
-def _co_host_choices(organization_ids: list[int]) -> QuerySet[Organization]:
-    """Organizations that are partners of one of these organizations' campaigns; the services
-    check that each co-host is a partner of the event's own campaign."""
+def _co_host_choices(
+    organization_ids: list[int], co_hosts_ended: list[int] | None = None
+) -> QuerySet[Organization]:
+    """Organizations that are partners of one of these organizations' campaigns, and the
+    event's co-hosts whose partnership ended (`co_hosts_ended`: kept until the host unticks
+    them); the services check that each co-host is a partner of the event's own campaign."""
     partner_ids = Partner.objects.filter(
         campaign__organization_id__in=organization_ids, removed_at__isnull=True
     ).values("organization_id")
-    return Organization.objects.filter(pk__in=partner_ids).order_by("name")
+    return Organization.objects.filter(
+        Q(pk__in=partner_ids) | Q(pk__in=co_hosts_ended or [])
+    ).order_by("name")
 
 
 class NewEventForm(EventForm):
@@ -200,11 +206,13 @@ def event_detail(request: MemberRequest, slug: str) -> HttpResponse:
 def event_edit(request: MemberRequest, slug: str) -> HttpResponse:
     event = event_for_member(user=request.user, slug=slug, roles=EDITING_ROLES).event
     organization_ids = [event.organization_id]
+    co_hosts_ended = list(event_co_hosts_ended(event=event).values_list("pk", flat=True))
     form = EventForm(
         request.POST or None,
         initial=EventForm.initial_from(event),
         campaigns=_campaigns(organization_ids),
-        co_host_choices=_co_host_choices(organization_ids),
+        co_host_choices=_co_host_choices(organization_ids, co_hosts_ended),
+        co_hosts_ended=co_hosts_ended,
     )
     if request.method == "POST" and form.is_valid():
         if Event.objects.filter(slug=form.cleaned_data["slug"]).exclude(pk=event.pk).exists():
