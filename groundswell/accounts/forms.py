@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groundswell.accounts.models import Organization, Role
+from groundswell.core.share_images import LOGO_MAX_PIXELS
 from groundswell.core.text import reject_markup
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -24,6 +25,17 @@ class OrganizationProfileForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if logo and getattr(logo, "size", 0) > MAX_LOGO_BYTES:
             raise forms.ValidationError(_("The logo must be smaller than 1 MB."))
+        # Only a new upload carries its opened image (ImageField's check); the header says the
+        # size, and a small file may still decode to gigabytes (see LOGO_MAX_PIXELS).
+        image = getattr(logo, "image", None)
+        if image is not None and image.width * image.height > LOGO_MAX_PIXELS:
+            raise forms.ValidationError(
+                _(
+                    "The logo has too many pixels; please send a smaller image (at most "
+                    "%(count)s megapixels)."
+                )
+                % {"count": LOGO_MAX_PIXELS // 1_000_000}
+            )
         return logo
 
 

@@ -26,6 +26,9 @@ ACCENT = (178, 58, 38)
 MUTED = (90, 90, 90)
 LOGO_SIZE = 72
 MAX_LOGOS = 8
+# The most pixels a logo may have (4,000 x 4,000). Decoding costs up to 4 bytes a pixel whatever
+# the file's size: a PNG of one colour compresses a thousandfold, so 1 MB holds 170 million.
+LOGO_MAX_PIXELS = 16_000_000
 FONT_DIRECTORY = Path(reportlab.__file__).parent / "fonts"
 
 
@@ -94,10 +97,12 @@ def share_image_render(image: ShareImage) -> bytes:
     x = MARGIN
     for data in list(image.logos)[:MAX_LOGOS]:
         try:
-            opened = Image.open(io.BytesIO(data))
+            opened = Image.open(io.BytesIO(data))  # reads the header only
+            if opened.width * opened.height > LOGO_MAX_PIXELS:
+                continue  # stored before uploads were limited: never decoded
             opened.thumbnail((LOGO_SIZE, LOGO_SIZE))
             logo = opened.convert("RGBA")
-        except (OSError, ValueError):
+        except (OSError, ValueError, Image.DecompressionBombError):
             continue  # a damaged upload is left out, never a broken image
         picture.paste(logo, (x, HEIGHT - MARGIN - logo.height), logo)
         x += LOGO_SIZE + 24

@@ -143,6 +143,32 @@ def test_a_file_that_is_not_an_image_is_refused(client, host, owner, tmp_path, s
     assert not host.logo
 
 
+def test_a_logo_with_too_many_pixels_is_refused(client, host, owner, tmp_path, settings):
+    """A PNG of one colour compresses a thousandfold: under 1 MB it can hold 170 million pixels,
+    which every share picture of the coalition's petitions would decode (gigabytes)."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    huge = io.BytesIO()
+    Image.new("1", (4001, 4000)).save(huge, "PNG")
+    huge.name = "logo.png"
+    huge.seek(0)
+    assert len(huge.getvalue()) < 1024 * 1024
+
+    response = client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": huge},
+        follow=True,
+    )
+
+    assert "too many pixels" in response.content.decode()
+    host.refresh_from_db()
+    assert not host.logo
+
+
 def test_an_admin_cannot_invite_an_owner(client, host, owner, make_user):
     client.force_login(make_user(host, role=Role.ADMIN))
 

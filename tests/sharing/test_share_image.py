@@ -69,6 +69,19 @@ def test_long_titles_and_damaged_logos_still_draw():
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
+def test_a_stored_logo_with_too_many_pixels_is_left_out_undecoded():
+    """A logo uploaded before uploads were limited: decoding it would cost gigabytes."""
+    huge = io.BytesIO()
+    Image.new("1", (4001, 4000)).save(huge, format="PNG")
+
+    def drawn(logo: bytes) -> bytes:
+        return share_image_render(
+            ShareImage(title="A title", count_line="1 signature", subtitle="", logos=[logo])
+        )
+
+    assert drawn(huge.getvalue()) == drawn(b"not a png")
+
+
 def test_coalition_logos_are_drawn(client, campaign, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.SHARE_IMAGE_SECONDS = 0
