@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -8,6 +9,10 @@ from groundswell.core.share_images import LOGO_MAX_PIXELS
 from groundswell.core.text import reject_markup
 
 MAX_LOGO_BYTES = 1024 * 1024
+# The formats every browser shows, and the extension each is stored under: logos are served
+# from this site with the type their file name says (see `clean_logo`).
+# (MPO is how Pillow names the JPEG of a phone that stores a second picture in it.)
+LOGO_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "GIF": "gif", "WEBP": "webp"}
 
 
 class OrganizationProfileForm(forms.ModelForm):
@@ -36,6 +41,13 @@ class OrganizationProfileForm(forms.ModelForm):
                 )
                 % {"count": LOGO_MAX_PIXELS // 1_000_000}
             )
+        if image is not None:
+            extension = LOGO_EXTENSIONS.get(image.format or "")
+            if extension is None:
+                raise forms.ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
+            # Named after what it is, not what the upload said: an image named .pdf (a file can
+            # be a PNG and a PDF at once) would otherwise be served as a document from here.
+            logo.name = f"{Path(logo.name).stem}.{extension}"
         return logo
 
 

@@ -169,6 +169,56 @@ def test_a_logo_with_too_many_pixels_is_refused(client, host, owner, tmp_path, s
     assert not host.logo
 
 
+def test_a_logo_is_stored_under_the_name_of_what_it_is(client, host, owner, tmp_path, settings):
+    """Logos are served from this site by their file name's type: an image named .pdf (a PNG can
+    be a PDF as well) would be served as a document on the platform's own address."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    image.name = "logo.pdf"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+    )
+
+    host.refresh_from_db()
+    assert host.logo.name.startswith("logos/logo") and host.logo.name.endswith(".png")
+    response = client.get(host.logo.url)
+    assert response["Content-Type"] == "image/png"
+
+
+def test_a_logo_in_a_format_browsers_do_not_show_is_refused(
+    client, host, owner, tmp_path, settings
+):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "TIFF")
+    image.name = "logo.tiff"
+    image.seek(0)
+
+    response = client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+        follow=True,
+    )
+
+    assert "PNG, JPEG, GIF or WebP" in response.content.decode()
+    host.refresh_from_db()
+    assert not host.logo
+
+
 def test_an_admin_cannot_invite_an_owner(client, host, owner, make_user):
     client.force_login(make_user(host, role=Role.ADMIN))
 
