@@ -21,7 +21,7 @@ from groundswell.campaigns.selectors import (
     campaigns_public_ended,
     campaigns_public_open,
 )
-from groundswell.campaigns.translations import campaign_in_language
+from groundswell.campaigns.translations import campaign_in_language, campaigns_in_language
 from groundswell.campaigns.versions import campaign_versions_public
 from groundswell.coalitions.selectors import campaign_partners_active, partner_for_link
 from groundswell.core.csp import framable_by_partner_sites
@@ -168,7 +168,18 @@ def petition_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"campaigns": campaigns_public_open(), "ended": campaigns_public_ended()}
+    open_campaigns = list(campaigns_public_open())
+    ended = campaigns_public_ended()
+    # Every listed campaign's title in the reader's language, with one query for them all.
+    listed = [*open_campaigns, *(campaign for group in ended.values() for campaign in group)]
+    shown = {
+        campaign.pk: campaign
+        for campaign in campaigns_in_language(campaigns=listed, language=get_language())
+    }
+    context = {
+        "campaigns": [shown[campaign.pk] for campaign in open_campaigns],
+        "ended": {status: [shown[c.pk] for c in group] for status, group in ended.items()},
+    }
     return render(request, "campaigns/home.html", context)
 
 

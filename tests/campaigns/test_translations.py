@@ -141,3 +141,29 @@ def test_the_posters_and_the_embed_thanks_page_keep_the_translated_title(
         assert response.status_code == 200, page
         assert "Cancelen el contrato" in body, page
         assert campaign.title not in body, page
+
+
+def test_the_home_page_lists_every_campaign_by_its_translated_title_in_one_query(
+    client, campaign, make_campaign, django_assert_num_queries
+):
+    from groundswell.campaigns.models import CampaignStatus
+
+    won = make_campaign(status=CampaignStatus.WON, title="Won campaign")
+    lost = make_campaign(status=CampaignStatus.LOST, title="Lost campaign")
+    untranslated = make_campaign(title="Still in English")
+    translate(campaign)
+    translate(won, title="Campaña ganada")
+    translate(lost, title="Campaña perdida")
+
+    # The open list, the ended list and every listed campaign's translation.
+    with django_assert_num_queries(3):
+        spanish = client.get("/", **SPANISH).content.decode()
+    english = client.get("/", **ENGLISH).content.decode()
+
+    for title in ("Cancelen el contrato", "Campaña ganada", "Campaña perdida"):
+        assert title in spanish
+    assert untranslated.title in spanish
+    for original in (campaign.title, won.title, lost.title):
+        assert original not in spanish
+        assert original in english
+    assert "Campaña" not in english
