@@ -3,8 +3,9 @@ them on the letter and signing pages, with the version of the original they tran
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from groundswell.letters.models import LetterTranslation
+from groundswell.letters.models import LetterTranslation, Signatory
 from groundswell.letters.services.letters import letter_text_update
 from groundswell.letters.translations import letter_translation_save
 from tests.campaigns.test_translations import translate
@@ -82,3 +83,35 @@ def test_the_pages_after_signing_keep_the_translated_title(client, letter):
         assert response.status_code == 200, page
         assert "Contra el contrato" in body, page
         assert letter.title not in body, page
+
+
+def test_the_letters_emails_to_a_personal_address_carry_the_translated_title(client, owner, letter):
+    """The e-mail confirming the address for updates is written in the language of the signing
+    page; the notice of a new text in the language the person signed in, whoever sends it."""
+    from django.core import mail
+
+    from tests.letters.conftest import sign_form_data
+
+    letter_translation_save(
+        letter=letter, language="es", title="Contra el contrato", text="Nosotros, **abajo**."
+    )
+    sign = reverse("letters:sign", args=[letter.slug])
+    for address, language in (("sofia@example.org", SPANISH), ("grace@example.org", ENGLISH)):
+        client.post(
+            sign,
+            sign_form_data(letter, category="supporters", work_email="", personal_email=address),
+            **language,
+        )
+    confirmations = {message.to[0]: message for message in mail.outbox}
+    Signatory.objects.update(personal_email_confirmed_at=timezone.now())
+    letter_text_update(letter=letter, text="A sharper text.", change_note="Sharper.")
+    client.force_login(owner)
+    client.post(reverse("organizer:letter_notify", args=[letter.slug]), **ENGLISH)
+    notices = {message.to[0]: message for message in mail.outbox[len(confirmations) :]}
+
+    for sent in (confirmations, notices):
+        spanish, english = sent["sofia@example.org"], sent["grace@example.org"]
+        assert "Contra el contrato" in spanish.subject and "Contra el contrato" in spanish.body
+        assert letter.title not in spanish.subject + spanish.body
+        assert letter.title in english.subject and letter.title in english.body
+        assert "Contra el contrato" not in english.subject + english.body

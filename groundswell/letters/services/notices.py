@@ -18,6 +18,7 @@ from groundswell.core.jobs import enqueue_on_commit
 from groundswell.core.outbox import outbound_email_queue
 from groundswell.letters.models import Letter, LetterVersion, Signatory, SignatoryStatus
 from groundswell.letters.services.erasure import withdrawal_url
+from groundswell.letters.translations import letter_in_language
 
 VERSION_NOTICE_EMAIL_KIND = "letter-version-notice"
 # Unverified signatories may be someone else using a colleague's address; rejected ones are
@@ -88,18 +89,22 @@ def letter_version_notices_send_batch(*, letter_id: int, version_number: int) ->
             notified_of_version=version_number
         )
         history_path = reverse("letters:history", kwargs={"slug": letter.slug})
+        shown: dict[str, Letter] = {}
         for row in rows:
+            # In the language the person signed in, with the organizers' translated title.
+            language = row.language or settings.LANGUAGE_CODE
+            if language not in shown:
+                shown[language] = letter_in_language(letter=letter, language=language).letter
             context = {
-                "letter": letter,
+                "letter": shown[language],
                 "version": version,
                 "signed_number": row.version.number,
                 "history_url": f"{settings.GROUNDSWELL_BASE_URL}{history_path}",
                 "withdrawal_url": withdrawal_url(public_id=row.public_id),
             }
-            # In the language the person signed in.
-            with translation.override(row.language or settings.LANGUAGE_CODE):
+            with translation.override(language):
                 subject = _("The open letter you signed has changed: %(title)s") % {
-                    "title": letter.title
+                    "title": shown[language].title
                 }
                 body = render_to_string("letters/email/version_notice.txt", context)
             outbound_email_queue(

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from groundswell.core.outbox import outbound_email_queue
 from groundswell.core.signed_links import LinkExpired, LinkInvalid, SignedLink, absolute_url
 from groundswell.letters.models import Letter, Signatory
 from groundswell.letters.services.erasure import PERSONAL_EMAIL_KIND, withdrawal_url
+from groundswell.letters.translations import letter_in_language
 
 PERSONAL_EMAIL_PURPOSE = "groundswell.letters.personal-email"
 PERSONAL_EMAIL_LINK = SignedLink(
@@ -56,17 +57,24 @@ def personal_email_may_be_asked(*, letter: Letter, address: str) -> bool:
 
 
 def personal_email_confirmation_queue(*, letter: Letter, signatory: Signatory) -> None:
-    """Ask the personal address to confirm itself; called in the signing transaction."""
+    """Ask the personal address to confirm itself; called in the signing transaction, in the
+    language the signatory signed in (the signing page's), with the organizers' title in it."""
+    language = signatory.language or settings.LANGUAGE_CODE
     context = {
-        "letter": letter,
+        "letter": letter_in_language(letter=letter, language=language).letter,
         "confirm_url": personal_email_confirmation_url(public_id=signatory.public_id),
         "withdrawal_url": withdrawal_url(public_id=signatory.public_id),
         "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
     }
+    with translation.override(language):
+        subject = _("Confirm your e-mail for updates: %(title)s") % {
+            "title": context["letter"].title
+        }
+        body = render_to_string("letters/email/personal_email.txt", context)
     outbound_email_queue(
         to=signatory.personal_email,
-        subject=_("Confirm your e-mail for updates: %(title)s") % {"title": letter.title},
-        body=render_to_string("letters/email/personal_email.txt", context),
+        subject=subject,
+        body=body,
         kind=PERSONAL_EMAIL_KIND,
         signatory_id=signatory.pk,
     )
