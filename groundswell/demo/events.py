@@ -1,6 +1,7 @@
 """The demo's delivery rally: the event that carries the signatures to Northwind's headquarters,
-with confirmed RSVPs (some already checked in, some of them signers of the petition) and a
-waitlist, its capacity being small enough to fill."""
+announced a few days ago and held in ten days, with confirmed RSVPs (some of them signers of the
+petition) and a waitlist, its capacity being small enough to fill. Nobody is checked in: the
+rally has not happened yet (the door page is there to try)."""
 
 from datetime import datetime, time, timedelta
 
@@ -20,7 +21,8 @@ RALLY_SLUG = "deliver-the-signatures"
 RALLY_CAPACITY = 40
 CONFIRMED_PEOPLE = 34  # with their guests, they fill the capacity
 WAITLISTED_PEOPLE = 6
-CHECKED_IN_PEOPLE = 12
+# Announced (the row created) before its first RSVP, three days ago.
+ANNOUNCED_DAYS_AGO = 4
 
 DESCRIPTION = """\
 We carry every signature to Northwind Cloud's headquarters and hand them to the CEO's office.
@@ -100,7 +102,6 @@ def _seed_rsvps(*, event: Event, campaign: Campaign, organizations: list[Organiz
                 guests=guests,
                 status=RsvpStatus.CONFIRMED if fits else RsvpStatus.WAITLISTED,
                 waitlist_position=None if fits else waitlist_position,
-                checked_in_at=now if fits and index < CHECKED_IN_PEOPLE else None,
                 signature_id=signature_id,
                 language="en",
                 confirmed_at=now - timedelta(days=3, minutes=-index),
@@ -122,5 +123,8 @@ def _seed_rsvps(*, event: Event, campaign: Campaign, organizations: list[Organiz
         if index % 2 == 0
     )
     Event.objects.filter(pk=event.pk).update(
-        status=EventStatus.PUBLISHED, places_taken=places, waitlist_next=waitlist_position + 1
+        status=EventStatus.PUBLISHED,
+        places_taken=places,
+        waitlist_next=waitlist_position + 1,
+        created_at=now - timedelta(days=ANNOUNCED_DAYS_AGO),
     )

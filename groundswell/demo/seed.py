@@ -16,7 +16,12 @@ from groundswell.coalitions.models import Partner
 from groundswell.core.email_keys import email_key
 from groundswell.demo.events import events_demo_seed
 from groundswell.demo.letters import letters_demo_seed
-from groundswell.demo.story import delivery_checkpoint_at, delivery_demo_seed, story_demo_seed
+from groundswell.demo.story import (
+    LAUNCHED_DAYS_AGO,
+    delivery_checkpoint_at,
+    delivery_demo_seed,
+    story_demo_seed,
+)
 from groundswell.demo.updates import updates_demo_seed
 from groundswell.signatures.consent import consent_wording
 from groundswell.signatures.models import Consent, PartnerReferral, Signature
@@ -147,14 +152,19 @@ def demo_seed() -> DemoSummary:
             "goal": 300_000,
         },
     )
-    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.OPEN)
+    now = timezone.now()
+    # Launched three weeks ago (the timeline says so, and the signatures start then); the row
+    # was created now, so it is dated back.
+    campaign.created_at = now - timedelta(days=LAUNCHED_DAYS_AGO)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=CampaignStatus.OPEN, created_at=campaign.created_at
+    )
     _translate(campaign)
     partners = [
         Partner.objects.create(campaign=campaign, organization=organization, slug=organization.slug)
         for organization in Organization.objects.filter(slug__in=[slug for _n, slug in PARTNERS])
     ]
     rng = random.Random(19_400_000)
-    now = timezone.now()
     # The delivery carries a checkpoint of the log as it stood that morning: the signatures
     # confirmed after it are stored once it is signed.
     checkpoint_at = delivery_checkpoint_at(now=now)
@@ -206,6 +216,7 @@ def _signatures_build(
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{first}.{last}.{number}@example.org".lower()
         signed_at = now - timedelta(days=rng.triangular(0, 21, 1), minutes=rng.randint(0, 600))
+        signed_at = max(signed_at, campaign.created_at)  # not before the launch
         # Most signers come through one partner, some through none, a few through two.
         came_through = rng.sample(partners, k=rng.choices([0, 1, 2], weights=[25, 65, 10])[0])
         signature = Signature(

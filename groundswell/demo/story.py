@@ -91,9 +91,8 @@ def delivery_demo_seed(*, campaign: Campaign, organizer: User, now: datetime) ->
 
 def story_demo_seed(*, campaign: Campaign, organizer: User) -> DemoStory:
     now = timezone.now()
-    timeline_entry_add(
-        campaign=campaign, kind=TimelineKind.LAUNCHED, at=now - timedelta(days=LAUNCHED_DAYS_AGO)
-    )
+    # The seed dated the campaign LAUNCHED_DAYS_AGO.
+    timeline_entry_add(campaign=campaign, kind=TimelineKind.LAUNCHED, at=campaign.created_at)
     _first_milestone(campaign=campaign)
     delivery = delivery_demo_seed(campaign=campaign, organizer=organizer, now=now)
     response = TargetResponse.objects.filter(campaign=campaign).order_by("responded_at").first()

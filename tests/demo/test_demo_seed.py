@@ -72,3 +72,22 @@ def test_the_delivery_took_place_where_the_rally_goes():
     rally = Event.objects.get(slug=RALLY_SLUG)
     assert rally.place_name in delivery.place
     assert rally.place_address.split(",")[0] in delivery.place
+
+
+def test_the_story_happens_in_order_launch_signatures_announcement_rsvps_rally():
+    from groundswell.campaigns.models import TimelineEntry, TimelineKind
+    from groundswell.events.models import Rsvp
+
+    campaign = demo_seed().campaign
+    now = timezone.now()
+
+    launched = TimelineEntry.objects.get(campaign=campaign, kind=TimelineKind.LAUNCHED)
+    assert campaign.created_at == launched.at < now - timedelta(days=20)
+    assert not Signature.objects.filter(campaign=campaign, created_at__lt=launched.at).exists()
+    rally = Event.objects.get(slug=RALLY_SLUG)
+    rsvps = Rsvp.objects.filter(event=rally)
+    assert campaign.created_at < rally.created_at
+    assert not rsvps.filter(confirmed_at__lt=rally.created_at).exists()
+    # Nobody is at the door of a rally still to come.
+    assert rally.starts_at > now
+    assert not rsvps.filter(checked_in_at__isnull=False).exists()
