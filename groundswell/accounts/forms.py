@@ -41,7 +41,7 @@ class OrganizationProfileForm(forms.ModelForm):
                 )
                 % {"count": LOGO_MAX_PIXELS // 1_000_000}
             )
-        if image is not None:
+        if logo and image is not None:
             extension = LOGO_EXTENSIONS.get(image.format or "")
             if extension is None:
                 raise forms.ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))

@@ -60,16 +60,15 @@ def personal_email_confirmation_queue(*, letter: Letter, signatory: Signatory) -
     """Ask the personal address to confirm itself; called in the signing transaction, in the
     language the signatory signed in (the signing page's), with the organizers' title in it."""
     language = signatory.language or settings.LANGUAGE_CODE
+    shown = letter_in_language(letter=letter, language=language).letter
     context = {
-        "letter": letter_in_language(letter=letter, language=language).letter,
+        "letter": shown,
         "confirm_url": personal_email_confirmation_url(public_id=signatory.public_id),
         "withdrawal_url": withdrawal_url(public_id=signatory.public_id),
         "max_age_days": settings.SIGNATURE_CONFIRMATION_MAX_AGE // 86400,
     }
     with translation.override(language):
-        subject = _("Confirm your e-mail for updates: %(title)s") % {
-            "title": context["letter"].title
-        }
+        subject = _("Confirm your e-mail for updates: %(title)s") % {"title": shown.title}
         body = render_to_string("letters/email/personal_email.txt", context)
     outbound_email_queue(
         to=signatory.personal_email,
