@@ -7,6 +7,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from groundswell.campaigns.models import TargetResponse
+from groundswell.core.models import OutboundEmail
 from groundswell.delivery.models import Delivery
 from groundswell.demo.events import RALLY_SLUG
 from groundswell.demo.seed import demo_seed
@@ -15,6 +16,7 @@ from groundswell.signatures.models import Signature
 from groundswell.signatures.services import signatures_unconfirmed_purge
 from groundswell.signatures.tallies import counts_reconcile
 from groundswell.transparency.models import LogEntry, SignedCheckpoint
+from groundswell.transparency.services.receipts import RECEIPT_EMAIL_KIND
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,15 @@ def test_seeded_signatures_were_signed_before_they_were_confirmed():
     assert span["first"] < before - timedelta(days=14)
     assert span["last"] <= before
     assert not seeded.filter(confirmed_at__gt=timezone.now()).exists()
+
+
+def test_the_made_up_signers_are_sent_no_receipts():
+    """The terminal that runs the demo shows the e-mails of the people who try it, not dozens of
+    receipts for the seeded signers confirmed in the last day."""
+    campaign = demo_seed().campaign
+
+    assert LogEntry.objects.filter(campaign=campaign, kind="signature").count() > 1000
+    assert not OutboundEmail.objects.filter(kind=RECEIPT_EMAIL_KIND).exists()
 
 
 def test_the_seeded_tallies_and_pending_signatures_agree_with_their_dates():
