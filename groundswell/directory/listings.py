@@ -1,16 +1,21 @@
 """The directory's own providers: petitions (open, won, closed), open letters and upcoming
-events."""
+events.
 
+Petitions and letters are listed by the organizers' translated titles in the language the page
+is served in (the page cache keys on it), with one query per kind for every translation."""
+
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from groundswell.campaigns.models import CampaignStatus
 from groundswell.campaigns.selectors import campaigns_public_search
+from groundswell.campaigns.translations import campaigns_in_language
 from groundswell.core.templatetags.numbers import number_display
 from groundswell.directory.providers import PROVIDER_LIMIT, DirectoryEntry
 from groundswell.events.selectors import events_public_upcoming_search
 from groundswell.events.services.notices import event_when
 from groundswell.letters.selectors import letters_public_open_search
+from groundswell.letters.translations import letters_in_language
 
 
 def petitions(query: str) -> list[DirectoryEntry]:
@@ -32,7 +37,10 @@ def petitions(query: str) -> list[DirectoryEntry]:
             % {"count": number_display(campaign.signature_count)},
             is_open=campaign.status == CampaignStatus.OPEN,
         )
-        for campaign in campaigns_public_search(query=query, limit=PROVIDER_LIMIT)
+        for campaign in campaigns_in_language(
+            campaigns=list(campaigns_public_search(query=query, limit=PROVIDER_LIMIT)),
+            language=get_language(),
+        )
     ]
 
 
@@ -54,7 +62,10 @@ def letters_open(query: str) -> list[DirectoryEntry]:
             % {"count": number_display(letter.signatory_count)},
             is_open=True,
         )
-        for letter in letters_public_open_search(query=query, limit=PROVIDER_LIMIT)
+        for letter in letters_in_language(
+            letters=list(letters_public_open_search(query=query, limit=PROVIDER_LIMIT)),
+            language=get_language(),
+        )
     ]
 
 

@@ -4,6 +4,7 @@ visitors reading that language, never a new text version, and honest about the v
 translates."""
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -59,7 +60,33 @@ def letter_in_language(*, letter: Letter, language: str | None) -> TranslatedLet
     translation = letter_translation_get(letter=letter, language=language or "") if wanted else None
     if translation is None:
         return TranslatedLetter(letter=letter, version=version, translation=None)
-    shown, text = copy.copy(letter), copy.copy(version)
-    shown.title = translation.title
+    text = copy.copy(version)
     text.text_html = translation.text_html
-    return TranslatedLetter(letter=shown, version=text, translation=translation)
+    return TranslatedLetter(
+        letter=_translated_copy(letter, translation), version=text, translation=translation
+    )
+
+
+def letters_in_language(*, letters: Sequence[Letter], language: str | None) -> list[Letter]:
+    """Each of `letters`, in order, as letter_in_language shows it (without its text, which
+    lists do not show), with one query for all their translations (none for a reader of the
+    default language)."""
+    if language not in dict(translation_languages()) or not letters:
+        return list(letters)
+    translations = {
+        translation.letter_id: translation
+        for translation in LetterTranslation.objects.filter(
+            letter__in=[letter.pk for letter in letters], language=language
+        )
+    }
+    return [
+        _translated_copy(letter, translations[letter.pk]) if letter.pk in translations else letter
+        for letter in letters
+    ]
+
+
+def _translated_copy(letter: Letter, translation: LetterTranslation) -> Letter:
+    """A copy: the original object, which caches may share, is left alone."""
+    shown = copy.copy(letter)
+    shown.title = translation.title
+    return shown

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.campaigns.models import Campaign, CampaignStatus
+from groundswell.campaigns.translations import campaign_translation_save
 from groundswell.directory.providers import (
     DirectoryError,
     directory_provider_register,
@@ -16,6 +17,7 @@ from groundswell.directory.providers import (
 from groundswell.events.models import EventStatus
 from groundswell.letters.models import Letter, LetterStatus
 from groundswell.letters.services.letters import letter_create
+from groundswell.letters.translations import letter_translation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ WIRING = [
 ]
 
 
-def page(client, query=""):
-    return client.get(reverse("directory:directory") + query)
+def page(client, query="", **headers):
+    return client.get(reverse("directory:directory") + query, **headers)
 
 
 @pytest.fixture
@@ -105,6 +107,50 @@ def test_it_costs_one_query_per_provider_however_many_are_listed(
 
     with django_assert_max_num_queries(len(WIRING)):
         assert page(client).status_code == 200
+
+
+def test_a_spanish_reader_sees_the_organizers_translated_titles_at_a_constant_cost(
+    client, listed, make_campaign, host, django_assert_num_queries
+):
+    campaign_translation_save(
+        campaign=listed["open"],
+        language="es",
+        title="Cancelen el contrato",
+        ask="Sí.",
+        background="",
+    )
+    campaign_translation_save(
+        campaign=listed["won"],
+        language="es",
+        title="Financien la biblioteca",
+        ask="Sí.",
+        background="",
+    )
+    letter_translation_save(
+        letter=listed["letter"], language="es", title="Trabajadores contra el contrato", text="Sí."
+    )
+    for number in range(7):  # everything still fits on the first page
+        make_campaign(organization=host, title=f"More {number}")
+        letter = letter_create(
+            organization=host,
+            slug=f"letter-{number}",
+            title=f"Letter {number}",
+            addressee="Dana Whitfield",
+            text="We ask.",
+        )
+        Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.OPEN)
+
+    # One query per provider, and one for each kind's translations of everything listed.
+    with django_assert_num_queries(len(WIRING) + 2):
+        spanish = page(client, "", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    with django_assert_num_queries(len(WIRING)):
+        english = page(client, "", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    for title in ("Cancelen el contrato", "Financien la biblioteca", "Trabajadores contra el"):
+        assert title in spanish and title not in english
+    for original in ("Cancel the Northwind contract", "Fund the library", "Workers against the"):
+        assert original not in spanish and original in english
+    assert "Old fight" in spanish and "Letter 6" in spanish
 
 
 @pytest.fixture
