@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,6 +9,7 @@ from groundswell.campaigns.models import (
     PUBLIC_STATUSES,
     Campaign,
     CampaignStatus,
+    CampaignTranslation,
 )
 from groundswell.core.process_cache import process_cached
 
@@ -99,19 +100,31 @@ def campaigns_public_ended(*, limit: int = 50) -> dict[str, list[Campaign]]:
     return grouped
 
 
-def campaigns_public_search(*, query: str = "", limit: int = 500) -> QuerySet[Campaign]:
+def campaigns_public_search(
+    *, query: str = "", limit: int = 500, language: str | None = None
+) -> QuerySet[Campaign]:
     """Open, won and closed campaigns whose title or target contains `query` (any case), open
-    ones first, then by their published count: what the public directory lists."""
+    ones first, then by their published count: what the public directory lists. The title
+    searched is the original's and, for a reader of `language`, the organizers' translation."""
     campaigns = Campaign.objects.filter(
         status__in=[CampaignStatus.OPEN, CampaignStatus.WON, CampaignStatus.CLOSED]
     )
     if query:
-        campaigns = campaigns.filter(
+        matches = (
             Q(title__icontains=query)
             | Q(target_name__icontains=query)
             | Q(target_title__icontains=query)
             | Q(target_organization__icontains=query)
         )
+        if language:
+            matches |= Q(
+                Exists(
+                    CampaignTranslation.objects.filter(
+                        campaign=OuterRef("pk"), language=language, title__icontains=query
+                    )
+                )
+            )
+        campaigns = campaigns.filter(matches)
     return campaigns.select_related("organization").order_by("-signature_count", "-created_at")[
         :limit
     ]

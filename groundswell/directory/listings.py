@@ -1,8 +1,9 @@
 """The directory's own providers: petitions (open, won, closed), open letters and upcoming
 events.
 
-Petitions and letters are listed by the organizers' translated titles in the language the page
-is served in (the page cache keys on it), with one query per kind for every translation."""
+Petitions and letters are listed, and searched, by the organizers' translated titles in the
+language the page is served in (the page cache keys on it), with one query per kind for every
+translation."""
 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from groundswell.letters.translations import letters_in_language
 
 def petitions(query: str) -> list[DirectoryEntry]:
     # The count is the published column signatures writes (what the petition page shows).
+    language = get_language()
     return [
         DirectoryEntry(
             kind="petition",
@@ -38,13 +40,16 @@ def petitions(query: str) -> list[DirectoryEntry]:
             is_open=campaign.status == CampaignStatus.OPEN,
         )
         for campaign in campaigns_in_language(
-            campaigns=list(campaigns_public_search(query=query, limit=PROVIDER_LIMIT)),
-            language=get_language(),
+            campaigns=list(
+                campaigns_public_search(query=query, limit=PROVIDER_LIMIT, language=language)
+            ),
+            language=language,
         )
     ]
 
 
 def letters_open(query: str) -> list[DirectoryEntry]:
+    language = get_language()
     return [
         DirectoryEntry(
             kind="letter",
@@ -63,8 +68,10 @@ def letters_open(query: str) -> list[DirectoryEntry]:
             is_open=True,
         )
         for letter in letters_in_language(
-            letters=list(letters_public_open_search(query=query, limit=PROVIDER_LIMIT)),
-            language=get_language(),
+            letters=list(
+                letters_public_open_search(query=query, limit=PROVIDER_LIMIT, language=language)
+            ),
+            language=language,
         )
     ]
 

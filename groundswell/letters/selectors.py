@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,6 +33,7 @@ from groundswell.letters.models import (
     Letter,
     LetterCategory,
     LetterStatus,
+    LetterTranslation,
     LetterVersion,
     Signatory,
     SignatorySearchTerm,
@@ -342,12 +354,24 @@ def signatories_contactable(*, letter: Letter) -> QuerySet[Signatory]:
     ).exclude(personal_email="")
 
 
-def letters_public_open_search(*, query: str = "", limit: int = 500) -> QuerySet[Letter]:
+def letters_public_open_search(
+    *, query: str = "", limit: int = 500, language: str | None = None
+) -> QuerySet[Letter]:
     """Open letters whose title or addressee contains `query` (any case), most signed first:
-    what the public directory lists."""
+    what the public directory lists. The title searched is the original's and, for a reader of
+    `language`, the organizers' translation."""
     letters = Letter.objects.filter(status=LetterStatus.OPEN)
     if query:
-        letters = letters.filter(Q(title__icontains=query) | Q(addressee__icontains=query))
+        matches = Q(title__icontains=query) | Q(addressee__icontains=query)
+        if language:
+            matches |= Q(
+                Exists(
+                    LetterTranslation.objects.filter(
+                        letter=OuterRef("pk"), language=language, title__icontains=query
+                    )
+                )
+            )
+        letters = letters.filter(matches)
     return letters.select_related("organization").order_by("-signatory_count", "-created_at")[
         :limit
     ]

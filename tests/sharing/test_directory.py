@@ -153,6 +153,29 @@ def test_a_spanish_reader_sees_the_organizers_translated_titles_at_a_constant_co
     assert "Old fight" in spanish and "Letter 6" in spanish
 
 
+def test_a_spanish_reader_finds_a_petition_or_letter_by_the_title_shown_to_them(client, listed):
+    campaign_translation_save(
+        campaign=listed["open"],
+        language="es",
+        title="Cancelen el contrato",
+        ask="Sí.",
+        background="",
+    )
+    letter_translation_save(
+        letter=listed["letter"], language="es", title="Trabajadores unidos", text="Sí."
+    )
+
+    petition = page(client, "?q=CANCELEN", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    letter = page(client, "?q=unidos", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    by_original = page(client, "?q=northwind", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    in_english = page(client, "?q=cancelen", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Cancelen el contrato" in petition and "Trabajadores unidos" not in petition
+    assert "Trabajadores unidos" in letter and "Cancelen el contrato" not in letter
+    assert "Cancelen el contrato" in by_original
+    assert "Cancel the Northwind contract" not in in_english
+
+
 @pytest.fixture
 def events(make_event):
     past = timezone.now() - timedelta(days=3)
