@@ -8,7 +8,9 @@ from groundswell.core.text import multi_line_text, reject_markup
 from groundswell.delivery.models import Delivery
 from groundswell.transparency.models import TombstoneReason
 
-PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# MPO is how Pillow names the JPEG of a phone that stores a second picture in it (most iPhone
+# and many Android photos): stored as a plain JPEG of its first picture.
+PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTOS_PER_DELIVERY = 10

@@ -261,6 +261,55 @@ def test_an_editor_records_a_delivery_with_a_photo_stripped_of_its_location(
         assert not stored.getexif()
 
 
+def phone_photo() -> bytes:
+    """A multi-picture JPEG (MPO), as many phones save a photo: Pillow calls its format MPO."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPSInfo: a latitude
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(
+        buffer,
+        format="MPO",
+        save_all=True,
+        append_images=[Image.new("RGB", (40, 30), (0, 0, 200))],
+        exif=exif.tobytes(),
+    )
+    with Image.open(io.BytesIO(buffer.getvalue())) as check:
+        assert check.format == "MPO"
+    return buffer.getvalue()
+
+
+def test_a_phone_photo_in_the_multi_picture_format_is_stored_as_a_plain_jpeg(
+    client, owner, campaign, confirm_many
+):
+    confirm_many(1)
+    client.force_login(owner)
+
+    response = client.post(
+        url("delivery_new", campaign),
+        {
+            "delivered_at": "2026-03-01T10:30",
+            "place": "Northwind Cloud HQ",
+            "received_by": "Head of public affairs",
+            "photos": [SimpleUploadedFile("IMG_0002.JPG", phone_photo(), "image/jpeg")],
+        },
+    )
+
+    assert "not a JPEG" not in response.content.decode()
+    assert response.status_code == 302
+    photo = Delivery.objects.get().photos.get()
+    assert photo.image.name.endswith(".jpg")
+    with open(photo.image.path, "rb") as file:
+        stored = file.read()
+    assert b"PhoneMaker" not in stored
+    with Image.open(io.BytesIO(stored)) as picture:
+        assert picture.format == "JPEG"
+        assert getattr(picture, "n_frames", 1) == 1
+        assert not picture.getexif()
+        red, _green, blue = picture.getpixel((20, 15))
+        assert red > 150 and blue < 100  # the first picture, not the second
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

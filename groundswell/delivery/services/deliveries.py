@@ -7,17 +7,14 @@ which /media/ serves to anyone for as long as they exist."""
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageOps
 
 from groundswell.accounts.models import User
 from groundswell.campaigns.models import Campaign, TimelineKind
@@ -26,12 +23,12 @@ from groundswell.campaigns.timeline import (
     timeline_entry_remove,
     timeline_entry_update,
 )
+from groundswell.core.image_uploads import image_without_metadata
 from groundswell.delivery.events import DeliveryRecorded, delivery_recorded
 from groundswell.delivery.models import Delivery, DeliveryPhoto
 from groundswell.transparency.services.log import checkpoint_create
 
 PHOTO_LONGEST_SIDE = 2400
-SAVE_FORMATS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
 
 
 def delivery_record(
@@ -47,7 +44,10 @@ def delivery_record(
 ) -> Delivery:
     """Sign a checkpoint of the log as it stands, and record the delivery that it goes with."""
     checkpoint = checkpoint_create(campaign=campaign)
-    prepared = [photo_without_metadata(photo) for photo in photos]
+    prepared = [
+        image_without_metadata(photo, name="photo", longest_side=PHOTO_LONGEST_SIDE)
+        for photo in photos
+    ]
     with transaction.atomic():
         delivery = Delivery.objects.create(
             campaign=campaign,
@@ -147,20 +147,3 @@ def delivery_photo_files_clean(*, now: datetime | None = None) -> int:
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted
-
-
-def photo_without_metadata(upload: UploadedFile) -> ContentFile:
-    """The photo re-encoded from its pixels only: no GPS position, camera serial or comments.
-
-    The pixels are turned upright first, since the orientation tag goes with the rest.
-    """
-    upload.seek(0)
-    with Image.open(upload) as original:
-        save_format, extension = SAVE_FORMATS.get(original.format or "", ("JPEG", "jpg"))
-        image = ImageOps.exif_transpose(original)
-        image.thumbnail((PHOTO_LONGEST_SIDE, PHOTO_LONGEST_SIDE))
-        if save_format == "JPEG" and image.mode not in {"RGB", "L"}:
-            image = image.convert("RGB")
-        buffer = BytesIO()
-        image.save(buffer, format=save_format, quality=85)
-    return ContentFile(buffer.getvalue(), name=f"photo.{extension}")
