@@ -3,16 +3,21 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from groundswell.accounts.models import Organization, Role
+from groundswell.core.image_uploads import image_without_metadata
 from groundswell.core.share_images import LOGO_MAX_PIXELS
 from groundswell.core.text import reject_markup
 
 MAX_LOGO_BYTES = 1024 * 1024
-# The formats every browser shows, and the extension each is stored under: logos are served
-# from this site with the type their file name says (see `clean_logo`).
+# The formats every browser shows. A logo is stored re-encoded, with the extension of its format:
+# logos are served from this site with the type their file name says (see `clean_logo`).
 # (MPO is how Pillow names the JPEG of a phone that stores a second picture in it.)
-LOGO_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "GIF": "gif", "WEBP": "webp"}
+LOGO_FORMATS = frozenset({"PNG", "JPEG", "MPO", "GIF", "WEBP"})
+# Logos are shown at most 72 pixels high (share pictures); this leaves room for sharp screens
+# and spares every share picture decoding a photo of millions of pixels.
+LOGO_LONGEST_SIDE = 1024
 
 
 class OrganizationProfileForm(forms.ModelForm):
@@ -42,12 +47,21 @@ class OrganizationProfileForm(forms.ModelForm):
                 % {"count": LOGO_MAX_PIXELS // 1_000_000}
             )
         if logo and image is not None:
-            extension = LOGO_EXTENSIONS.get(image.format or "")
-            if extension is None:
+            if image.format not in LOGO_FORMATS:
                 raise forms.ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
-            # Named after what it is, not what the upload said: an image named .pdf (a file can
-            # be a PNG and a PDF at once) would otherwise be served as a document from here.
-            logo.name = f"{Path(logo.name).stem}.{extension}"
+            # Published at /media/logos/: re-encoded from its pixels, without the location, camera
+            # and names a photo carries, and named after what it is, not what the upload said (an
+            # image named .pdf, since a file can be a PNG and a PDF at once, would otherwise be
+            # served as a document from here).
+            try:
+                return image_without_metadata(
+                    logo, name=Path(logo.name).stem, longest_side=LOGO_LONGEST_SIDE
+                )
+            except (OSError, ValueError, Image.DecompressionBombError):
+                # Its header was sound but its pixels are not (a truncated file).
+                raise forms.ValidationError(
+                    self.fields["logo"].error_messages["invalid_image"], code="invalid_image"
+                ) from None
         return logo
 
 

@@ -219,6 +219,124 @@ def test_a_logo_in_a_format_browsers_do_not_show_is_refused(
     assert not host.logo
 
 
+def test_a_logo_photo_is_stored_without_its_location_or_camera_data(
+    client, host, owner, tmp_path, settings
+):
+    """A logo is published at /media/logos/: a photo taken for one (a banner at the office) must
+    not carry where it was taken, or whose camera took it."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPSInfo: a latitude
+    exif[0x013B] = "Jane Organizer"  # Artist
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, "JPEG", exif=exif.tobytes())
+    image.name = "logo.jpg"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+    )
+
+    host.refresh_from_db()
+    assert host.logo.name.endswith(".jpg")
+    with host.logo.open("rb") as file:
+        stored = file.read()
+    assert b"Jane Organizer" not in stored
+    with Image.open(io.BytesIO(stored)) as picture:
+        assert picture.format == "JPEG"
+        assert not picture.getexif()
+        assert picture.size == (40, 30)
+
+
+def test_a_gif_logo_keeps_its_transparency_but_not_its_comment(
+    client, host, owner, tmp_path, settings
+):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    picture = Image.new("P", (8, 8), 0)
+    picture.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
+    picture.paste(1, (0, 0, 4, 8))
+    image = io.BytesIO()
+    picture.save(image, "GIF", transparency=0, comment=b"made by Jane Organizer at home")
+    image.name = "logo.gif"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+    )
+
+    host.refresh_from_db()
+    assert host.logo.name.endswith(".gif")
+    with host.logo.open("rb") as file:
+        stored = file.read()
+    assert b"Jane Organizer" not in stored
+    with Image.open(io.BytesIO(stored)) as logo:
+        rgba = logo.convert("RGBA")
+        assert rgba.getpixel((6, 4))[3] == 0  # the background stays see-through
+        assert rgba.getpixel((1, 4)) == (200, 30, 30, 255)
+
+
+def test_a_png_logo_keeps_its_transparency(client, host, owner, tmp_path, settings):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    picture = Image.new("RGBA", (8, 8), (0, 0, 0, 0))
+    picture.paste((200, 30, 30, 255), (0, 0, 4, 8))
+    image = io.BytesIO()
+    picture.save(image, "PNG")
+    image.name = "logo.png"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+    )
+
+    host.refresh_from_db()
+    with Image.open(host.logo.path) as logo:
+        rgba = logo.convert("RGBA")
+        assert rgba.getpixel((6, 4))[3] == 0
+        assert rgba.getpixel((1, 4)) == (200, 30, 30, 255)
+
+
+def test_a_logo_cut_short_is_refused_not_an_error(client, host, owner, tmp_path, settings):
+    """Its header passes Django's check; its pixels end early, so it cannot be re-encoded."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    whole = io.BytesIO()
+    Image.effect_noise((64, 64), 64).convert("RGB").save(whole, "JPEG")
+    image = io.BytesIO(whole.getvalue()[: len(whole.getvalue()) // 2])
+    image.name = "logo.jpg"
+
+    response = client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+        follow=True,
+    )
+
+    assert "Not saved" in response.content.decode()
+    host.refresh_from_db()
+    assert not host.logo
+
+
 def test_an_admin_cannot_invite_an_owner(client, host, owner, make_user):
     client.force_login(make_user(host, role=Role.ADMIN))
 
