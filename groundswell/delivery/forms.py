@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from groundswell.core.text import multi_line_text, reject_markup
 from groundswell.delivery.models import Delivery
@@ -56,8 +57,28 @@ class PhotosField(forms.ImageField):
                     % {"name": file.name},
                     code="too_many_pixels",
                 )
+            if not _pixels_readable(image_file):
+                raise forms.ValidationError(
+                    _("%(name)s could not be read to its end; please send it again.")
+                    % {"name": file.name},
+                    code="unreadable",
+                )
             cleaned.append(image_file)
         return cleaned
+
+
+def _pixels_readable(upload: UploadedFile) -> bool:
+    """Whether every pixel decodes: ImageField reads only the header, and a photo cut short (an
+    upload interrupted on a phone) would otherwise fail once the delivery is being recorded."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
 
 
 class DeliveryForm(forms.ModelForm):

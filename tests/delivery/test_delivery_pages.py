@@ -335,6 +335,46 @@ def test_only_photos_are_accepted(client, owner, campaign, upload, message):
     assert not Delivery.objects.exists()
 
 
+def test_a_photo_cut_short_is_refused_and_changes_nothing(client, owner, campaign, confirm_many):
+    """Its header reads as a JPEG, its pixels end early (an upload interrupted on a phone): a
+    clear error on the form, and no delivery, photo or checkpoint made."""
+    confirm_many(1)
+    client.force_login(owner)
+    whole = jpeg(size=(400, 300))
+
+    response = client.post(
+        url("delivery_new", campaign),
+        {
+            "delivered_at": "2026-03-01T10:30",
+            "place": "HQ",
+            "received_by": "Reception",
+            "photos": [SimpleUploadedFile("IMG_0003.JPG", whole[: len(whole) // 2], "image/jpeg")],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "IMG_0003.JPG could not be read" in response.content.decode()
+    assert not Delivery.objects.exists()
+    assert not Checkpoint.objects.exists()
+
+
+def test_a_photo_that_cannot_be_read_leaves_no_checkpoint_behind(owner, campaign, confirm_many):
+    """Called without the form (a script, the API of tomorrow): the service prepares the
+    photos before it signs anything."""
+    confirm_many(1)
+    whole = jpeg(size=(400, 300))
+
+    with pytest.raises(OSError):
+        delivery_record(
+            campaign=campaign, user=owner, delivered_at=datetime(2026, 3, 1, 10, 30, tzinfo=UTC),
+            place="HQ", received_by="Reception",
+            photos=[SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2], "image/jpeg")],
+        )  # fmt: skip
+
+    assert not Checkpoint.objects.exists()
+    assert not Delivery.objects.exists()
+
+
 def test_photos_over_the_size_limit_are_refused(client, owner, campaign, monkeypatch):
     monkeypatch.setattr(delivery_forms, "PHOTO_MAX_BYTES", 100)
     client.force_login(owner)

@@ -42,12 +42,15 @@ def delivery_record(
     is_public: bool = True,
     photos: Sequence[UploadedFile] = (),
 ) -> Delivery:
-    """Sign a checkpoint of the log as it stands, and record the delivery that it goes with."""
-    checkpoint = checkpoint_create(campaign=campaign)
+    """Sign a checkpoint of the log as it stands, and record the delivery that it goes with.
+
+    The photos are prepared first: one that cannot be read (OSError, ValueError) leaves nothing
+    signed or stored."""
     prepared = [
         image_without_metadata(photo, name="photo", longest_side=PHOTO_LONGEST_SIDE)
         for photo in photos
     ]
+    checkpoint = checkpoint_create(campaign=campaign)
     with transaction.atomic():
         delivery = Delivery.objects.create(
             campaign=campaign,
