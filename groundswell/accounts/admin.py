@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from groundswell.accounts.forms import OrganizationProfileForm
 from groundswell.accounts.models import Membership, Organization, User
 
 # Rights are granted only by someone who holds them. Django's admin lets any staff account with
@@ -45,8 +46,16 @@ class GroundswellUserAdmin(UserAdmin):
         return super().has_delete_permission(request, obj)
 
 
+class OrganizationAdminForm(OrganizationProfileForm):
+    class Meta(OrganizationProfileForm.Meta):
+        fields = "__all__"
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    # A logo uploaded here is checked and re-encoded as on the organizer pages (its metadata is
+    # not published, its name follows its real format).
+    form = OrganizationAdminForm
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -377,6 +377,38 @@ def test_the_role_services_check_the_person_acting_not_a_role_they_are_told(host
     assert target.role == Role.OWNER
 
 
+def test_a_logo_uploaded_in_the_django_admin_is_stored_without_its_location(
+    client, host, make_user, tmp_path, settings
+):
+    """The admin's organization page is another way to upload a logo: the same checks apply."""
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_user(username="root", is_staff=True, is_superuser=True))
+    exif = Image.Exif()
+    exif[0x013B] = "Jane Organizer"  # Artist
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, "JPEG", exif=exif.tobytes())
+    image.name = "logo.pdf"
+    image.seek(0)
+
+    client.post(
+        reverse("admin:accounts_organization_change", args=[host.pk]),
+        {
+            "name": host.name, "slug": host.slug, "website": "", "logo": image,
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+
+    host.refresh_from_db()
+    assert host.logo.name.endswith(".jpg")
+    with host.logo.open("rb") as file:
+        assert b"Jane Organizer" not in file.read()
+
+
 def test_only_superusers_edit_memberships_and_privileges_in_the_django_admin(
     client, host, owner, make_user
 ):
