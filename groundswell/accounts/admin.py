@@ -48,7 +48,7 @@ class GroundswellUserAdmin(UserAdmin):
 
 class OrganizationAdminForm(OrganizationProfileForm):
     class Meta(OrganizationProfileForm.Meta):
-        fields = "__all__"
+        fields = ["name", "slug", "website", "logo"]
 
 
 @admin.register(Organization)
