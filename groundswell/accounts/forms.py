@@ -1,4 +1,3 @@
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -54,9 +53,8 @@ class OrganizationProfileForm(forms.ModelForm):
             # image named .pdf, since a file can be a PNG and a PDF at once, would otherwise be
             # served as a document from here).
             try:
-                return image_without_metadata(
-                    logo, name=Path(logo.name).stem, longest_side=LOGO_LONGEST_SIDE
-                )
+                # Named "logo", not after the upload: a file name may say who took it, or where.
+                return image_without_metadata(logo, name="logo", longest_side=LOGO_LONGEST_SIDE)
             except (OSError, ValueError, Image.DecompressionBombError):
                 # Its header was sound but its pixels are not (a truncated file).
                 raise forms.ValidationError(

@@ -194,6 +194,30 @@ def test_a_logo_is_stored_under_the_name_of_what_it_is(client, host, owner, tmp_
     assert response["Content-Type"] == "image/png"
 
 
+def test_a_logo_is_published_under_a_name_that_says_nothing_of_its_uploader(
+    client, host, owner, tmp_path, settings
+):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(owner)
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, "PNG")
+    image.name = "Jane Doe at the Oakland office.png"
+    image.seek(0)
+
+    client.post(
+        reverse("organizer:organization_profile", args=[host.slug]),
+        {"name": host.name, "website": "", "logo": image},
+    )
+
+    host.refresh_from_db()
+    assert host.logo.name.startswith("logos/logo") and host.logo.name.endswith(".png")
+    assert "Jane" not in host.logo.name and "Oakland" not in host.logo.name
+
+
 def test_a_logo_in_a_format_browsers_do_not_show_is_refused(
     client, host, owner, tmp_path, settings
 ):
