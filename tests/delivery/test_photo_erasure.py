@@ -5,7 +5,6 @@ address no longer serves it; files no row names (a recording rolled back, an ima
 the admin) are deleted by the sweep. The campaign's public timeline repeats the delivery's
 `received_by` and `place`: its step goes with the delivery, and follows an edit."""
 
-import io
 import os
 import time
 from datetime import UTC, datetime
@@ -14,21 +13,15 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from groundswell.accounts.models import User
 from groundswell.campaigns.models import TimelineEntry, TimelineKind
 from groundswell.delivery.models import DeliveryPhoto
 from groundswell.delivery.services.deliveries import delivery_record
 from groundswell.delivery.tasks import delivery_sweep
+from tests.delivery.test_delivery_pages import jpeg
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="JPEG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
