@@ -58,6 +58,20 @@ def checkpoint_latest(*, campaign: Campaign) -> Checkpoint | None:
     return Checkpoint.objects.filter(campaign=campaign).order_by("-tree_size").first()
 
 
+def checkpoint_counting_furthest(*, campaign: Campaign) -> Checkpoint | SignedCheckpoint | None:
+    """Of the log's own checkpoints (C2SP, signed on a schedule) and the JSON ones an organizer
+    or a delivery made, the one of the largest tree: how far a signer's entry is counted."""
+    latest: list[Checkpoint | SignedCheckpoint | None] = [
+        checkpoint_latest(campaign=campaign),
+        SignedCheckpoint.objects.filter(campaign=campaign).order_by("-tree_size").first(),
+    ]
+    return max(
+        (checkpoint for checkpoint in latest if checkpoint is not None),
+        key=lambda checkpoint: checkpoint.tree_size,
+        default=None,
+    )
+
+
 def inclusion_proof_document(
     *, campaign: Campaign, leaf_index: int, tree_size: int | None = None
 ) -> dict[str, object]:

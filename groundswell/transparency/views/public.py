@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from groundswell.campaigns.selectors import campaign_public_get
 from groundswell.campaigns.translations import campaign_in_language
 from groundswell.transparency.checkpoints import public_key_to_pem
-from groundswell.transparency.models import Checkpoint, LogEntry, SignedCheckpoint
-from groundswell.transparency.selectors import checkpoint_latest, receipt_state_get, tiled_log_get
+from groundswell.transparency.models import LogEntry
+from groundswell.transparency.selectors import checkpoint_counting_furthest, receipt_state_get
 from groundswell.transparency.services.receipts import (
     InvalidReceiptLink,
     receipt_document,
@@ -47,14 +47,7 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return response
     entry = cast(LogEntry, state.entry)  # not pending: its leaf is in the log
     document = receipt_document(entry=entry, log_name=state.log_name)
-    # Two kinds of checkpoint count it: the log's own, signed on a schedule (C2SP), and the
-    # JSON ones an organizer or a delivery makes. The larger says how far the count has come.
-    checkpoints: list[Checkpoint | SignedCheckpoint] = []
-    if (made := checkpoint_latest(campaign=campaign)) is not None:
-        checkpoints.append(made)
-    if (tiled := tiled_log_get(campaign=campaign)) is not None:
-        checkpoints.append(tiled.checkpoint)
-    latest = max(checkpoints, key=lambda checkpoint: checkpoint.tree_size, default=None)
+    latest = checkpoint_counting_furthest(campaign=campaign)
     context.update(
         receipt_json=json.dumps(document, indent=2),
         latest_checkpoint=latest,
